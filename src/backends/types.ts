@@ -1,0 +1,27 @@
+/**
+ * The backend contract, slo-generator's: a class constructed with the backend's config fields, whose methods
+ * are called as `method(timestamp, window, sloConfig)` and return `[good, bad]` or an SLI number
+ * (sync or async). Built-in backends implement exactly what plugin authors implement.
+ */
+import type { z } from 'zod';
+import type { SliResult, SloConfig } from '../domain/types.js';
+
+/** A backend method: evaluation timestamp (Unix seconds), window (seconds), the whole SLO config. */
+export type BackendMethod = (
+  timestamp: number,
+  window: number,
+  slo: SloConfig,
+) => SliResult | Promise<SliResult>;
+
+/** A backend instance: any object whose methods the SLOs' `method` fields name. */
+export type Backend = object;
+
+/** What a built-in backend registers: how to build it and the schemas `slokit validate` checks. */
+export interface BuiltinBackend {
+  /** Builds an instance from the backend's config block. */
+  create(config: Record<string, unknown>): Backend;
+  /** Schema of the backend's config block. */
+  configSchema: z.ZodType;
+  /** Schema of `service_level_indicator` per supported method. */
+  methods: Record<string, z.ZodType>;
+}

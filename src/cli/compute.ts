@@ -1,0 +1,94 @@
+/** `slokit compute`: compute SLO reports (and export them) for the SLOs given. */
+import type { Command } from 'commander';
+import { ConfigError } from '../config/errors.js';
+import { compute } from '../engine/compute.js';
+import { validateConfig } from '../engine/validate.js';
+import { EXIT, loadInputs, UsageError } from './context.js';
+import { OUTPUT_FORMATS, type OutputFormat, render } from './output.js';
+import { progressReporter } from './progress.js';
+
+interface ComputeFlags {
+  sloConfig: string[];
+  config: string;
+  timestamp?: string;
+  output?: string;
+  concurrency: string;
+  dedup: boolean;
+  minValidEvents?: string;
+}
+
+function parseNumber(name: string, value: string, integer = false): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || (integer && (!Number.isInteger(n) || n < 1))) {
+    throw new UsageError(`${name} must be ${integer ? 'a positive integer' : 'a number'}, got "${value}"`);
+  }
+  return n;
+}
+
+/** Output format: explicit flag, else a table on a terminal and JSON otherwise. */
+export function outputFormat(flag: string | undefined, isTTY: boolean): OutputFormat {
+  if (flag === undefined) return isTTY ? 'table' : 'json';
+  if (!OUTPUT_FORMATS.includes(flag as OutputFormat)) {
+    throw new UsageError(`--output must be one of ${OUTPUT_FORMATS.join(', ')}, got "${flag}"`);
+  }
+  return flag as OutputFormat;
+}
+
+async function run(flags: ComputeFlags): Promise<number> {
+  const format = outputFormat(flags.output, Boolean(process.stdout.isTTY));
+  const timestamp = flags.timestamp === undefined ? undefined : parseNumber('--timestamp', flags.timestamp);
+  const concurrency = parseNumber('--concurrency', flags.concurrency, true);
+  const minValidEvents =
+    flags.minValidEvents === undefined ? undefined : parseNumber('--min-valid-events', flags.minValidEvents);
+  const inputs = await loadInputs(flags.sloConfig, flags.config);
+  const issues = await validateConfig(inputs.slos, inputs.shared, inputs.pluginDirs);
+  if (issues.length) throw new ConfigError(issues);
+
+  const progress = progressReporter('computing');
+  const result = await compute(
+    inputs.slos.map((s) => s.config),
+    inputs.shared.config,
+    {
+      timestamp,
+      concurrency,
+      dedup: flags.dedup,
+      minValidEvents,
+      pluginDirs: inputs.pluginDirs,
+      onProgress: progress.update,
+    },
+  );
+  progress.done();
+  const reports = result.results.flatMap((r) => r.reports);
+  process.stdout.write(render(reports, format, Boolean(process.stdout.isTTY)));
+  return reports.every((r) => r.valid) ? EXIT.ok : EXIT.failed;
+}
+
+export function registerCompute(
+  program: Command,
+  exec: (action: () => Promise<number>) => Promise<void>,
+): void {
+  program
+    .command('compute')
+    .description(
+      'Compute SLO reports (slo-generator v2 compatible) for every SLO and error budget policy step',
+    )
+    .requiredOption('-f, --slo-config <path...>', 'SLO file or directory of SLO files (.yaml, .yml, .json)')
+    .option(
+      '-c, --config <path>',
+      'shared config (backends, exporters, error_budget_policies)',
+      'config.yaml',
+    )
+    .option('-t, --timestamp <seconds>', 'evaluation timestamp, Unix seconds (default: now)')
+    .option(
+      '-o, --output <format>',
+      `output format: ${OUTPUT_FORMATS.join('|')} (default: table on a terminal, else json)`,
+    )
+    .option('--concurrency <n>', 'maximum backend requests in flight', '8')
+    .option('--no-dedup', 'send every request even when identical ones were already made in this run')
+    .option('--min-valid-events <n>', 'minimum good+bad events for a valid ratio report')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 all reports valid, 1 an invalid report or failed export, 2 usage or config error.',
+    )
+    .action((flags: ComputeFlags) => exec(() => run(flags)));
+}

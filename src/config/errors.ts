@@ -1,0 +1,43 @@
+/**
+ * Config errors that point at the user's text: file, line, column, the field path and what was expected.
+ * One `ConfigError` carries every problem found, so a user fixes a file in one pass.
+ */
+
+/** One problem in one config file. */
+export interface ConfigIssue {
+  file: string;
+  /** 1-based; 0 when the problem has no position (a missing file, say). */
+  line: number;
+  column: number;
+  /** Dotted field path, e.g. `spec.service_level_indicator.filter_good`; empty for the whole file. */
+  path: string;
+  message: string;
+}
+
+/** Formats one issue as `file:line:column: path: message`, the shape editors and CI logs link from. */
+export function formatIssue(issue: ConfigIssue): string {
+  const where = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.column}` : issue.file;
+  return issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
+}
+
+/** Raised when configuration cannot be used; `issues` holds every problem found. */
+export class ConfigError extends Error {
+  readonly issues: ConfigIssue[];
+
+  constructor(issues: ConfigIssue[]) {
+    const count = issues.length === 1 ? '1 config error' : `${issues.length} config errors`;
+    super(`${count}:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+/** Joins a zod/YAML path into the dotted form users see (`steps[2].window`). */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}

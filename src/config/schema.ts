@@ -1,0 +1,91 @@
+/**
+ * Schemas of the config files slokit reads: slo-generator v2 SLO documents and the shared config
+ * (`backends`, `exporters`, `error_budget_policies`, `default_exporters`). Objects are strict: an unknown
+ * field is a typo until proven otherwise. Backend- and exporter-specific fields are checked by the schemas
+ * their registries publish, because only they know what a `prometheus` or a plugin block may contain.
+ */
+import { z } from 'zod';
+
+/** Free-form constructor fields of a backend or exporter entry (`prometheus: {url: ...}`); `{}` when empty. */
+const pluginBlock = z
+  .record(z.string(), z.unknown())
+  .nullable()
+  .transform((v) => v ?? {});
+
+const labelValue = z.union([z.string(), z.number(), z.boolean()]);
+
+export const sloSchema = z.strictObject({
+  apiVersion: z.string().describe('sre.google.com/v2'),
+  kind: z.literal('ServiceLevelObjective'),
+  metadata: z.looseObject({
+    name: z.string().min(1).describe('Unique SLO name; becomes the report name.'),
+    labels: z
+      .record(z.string(), labelValue)
+      .optional()
+      .describe('Free-form labels; service_name, feature_name and slo_name by convention.'),
+  }),
+  spec: z.strictObject({
+    description: z.string(),
+    backend: z
+      .string()
+      .min(1)
+      .describe('Key in the shared config `backends` (`prometheus`, `prometheus/prod`, `a.b.Class`).'),
+    method: z
+      .string()
+      .min(1)
+      .describe('Backend method: good_bad_ratio, query_sli, distribution_cut, or a plugin method.'),
+    exporters: z.array(z.string()).optional().describe('Keys in the shared config `exporters`.'),
+    error_budget_policy: z
+      .string()
+      .optional()
+      .describe('Key in `error_budget_policies`; defaults to "default".'),
+    service_level_indicator: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .transform((v) => v ?? {})
+      .describe('Backend- and method-specific SLI fields.'),
+    goal: z.number().min(0).max(1).describe('SLO target between 0 and 1, e.g. 0.999.'),
+  }),
+});
+
+export const policyStepSchema = z.strictObject({
+  name: z.string().min(1),
+  window: z.number().int().positive().describe('Measurement window in seconds.'),
+  burn_rate_threshold: z.number().nonnegative(),
+  alert: z
+    .boolean()
+    .optional()
+    .describe('Accepted for compatibility; the computed burn rate decides alerting.'),
+  message_alert: z.string().default(''),
+  message_ok: z.string().default(''),
+});
+
+export const sharedConfigSchema = z.strictObject({
+  backends: z.record(z.string(), pluginBlock).default({}),
+  exporters: z.record(z.string(), pluginBlock).default({}),
+  error_budget_policies: z.record(z.string(), z.strictObject({ steps: z.array(policyStepSchema).min(1) })),
+  default_exporters: z.array(z.string()).default([]),
+  min_valid_events: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe('Minimum good+bad events for a valid ratio report; overrides the MIN_VALID_EVENTS variable.'),
+  pubsub_batch_handler: z
+    .looseObject({})
+    .optional()
+    .describe('Accepted for slo-generator compatibility; unused.'),
+});
+
+export type SloDocument = z.output<typeof sloSchema>;
+export type SharedConfig = z.output<typeof sharedConfigSchema>;
+export type PolicyStepConfig = z.output<typeof policyStepSchema>;
+
+/** JSON Schema of the config files (draft 2020-12), for editors and CI checks. */
+export function jsonSchemas(): { slo: unknown; config: unknown } {
+  const options = { io: 'input', unrepresentable: 'any' } as const;
+  return {
+    slo: { title: 'slokit SLO (slo-generator v2)', ...z.toJSONSchema(sloSchema, options) },
+    config: { title: 'slokit shared config', ...z.toJSONSchema(sharedConfigSchema, options) },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * YAML/JSON text → plain value, keeping source positions so later validation errors can say where a field is.
+ * JSON is parsed by the same YAML 1.2 parser (JSON is a subset), so both get the same positions and errors.
+ */
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { ConfigIssue } from './errors.js';
+
+/** A parsed config document: its value and a way to find where any field was written. */
+export interface SourceDocument {
+  file: string;
+  value: unknown;
+  /** Line/column of the node at `path` (or of key `key` inside it); falls back to the nearest ancestor. */
+  locate(path: readonly PropertyKey[], key?: string): { line: number; column: number };
+}
+
+/** Parses YAML or JSON text. Syntax errors are returned as issues (all of them), never thrown. */
+export function parseSource(text: string, file: string): { doc: SourceDocument; issues: ConfigIssue[] } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const issues: ConfigIssue[] = document.errors.map((error) => {
+    const pos = lineCounter.linePos(error.pos[0]);
+    return {
+      file,
+      line: pos.line,
+      column: pos.col,
+      path: '',
+      message: `invalid YAML: ${firstLine(error.message)}`,
+    };
+  });
+  const position = (offset: number) => {
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  const locate = (path: readonly PropertyKey[], key?: string) => {
+    let node: unknown = document.contents;
+    let best = node && isNode(node) && node.range ? node.range[0] : 0;
+    for (const part of path) {
+      const next = childOf(node, part);
+      if (!next) break;
+      node = next;
+      if (isNode(node) && node.range) best = node.range[0];
+    }
+    if (key !== undefined && isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+      if (pair && isNode(pair.key) && pair.key.range) best = pair.key.range[0];
+    }
+    return position(best);
+  };
+  const value = issues.length ? undefined : document.toJS({ maxAliasCount: 100 });
+  return { doc: { file, value, locate }, issues };
+}
+
+function childOf(node: unknown, part: PropertyKey): Node | undefined {
+  if (isMap(node)) {
+    const pair = node.items.find(
+      (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(part),
+    );
+    return pair && isNode(pair.value) ? pair.value : pair && isNode(pair.key) ? pair.key : undefined;
+  }
+  if (isSeq(node) && typeof part === 'number') {
+    const item = node.items[part];
+    return isNode(item) ? item : undefined;
+  }
+  return undefined;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}

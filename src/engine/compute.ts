@@ -1,0 +1,173 @@
+/**
+ * The compute engine: for each SLO and each step of its error budget policy, ask the SLO's backend for a
+ * result over the step's window and build the report. One evaluation timestamp for the whole run; identical
+ * (backend, method, indicator, window) requests are made once; backend calls run concurrently under a bound;
+ * one SLO's failure never hides another's result.
+ */
+
+import { createBackend } from '../backends/registry.js';
+import type { Backend } from '../backends/types.js';
+import { didYouMean } from '../config/did-you-mean.js';
+import type { SharedConfig } from '../config/schema.js';
+import { buildReport, DEFAULT_MIN_VALID_EVENTS } from '../domain/report.js';
+import type { PolicyStep, SloConfig, SloReport } from '../domain/types.js';
+import { mapLimit } from './concurrency.js';
+import { formatError, resolveMethod } from './invoke.js';
+import { stableKey } from './stable-key.js';
+
+/** What one compute run needs. */
+export interface ComputeOptions {
+  /** Evaluation timestamp (Unix seconds) for every query of the run; default now. */
+  timestamp?: number;
+  /** Maximum backend calls in flight (one call = one SLO × policy step); default 8. */
+  concurrency?: number;
+  /** Share identical requests and backend instances within the run; default true. */
+  dedup?: boolean;
+  /** Minimum valid events; default: shared config `min_valid_events`, else env MIN_VALID_EVENTS, else 1. */
+  minValidEvents?: number;
+  /** Directories plugin modules are resolved against, in order (cwd, then the config file's directory). */
+  pluginDirs?: readonly string[];
+  /** Called after each SLO × step evaluation. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The reports of one SLO, in policy step order. */
+export interface SloResult {
+  slo: SloConfig;
+  reports: SloReport[];
+}
+
+/** Outcome of a run. */
+export interface ComputeResult {
+  timestamp: number;
+  results: SloResult[];
+  /** Backend method calls actually made (after deduplication). */
+  backendCalls: number;
+}
+
+interface Task {
+  slo: SloConfig;
+  step: PolicyStep;
+  /** Error that makes this step's report invalid before any backend call (missing backend or policy). */
+  configError?: string;
+}
+
+/** Minimum valid events from options, config, then the environment, as documented in README. */
+export function resolveMinValidEvents(shared: SharedConfig, explicit?: number): number {
+  if (explicit !== undefined) return explicit;
+  if (shared.min_valid_events !== undefined) return shared.min_valid_events;
+  const env = Number(process.env.MIN_VALID_EVENTS);
+  return process.env.MIN_VALID_EVENTS && Number.isFinite(env) ? env : DEFAULT_MIN_VALID_EVENTS;
+}
+
+function missing(kind: string, key: string, defined: string[]): string {
+  const hint = didYouMean(key, defined);
+  const list = defined.length ? `defined: ${defined.join(', ')}` : 'none defined';
+  return `${kind} "${key}" is not defined in the shared config (${list})${hint ? `; did you mean "${hint}"?` : ''}`;
+}
+
+/** Expands SLOs into (SLO, step) tasks, resolving each SLO's policy. */
+function planTasks(slos: readonly SloConfig[], shared: SharedConfig): Task[] {
+  const tasks: Task[] = [];
+  for (const slo of slos) {
+    const policyName = slo.spec.error_budget_policy ?? 'default';
+    const policy = shared.error_budget_policies[policyName];
+    const backendError = shared.backends[slo.spec.backend]
+      ? undefined
+      : missing('backend', slo.spec.backend, Object.keys(shared.backends));
+    if (!policy) {
+      const error = missing('error budget policy', policyName, Object.keys(shared.error_budget_policies));
+      tasks.push({
+        slo,
+        step: { name: policyName, window: 0, burn_rate_threshold: 0, message_alert: '', message_ok: '' },
+        configError: error,
+      });
+      continue;
+    }
+    for (const step of policy.steps) tasks.push({ slo, step, configError: backendError });
+  }
+  return tasks;
+}
+
+/** Runs a compute over `slos` and returns every report, grouped by SLO in input order. */
+export async function compute(
+  slos: readonly SloConfig[],
+  shared: SharedConfig,
+  options: ComputeOptions = {},
+): Promise<ComputeResult> {
+  const timestamp = options.timestamp ?? Date.now() / 1000;
+  const dedup = options.dedup ?? true;
+  const minValidEvents = resolveMinValidEvents(shared, options.minValidEvents);
+  const pluginDirs = options.pluginDirs ?? [process.cwd()];
+  const tasks = planTasks(slos, shared);
+
+  const instances = new Map<string, Promise<Backend>>();
+  const backendFor = (key: string): Promise<Backend> => {
+    const make = () => createBackend(key, shared.backends[key] ?? {}, pluginDirs);
+    if (!dedup) return make();
+    let instance = instances.get(key);
+    if (!instance) {
+      instance = make();
+      instances.set(key, instance);
+    }
+    return instance;
+  };
+
+  let backendCalls = 0;
+  const calls = new Map<string, Promise<{ result?: unknown; error?: string }>>();
+  const call = async (slo: SloConfig, window: number) => {
+    backendCalls++;
+    try {
+      const backend = await backendFor(slo.spec.backend);
+      const method = resolveMethod(backend, slo.spec.method, slo.spec.backend);
+      return { result: await method(timestamp, window, slo) };
+    } catch (error) {
+      return { error: formatError(error) };
+    }
+  };
+  const callOnce = (slo: SloConfig, window: number) => {
+    if (!dedup) return call(slo, window);
+    const { backend, method, service_level_indicator } = slo.spec;
+    const key = stableKey([backend, method, service_level_indicator, window]);
+    let pending = calls.get(key);
+    if (!pending) {
+      pending = call(slo, window);
+      calls.set(key, pending);
+    }
+    return pending;
+  };
+
+  let done = 0;
+  const reports = await mapLimit(tasks, options.concurrency ?? 8, async (task) => {
+    let report: SloReport;
+    if (task.configError) {
+      report = buildReport({
+        slo: task.slo,
+        step: task.step,
+        timestamp,
+        result: undefined,
+        errors: [task.configError],
+        minValidEvents,
+      });
+    } else {
+      const { result, error } = await callOnce(task.slo, task.step.window);
+      report = buildReport({
+        slo: task.slo,
+        step: task.step,
+        timestamp,
+        result,
+        errors: error ? [error] : [],
+        minValidEvents,
+      });
+    }
+    options.onProgress?.(++done, tasks.length);
+    return report;
+  });
+
+  const results: SloResult[] = slos.map((slo) => ({ slo, reports: [] }));
+  const bySlo = new Map(results.map((r) => [r.slo, r]));
+  tasks.forEach((task, i) => {
+    bySlo.get(task.slo)!.reports.push(reports[i]!);
+  });
+  return { timestamp, results, backendCalls };
+}

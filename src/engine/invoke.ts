@@ -1,0 +1,47 @@
+/**
+ * Calls a backend method by the name an SLO gives (`good_bad_ratio`), also accepting the camelCase form
+ * (`goodBadRatio`) that JavaScript plugin authors write. Errors become slo-generator-style strings
+ * (`"<ErrorClass>: <message on one line>"`).
+ */
+
+import type { Backend } from '../backends/types.js';
+import type { SloConfig } from '../domain/types.js';
+
+/** `good_bad_ratio` → `goodBadRatio`. */
+export function camelCase(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Formats a thrown value as slo-generator formats exceptions in report errors. */
+export function formatError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message.replace(/\s*\n\s*/g, ' ')}`;
+  return `Error: ${String(error)}`;
+}
+
+function methodNames(instance: object): string[] {
+  const names = new Set<string>();
+  for (let proto = instance; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      if (name !== 'constructor' && typeof (instance as Record<string, unknown>)[name] === 'function')
+        names.add(name);
+    }
+  }
+  return [...names];
+}
+
+/** Finds the method an SLO names on a backend; throws listing the available methods when it is missing. */
+export function resolveMethod(
+  backend: Backend,
+  method: string,
+  backendKey: string,
+): (timestamp: number, window: number, slo: SloConfig) => unknown {
+  const target = backend as Record<string, unknown>;
+  const fn = target[method] ?? target[camelCase(method)];
+  if (typeof fn !== 'function') {
+    const available = methodNames(backend);
+    throw new TypeError(
+      `backend "${backendKey}" has no method "${method}" (available: ${available.join(', ') || 'none'})`,
+    );
+  }
+  return (fn as (...args: unknown[]) => unknown).bind(backend);
+}

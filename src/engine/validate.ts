@@ -1,0 +1,138 @@
+/**
+ * Cross-file validation without querying anything: every SLO's backend, policy and exporters exist in the
+ * shared config; built-in backends get their config block and `service_level_indicator` checked against
+ * their schemas; plugin backends must load and have the method the SLO names.
+ */
+
+import { builtinBackendFor } from '../backends/registry.js';
+import { didYouMean } from '../config/did-you-mean.js';
+import type { ConfigIssue } from '../config/errors.js';
+import type { LoadedSharedConfig, LoadedSlo } from '../config/load.js';
+import { isPluginKey, loadPluginClass } from '../config/plugin-loader.js';
+import { validateWith } from '../config/validate.js';
+import { camelCase } from './invoke.js';
+
+function reference(
+  kind: string,
+  key: string,
+  defined: Record<string, unknown>,
+  at: { file: string; line: number; column: number },
+  path: string,
+): ConfigIssue | undefined {
+  if (key in defined) return undefined;
+  const hint = didYouMean(key, Object.keys(defined));
+  return {
+    ...at,
+    path,
+    message: `${kind} "${key}" is not defined in the shared config${hint ? `; did you mean "${hint}"?` : ''}`,
+  };
+}
+
+/** Extra checks an exporter registry contributes (issue-specific exporters plug in here). */
+export type ExporterCheck = (key: string) => string | undefined;
+
+/** Returns every problem found across the SLOs and the shared config; empty when all is well. */
+export async function validateConfig(
+  slos: readonly LoadedSlo[],
+  shared: LoadedSharedConfig,
+  pluginDirs: readonly string[],
+  checkExporter?: ExporterCheck,
+): Promise<ConfigIssue[]> {
+  const issues: ConfigIssue[] = [];
+  const { config, source } = shared;
+
+  for (const [key, block] of Object.entries(config.backends)) {
+    const builtin = builtinBackendFor(key);
+    if (builtin) issues.push(...validateWith(builtin.configSchema, block, source, ['backends', key]).issues);
+    else if (!isPluginKey(key)) {
+      issues.push({
+        file: source.file,
+        ...source.locate(['backends'], key),
+        path: `backends.${key}`,
+        message: `unknown backend type "${key.split('/')[0]}"`,
+      });
+    }
+  }
+  for (const key of Object.keys(config.exporters)) {
+    const problem = checkExporter?.(key);
+    if (problem)
+      issues.push({
+        file: source.file,
+        ...source.locate(['exporters'], key),
+        path: `exporters.${key}`,
+        message: problem,
+      });
+  }
+  config.default_exporters.forEach((key, i) => {
+    const at = { file: source.file, ...source.locate(['default_exporters', i]) };
+    const issue = reference('exporter', key, config.exporters, at, `default_exporters[${i}]`);
+    if (issue) issues.push(issue);
+  });
+
+  for (const { config: slo, source: doc } of slos) {
+    const at = (path: PropertyKey[]) => ({ file: doc.file, ...doc.locate(path) });
+    const { spec } = slo;
+    const backendIssue = reference(
+      'backend',
+      spec.backend,
+      config.backends,
+      at(['spec', 'backend']),
+      'spec.backend',
+    );
+    if (backendIssue) issues.push(backendIssue);
+    const policy = spec.error_budget_policy ?? 'default';
+    const policyIssue = reference(
+      'error budget policy',
+      policy,
+      config.error_budget_policies,
+      at(spec.error_budget_policy ? ['spec', 'error_budget_policy'] : ['spec']),
+      'spec.error_budget_policy',
+    );
+    if (policyIssue) issues.push(policyIssue);
+    (spec.exporters ?? []).forEach((key, i) => {
+      const issue = reference(
+        'exporter',
+        key,
+        config.exporters,
+        at(['spec', 'exporters', i]),
+        `spec.exporters[${i}]`,
+      );
+      if (issue) issues.push(issue);
+    });
+    if (backendIssue) continue;
+
+    const builtin = builtinBackendFor(spec.backend);
+    if (builtin) {
+      const schema = builtin.methods[spec.method];
+      if (!schema) {
+        const known = Object.keys(builtin.methods);
+        const hint = didYouMean(spec.method, known);
+        issues.push({
+          ...at(['spec', 'method']),
+          path: 'spec.method',
+          message: `backend "${spec.backend}" has no method "${spec.method}" (expected one of: ${known.join(', ')})${hint ? `; did you mean "${hint}"?` : ''}`,
+        });
+      } else {
+        issues.push(
+          ...validateWith(schema, spec.service_level_indicator, doc, ['spec', 'service_level_indicator'])
+            .issues,
+        );
+      }
+    } else if (isPluginKey(spec.backend)) {
+      try {
+        const Cls = await loadPluginClass(spec.backend, pluginDirs);
+        const proto = Cls.prototype as Record<string, unknown>;
+        if (typeof proto[spec.method] !== 'function' && typeof proto[camelCase(spec.method)] !== 'function') {
+          issues.push({
+            ...at(['spec', 'method']),
+            path: 'spec.method',
+            message: `plugin class has no method "${spec.method}"`,
+          });
+        }
+      } catch (error) {
+        issues.push({ ...at(['spec', 'backend']), path: 'spec.backend', message: (error as Error).message });
+      }
+    }
+  }
+  return issues;
+}
