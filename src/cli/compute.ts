@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../config/errors.js';
 import { compute } from '../engine/compute.js';
+import { exportResults } from '../engine/export.js';
 import { validateConfig } from '../engine/validate.js';
 import { EXIT, loadInputs, UsageError } from './context.js';
 import { OUTPUT_FORMATS, type OutputFormat, render } from './output.js';
@@ -15,6 +16,8 @@ interface ComputeFlags {
   concurrency: string;
   dedup: boolean;
   minValidEvents?: string;
+  export: boolean;
+  delete: boolean;
 }
 
 function parseNumber(name: string, value: string, integer = false): number {
@@ -58,9 +61,20 @@ async function run(flags: ComputeFlags): Promise<number> {
     },
   );
   progress.done();
+  let exportFailed = false;
+  if (flags.export || flags.delete) {
+    const retry = inputs.shared.config.exporter_retry;
+    const summary = await exportResults(
+      result.results,
+      inputs.shared.config,
+      { pluginDirs: inputs.pluginDirs },
+      { attempts: retry?.attempts, backoffMs: retry?.backoff_ms, delete: flags.delete },
+    );
+    exportFailed = summary.failed > 0;
+  }
   const reports = result.results.flatMap((r) => r.reports);
   process.stdout.write(render(reports, format, Boolean(process.stdout.isTTY)));
-  return reports.every((r) => r.valid) ? EXIT.ok : EXIT.failed;
+  return reports.every((r) => r.valid) && !exportFailed ? EXIT.ok : EXIT.failed;
 }
 
 export function registerCompute(
@@ -86,6 +100,12 @@ export function registerCompute(
     .option('--concurrency <n>', 'maximum backend requests in flight', '8')
     .option('--no-dedup', 'send every request even when identical ones were already made in this run')
     .option('--min-valid-events <n>', 'minimum good+bad events for a valid ratio report')
+    .option('-e, --export', "hand valid reports to the SLO's exporters and default_exporters", false)
+    .option(
+      '-d, --delete',
+      'remove what the exporters exported for these SLOs (e.g. Pushgateway groups)',
+      false,
+    )
     .addHelpText(
       'after',
       '\nExit codes: 0 all reports valid, 1 an invalid report or failed export, 2 usage or config error.',

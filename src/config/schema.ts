@@ -71,6 +71,22 @@ export const sharedConfigSchema = z.strictObject({
     .nonnegative()
     .optional()
     .describe('Minimum good+bad events for a valid ratio report; overrides the MIN_VALID_EVENTS variable.'),
+  exporter_retry: z
+    .strictObject({
+      attempts: z
+        .number()
+        .int()
+        .positive()
+        .default(3)
+        .describe('Attempts per report and exporter, first included.'),
+      backoff_ms: z
+        .number()
+        .nonnegative()
+        .default(200)
+        .describe('Delay before the first retry; doubled each retry.'),
+    })
+    .optional()
+    .describe('Retry policy of exports.'),
   pubsub_batch_handler: z
     .looseObject({})
     .optional()

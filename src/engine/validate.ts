@@ -10,6 +10,7 @@ import type { ConfigIssue } from '../config/errors.js';
 import type { LoadedSharedConfig, LoadedSlo } from '../config/load.js';
 import { isPluginKey, loadPluginClass } from '../config/plugin-loader.js';
 import { validateWith } from '../config/validate.js';
+import { builtinExporterFor, checkExporterKey } from '../exporters/registry.js';
 import { camelCase } from './invoke.js';
 
 function reference(
@@ -28,15 +29,11 @@ function reference(
   };
 }
 
-/** Extra checks an exporter registry contributes (issue-specific exporters plug in here). */
-export type ExporterCheck = (key: string) => string | undefined;
-
 /** Returns every problem found across the SLOs and the shared config; empty when all is well. */
 export async function validateConfig(
   slos: readonly LoadedSlo[],
   shared: LoadedSharedConfig,
   pluginDirs: readonly string[],
-  checkExporter?: ExporterCheck,
 ): Promise<ConfigIssue[]> {
   const issues: ConfigIssue[] = [];
   const { config, source } = shared;
@@ -53,15 +50,18 @@ export async function validateConfig(
       });
     }
   }
-  for (const key of Object.keys(config.exporters)) {
-    const problem = checkExporter?.(key);
-    if (problem)
+  for (const [key, block] of Object.entries(config.exporters)) {
+    const builtin = builtinExporterFor(key);
+    if (builtin) issues.push(...validateWith(builtin.configSchema, block, source, ['exporters', key]).issues);
+    const problem = checkExporterKey(key);
+    if (problem) {
       issues.push({
         file: source.file,
         ...source.locate(['exporters'], key),
         path: `exporters.${key}`,
         message: problem,
       });
+    }
   }
   config.default_exporters.forEach((key, i) => {
     const at = { file: source.file, ...source.locate(['default_exporters', i]) };

@@ -1,0 +1,106 @@
+/**
+ * Hands reports to their exporters: the SLO's `exporters` plus the shared `default_exporters`. Each export is
+ * retried with exponential backoff; a final failure is appended to the report's `errors` (slo-generator's
+ * format, secrets redacted) and counted, and the other exporters still run.
+ */
+import type { SharedConfig } from '../config/schema.js';
+import type { SloReport } from '../domain/types.js';
+import { createExporter, type ResolvedExporter } from '../exporters/registry.js';
+import { reportV2toV1 } from '../exporters/report-v1.js';
+import type { ExporterContext } from '../exporters/types.js';
+import type { SloResult } from './compute.js';
+import { mapLimit } from './concurrency.js';
+import { formatError } from './invoke.js';
+import { redact, secretsOf } from './redact.js';
+
+/** How exports are run. */
+export interface ExportOptions {
+  /** Attempts per report and exporter, first try included; default 3. */
+  attempts?: number;
+  /** Delay before the first retry, doubled for each further retry; default 200 ms. */
+  backoffMs?: number;
+  /** Reports exported at once; default 8. */
+  concurrency?: number;
+  /** Call the exporters' `delete` (remove what was exported) instead of `export`. */
+  delete?: boolean;
+}
+
+/** Counts of one export pass. */
+export interface ExportSummary {
+  /** Successful (report, exporter) exports. */
+  exported: number;
+  /** (report, exporter) exports that failed after every attempt. */
+  failed: number;
+  /** Retries made (attempts beyond the first). */
+  retries: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The exporter keys of an SLO: its own, then the default exporters, without duplicates. */
+export function exporterKeys(exporters: readonly string[] | undefined, shared: SharedConfig): string[] {
+  return [...new Set([...(exporters ?? []), ...shared.default_exporters])];
+}
+
+/** Exports every report of `results` (valid ones; all of them in delete mode) and records failures. */
+export async function exportResults(
+  results: readonly SloResult[],
+  shared: SharedConfig,
+  context: ExporterContext,
+  options: ExportOptions = {},
+): Promise<ExportSummary> {
+  const attempts = Math.max(1, options.attempts ?? 3);
+  const backoffMs = options.backoffMs ?? 200;
+  const summary: ExportSummary = { exported: 0, failed: 0, retries: 0 };
+  const instances = new Map<string, Promise<ResolvedExporter>>();
+  const exporterFor = (key: string) => {
+    let pending = instances.get(key);
+    if (!pending) {
+      const config = shared.exporters[key];
+      pending = config
+        ? createExporter(key, config, context)
+        : Promise.reject(new Error(`exporter "${key}" is not defined in the shared config`));
+      instances.set(key, pending);
+    }
+    return pending;
+  };
+
+  const fail = (report: SloReport, key: string, className: string, error: unknown) => {
+    summary.failed++;
+    const message = `${className} "${key}" failed. | ${formatError(error)}`;
+    report.errors.push(redact(message, secretsOf(shared.exporters[key])));
+  };
+
+  const exportOne = async (report: SloReport, key: string) => {
+    let exporter: ResolvedExporter;
+    try {
+      exporter = await exporterFor(key);
+    } catch (error) {
+      return fail(report, key, 'Exporter', error); // a missing or unloadable exporter will not appear on retry
+    }
+    const config = { ...shared.exporters[key], name: key };
+    const payload = exporter.reportVersion === 1 ? reportV2toV1(report) : { ...report };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (options.delete) await exporter.instance.delete?.(payload, config);
+        else await exporter.instance.export(payload, config);
+        summary.exported++;
+        return;
+      } catch (error) {
+        if (attempt >= attempts) return fail(report, key, exporter.className, error);
+        summary.retries++;
+        await sleep(backoffMs * 2 ** (attempt - 1));
+      }
+    }
+  };
+
+  const jobs = results.flatMap(({ slo, reports }) =>
+    reports
+      .filter((report) => options.delete || report.valid)
+      .map((report) => ({ report, keys: exporterKeys(slo.spec.exporters, shared) })),
+  );
+  await mapLimit(jobs, options.concurrency ?? 8, async ({ report, keys }) => {
+    for (const key of keys) await exportOne(report, key);
+  });
+  return summary;
+}

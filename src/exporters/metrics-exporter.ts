@@ -1,0 +1,132 @@
+/**
+ * `MetricsExporter`: the base class of exporters that send one metric at a time (slo-generator's
+ * `MetricsExporter`). It turns the exporter's `metrics` block into metric objects (name, alias, description,
+ * value, timestamp, labels, additional_labels) and calls `exportMetric` for each.
+ *
+ * Differences from slo-generator, on purpose: labels are resolved by name (never positionally), values are
+ * rendered with JavaScript's `String()` ("5", "true" where Python writes "5.0", "True"), and the default
+ * `events_count` metric no longer carries the ever-changing good/bad counts as labels (a cardinality leak);
+ * list them in `additional_labels` to get them back.
+ */
+import type { ExportedReport, ExporterConfig, ReportVersion } from './types.js';
+
+/** Labels every default metric carries (a value that is an object, `metadata`, is flattened one level). */
+export const DEFAULT_METRIC_LABELS: readonly string[] = [
+  'error_budget_policy_step_name',
+  'service_name',
+  'feature_name',
+  'slo_name',
+  'metadata',
+];
+
+/** One entry of a `metrics` block: a report field name, or the long form. */
+export type MetricSpec =
+  | string
+  | { name: string; alias?: string; description?: string; labels?: string[]; additional_labels?: string[] };
+
+/** slo-generator's default metrics (v1 report field names). */
+export const DEFAULT_METRICS: readonly Exclude<MetricSpec, string>[] = [
+  { name: 'error_budget_burn_rate', description: 'Speed at which the error budget is consumed.' },
+  { name: 'alerting_burn_rate_threshold', description: 'Error Budget burn rate threshold.' },
+  { name: 'events_count', description: 'Number of events' },
+  { name: 'sli_measurement', description: 'Service Level Indicator.' },
+  { name: 'slo_target', description: 'Service Level Objective target.' },
+];
+
+/** A metric as `exportMetric` receives it. */
+export interface Metric {
+  /** Exported name: the alias when given, with the exporter's prefix. */
+  name: string;
+  /** Alias given in the metrics block, or the report field name. */
+  alias: string;
+  description: string;
+  value: number;
+  /** The report's timestamp, Unix seconds (integer). */
+  timestamp: number;
+  /** Resolved label names and values. */
+  labels: Record<string, string>;
+  /** Extra label names from the metrics block. */
+  additional_labels: string[];
+}
+
+/** Resolves label names against a report: object values (metadata) are flattened first, then plain keys. */
+export function resolveLabels(report: ExportedReport, names: readonly string[]): Record<string, string> {
+  const nested: Record<string, string> = {};
+  const flat: Record<string, string> = {};
+  for (const name of names) {
+    const value = report[name];
+    if (value === undefined || value === null) continue;
+    if (typeof value === 'object' && !Array.isArray(value)) {
+      for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+        if (inner !== undefined && inner !== null && typeof inner !== 'object') nested[key] = String(inner);
+      }
+    } else {
+      flat[name] = String(value);
+    }
+  }
+  return { ...nested, ...flat };
+}
+
+/** Builds the metric objects of a report from a `metrics` block (default: `DEFAULT_METRICS`). */
+export function buildMetrics(
+  report: ExportedReport,
+  specs: readonly MetricSpec[] = DEFAULT_METRICS,
+  prefix = '',
+): Metric[] {
+  return specs.map((spec) => {
+    const s = typeof spec === 'string' ? { name: spec } : spec;
+    if (!(s.name in report)) throw new Error(`metric "${s.name}" is not a field of the report`);
+    const value = Number(report[s.name]);
+    const additional = s.additional_labels ?? [];
+    const alias = s.alias ?? s.name;
+    return {
+      name: alias.startsWith(prefix) ? alias : prefix + alias,
+      alias,
+      description: s.description ?? '',
+      value,
+      timestamp: Number(report.timestamp),
+      labels: resolveLabels(report, [...(s.labels ?? DEFAULT_METRIC_LABELS), ...additional]),
+      additional_labels: additional,
+    };
+  });
+}
+
+/**
+ * Base class of metrics exporters. Subclasses implement `exportMetric(metric, config)` (or `export_metric`);
+ * `export` builds the metrics from the exporter config's `metrics` block and exports each in turn.
+ */
+export abstract class MetricsExporter {
+  /** Metrics exporters receive v1 reports, as in slo-generator. */
+  static readonly reportVersion: ReportVersion = 1;
+  /** Prepended to every metric name that does not already start with it. */
+  protected metricPrefix = '';
+
+  /** Exports one metric; may be async. */
+  exportMetric?(metric: Metric, config: ExporterConfig): unknown;
+  /** slo-generator's spelling of `exportMetric`. */
+  export_metric?(metric: Metric, config: ExporterConfig): unknown;
+
+  /** The metrics of a report, as this exporter would export them. */
+  metricsOf(report: ExportedReport, config: ExporterConfig): Metric[] {
+    return buildMetrics(
+      report,
+      (config.metrics as MetricSpec[] | undefined) ?? this.defaultMetrics(),
+      this.metricPrefix,
+    );
+  }
+
+  /** Default metric list when the config has no `metrics` block. */
+  protected defaultMetrics(): readonly MetricSpec[] {
+    return DEFAULT_METRICS;
+  }
+
+  async export(report: ExportedReport, config: ExporterConfig): Promise<unknown[]> {
+    const exportOne = this.exportMetric ?? this.export_metric;
+    if (!exportOne)
+      throw new TypeError(`${this.constructor.name} implements neither exportMetric nor export_metric`);
+    const results: unknown[] = [];
+    for (const metric of this.metricsOf(report, config))
+      results.push(await exportOne.call(this, metric, config));
+    return results;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Exporter registry: built-in exporters by config key (the part before `/`, so `prometheus/prod` is a
+ * `prometheus` exporter), plugin classes by module path, as in slo-generator.
+ */
+import { isPluginKey, loadPluginClass } from '../config/plugin-loader.js';
+import { jsonExporter } from './json.js';
+import type { BuiltinExporter, Exporter, ExporterContext, ReportVersion } from './types.js';
+
+export const builtinExporters: Readonly<Record<string, BuiltinExporter>> = {
+  json: jsonExporter,
+};
+
+/** Built-in type of an exporter key, or undefined for plugin keys. */
+export function builtinExporterFor(key: string): BuiltinExporter | undefined {
+  if (isPluginKey(key)) return undefined;
+  return builtinExporters[key.split('/')[0]!];
+}
+
+/** An exporter ready to use, with the report version it expects. */
+export interface ResolvedExporter {
+  key: string;
+  /** Class name shown in error messages (`PrometheusExporter "prometheus/prod" failed. | ...`). */
+  className: string;
+  instance: Exporter;
+  reportVersion: ReportVersion;
+}
+
+/** Problem with an exporter key that `validate` reports, or undefined when the key is usable. */
+export function checkExporterKey(key: string): string | undefined {
+  if (isPluginKey(key) || builtinExporterFor(key)) return undefined;
+  return `unknown exporter type "${key.split('/')[0]}" (built-in: ${Object.keys(builtinExporters).join(', ')}; plugins use a module path such as custom.module.Class)`;
+}
+
+const className = (key: string) =>
+  `${key
+    .split('/')[0]!
+    .split('_')
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+    .join('')}Exporter`;
+
+/** Creates the exporter a key names. Plugins are classes constructed with no arguments, as in slo-generator. */
+export async function createExporter(
+  key: string,
+  config: Record<string, unknown>,
+  context: ExporterContext,
+): Promise<ResolvedExporter> {
+  if (isPluginKey(key)) {
+    const Cls = await loadPluginClass(key, context.pluginDirs);
+    const instance = new Cls(config) as Exporter;
+    if (typeof instance.export !== 'function')
+      throw new TypeError(`plugin exporter "${key}" has no export method`);
+    const version = (Cls as unknown as { reportVersion?: ReportVersion }).reportVersion ?? 1;
+    return { key, className: Cls.name, instance, reportVersion: version };
+  }
+  const builtin = builtinExporterFor(key);
+  if (!builtin) throw new Error(checkExporterKey(key));
+  return {
+    key,
+    className: className(key),
+    instance: builtin.create(config, context),
+    reportVersion: builtin.reportVersion,
+  };
+}
