@@ -11,7 +11,7 @@ import { didYouMean } from '../config/did-you-mean.js';
 import type { SharedConfig } from '../config/schema.js';
 import { buildReport, DEFAULT_MIN_VALID_EVENTS } from '../domain/report.js';
 import type { PolicyStep, SloConfig, SloReport } from '../domain/types.js';
-import { mapLimit } from './concurrency.js';
+import { createLimiter } from './concurrency.js';
 import { formatError, resolveMethod } from './invoke.js';
 import { stableKey } from './stable-key.js';
 
@@ -114,17 +114,19 @@ export async function compute(
   };
 
   let backendCalls = 0;
+  const limit = createLimiter(Math.max(1, options.concurrency ?? 8));
   const calls = new Map<string, Promise<{ result?: unknown; error?: string }>>();
-  const call = async (slo: SloConfig, window: number) => {
-    backendCalls++;
-    try {
-      const backend = await backendFor(slo.spec.backend);
-      const method = resolveMethod(backend, slo.spec.method, slo.spec.backend);
-      return { result: await method(timestamp, window, slo) };
-    } catch (error) {
-      return { error: formatError(error) };
-    }
-  };
+  const call = (slo: SloConfig, window: number) =>
+    limit(async () => {
+      backendCalls++;
+      try {
+        const backend = await backendFor(slo.spec.backend);
+        const method = resolveMethod(backend, slo.spec.method, slo.spec.backend);
+        return { result: await method(timestamp, window, slo) };
+      } catch (error) {
+        return { error: formatError(error) };
+      }
+    });
   const callOnce = (slo: SloConfig, window: number) => {
     if (!dedup) return call(slo, window);
     const { backend, method, service_level_indicator } = slo.spec;
@@ -138,31 +140,33 @@ export async function compute(
   };
 
   let done = 0;
-  const reports = await mapLimit(tasks, options.concurrency ?? 8, async (task) => {
-    let report: SloReport;
-    if (task.configError) {
-      report = buildReport({
-        slo: task.slo,
-        step: task.step,
-        timestamp,
-        result: undefined,
-        errors: [task.configError],
-        minValidEvents,
-      });
-    } else {
-      const { result, error } = await callOnce(task.slo, task.step.window);
-      report = buildReport({
-        slo: task.slo,
-        step: task.step,
-        timestamp,
-        result,
-        errors: error ? [error] : [],
-        minValidEvents,
-      });
-    }
-    options.onProgress?.(++done, tasks.length);
-    return report;
-  });
+  const reports = await Promise.all(
+    tasks.map(async (task) => {
+      let report: SloReport;
+      if (task.configError) {
+        report = buildReport({
+          slo: task.slo,
+          step: task.step,
+          timestamp,
+          result: undefined,
+          errors: [task.configError],
+          minValidEvents,
+        });
+      } else {
+        const { result, error } = await callOnce(task.slo, task.step.window);
+        report = buildReport({
+          slo: task.slo,
+          step: task.step,
+          timestamp,
+          result,
+          errors: error ? [error] : [],
+          minValidEvents,
+        });
+      }
+      options.onProgress?.(++done, tasks.length);
+      return report;
+    }),
+  );
 
   const results: SloResult[] = slos.map((slo) => ({ slo, reports: [] }));
   const bySlo = new Map(results.map((r) => [r.slo, r]));

@@ -16,3 +16,22 @@ export async function mapLimit<T, R>(
   await Promise.all(Array.from({ length: lanes }, run));
   return results;
 }
+
+/** A semaphore: `limit(fn)` runs `fn` when fewer than `max` limited calls are running. */
+export function createLimiter(max: number): <R>(fn: () => Promise<R>) => Promise<R> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    running--;
+    waiting.shift()?.();
+  };
+  return async <R>(fn: () => Promise<R>): Promise<R> => {
+    if (running >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  };
+}

@@ -1,0 +1,175 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, formatIssue } from '../../src/config/errors.js';
+import { loadSharedConfig, loadSlos } from '../../src/config/load.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const SLO = `apiVersion: sre.google.com/v2
+kind: ServiceLevelObjective
+metadata:
+  name: prom-metrics-availability
+  labels:
+    service_name: prom
+spec:
+  description: 99.9% of Prometheus requests return a good HTTP code
+  backend: prometheus
+  method: good_bad_ratio
+  exporters: [prometheus]
+  service_level_indicator:
+    filter_good: up{code=~"2.."}
+    filter_valid: up
+  goal: 0.999
+`;
+
+const CONFIG = `backends:
+  prometheus:
+    url: \${PROMETHEUS_URL}
+exporters:
+  prometheus:
+    url: \${PUSHGATEWAY_URL:-http://localhost:9091}
+error_budget_policies:
+  default:
+    steps:
+      - name: 1 hour
+        window: 3600
+        burn_rate_threshold: 9
+        alert: true
+        message_alert: Page to defend the SLO
+        message_ok: Last hour on track
+`;
+
+async function issuesOf(promise: Promise<unknown>): Promise<string[]> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues.map(formatIssue);
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+let dir: ReturnType<typeof tempDir>;
+afterEach(() => dir?.cleanup());
+
+describe('loadSlos', () => {
+  it('loads .yaml, .yml and .json files of a directory, sorted, skipping other kinds and other files', async () => {
+    dir = tempDir();
+    dir.write('slos/b.yaml', SLO.replace('prom-metrics-availability', 'b'));
+    dir.write('slos/a.yml', SLO.replace('prom-metrics-availability', 'a'));
+    dir.write(
+      'slos/c.json',
+      JSON.stringify({
+        apiVersion: 'sre.google.com/v2',
+        kind: 'ServiceLevelObjective',
+        metadata: { name: 'c' },
+        spec: {
+          description: 'd',
+          backend: 'prometheus',
+          method: 'query_sli',
+          service_level_indicator: { expression: 'up' },
+          goal: 0.9,
+        },
+      }),
+    );
+    dir.write('slos/other.yaml', 'kind: SomethingElse\n');
+    dir.write('slos/notes.txt', 'not a config');
+    const slos = await loadSlos(`${dir.root}/slos`);
+    expect(slos.map((s) => s.config.metadata.name)).toEqual(['a', 'b', 'c']);
+    expect(slos[0]!.config.spec.service_level_indicator).toEqual({
+      filter_good: 'up{code=~"2.."}',
+      filter_valid: 'up',
+    });
+  });
+
+  it('reports every problem with file, line, column, field path and what was expected', async () => {
+    dir = tempDir();
+    const bad = SLO.replace('  method: good_bad_ratio\n', '  methdo: good_bad_ratio\n').replace(
+      'goal: 0.999',
+      'goal: "high"',
+    );
+    const file = dir.write('slo.yaml', bad);
+    const issues = await issuesOf(loadSlos(file));
+    expect(issues).toEqual([
+      `${file}:8:3: spec.method: required field is missing (expected string)`,
+      `${file}:10:3: spec.methdo: unknown field "methdo"; did you mean "method"?`,
+      `${file}:15:9: spec.goal: expected number, got string "high"`,
+    ]);
+  });
+
+  it('reports YAML syntax errors with their position', async () => {
+    dir = tempDir();
+    const file = dir.write('slo.yaml', 'kind: ServiceLevelObjective\nmetadata: [unclosed\n');
+    const [issue] = await issuesOf(loadSlos(file));
+    expect(issue).toMatch(new RegExp(`^${file}:\\d+:\\d+: invalid YAML: `));
+  });
+
+  it('rejects duplicate SLO names, naming both files', async () => {
+    dir = tempDir();
+    const first = dir.write('slos/1.yaml', SLO);
+    const second = dir.write('slos/2.yaml', SLO);
+    expect(await issuesOf(loadSlos(`${dir.root}/slos`))).toEqual([
+      `${second}:4:9: metadata.name: duplicate SLO name "prom-metrics-availability" (also defined in ${first})`,
+    ]);
+  });
+
+  it('fails when nothing is found', async () => {
+    dir = tempDir();
+    dir.write('slos/other.yaml', 'kind: Other\n');
+    const [issue] = await issuesOf(loadSlos(`${dir.root}/slos`));
+    expect(issue).toContain('no SLO configs found');
+  });
+
+  it('fails on a missing path', async () => {
+    const [issue] = await issuesOf(loadSlos('/nonexistent/slos'));
+    expect(issue).toBe('/nonexistent/slos: no such file or directory');
+  });
+});
+
+describe('loadSharedConfig', () => {
+  it('interpolates ${VAR} and ${VAR:-default} before parsing', async () => {
+    dir = tempDir();
+    const file = dir.write('config.yaml', CONFIG);
+    const { config } = await loadSharedConfig(file, { PROMETHEUS_URL: 'http://prom:9090' });
+    expect(config.backends.prometheus).toEqual({ url: 'http://prom:9090' });
+    expect(config.exporters.prometheus).toEqual({ url: 'http://localhost:9091' });
+    expect(config.error_budget_policies.default!.steps[0]).toMatchObject({
+      name: '1 hour',
+      window: 3600,
+      burn_rate_threshold: 9,
+    });
+    expect(config.default_exporters).toEqual([]);
+  });
+
+  it('names a missing variable, the file and the line', async () => {
+    dir = tempDir();
+    const file = dir.write('config.yaml', CONFIG);
+    expect(await issuesOf(loadSharedConfig(file, {}))).toEqual([
+      `${file}:3:10: environment variable "PROMETHEUS_URL" is not set (use \${PROMETHEUS_URL:-default} for a default)`,
+    ]);
+  });
+
+  it('ignores placeholders in whole-line comments', async () => {
+    dir = tempDir();
+    const file = dir.write('config.yaml', `# url: \${UNSET_VARIABLE}\n${CONFIG}`);
+    await expect(loadSharedConfig(file, { PROMETHEUS_URL: 'http://p' })).resolves.toBeDefined();
+  });
+
+  it('types interpolated values after substitution, as slo-generator does', async () => {
+    dir = tempDir();
+    const file = dir.write(
+      'config.yaml',
+      CONFIG.replace('burn_rate_threshold: 9', 'burn_rate_threshold: ${THRESHOLD}'),
+    );
+    const { config } = await loadSharedConfig(file, { PROMETHEUS_URL: 'http://p', THRESHOLD: '4.5' });
+    expect(config.error_budget_policies.default!.steps[0]!.burn_rate_threshold).toBe(4.5);
+  });
+
+  it('reports several errors at once, with hints', async () => {
+    dir = tempDir();
+    const bad = CONFIG.replace('exporters:', 'exporterz:').replace('window: 3600', 'window: 1h');
+    const file = dir.write('config.yaml', bad);
+    expect(await issuesOf(loadSharedConfig(file, { PROMETHEUS_URL: 'http://p' }))).toEqual([
+      `${file}:4:1: exporterz: unknown field "exporterz"; did you mean "exporters"?`,
+      `${file}:11:17: error_budget_policies.default.steps[0].window: expected number, got string "1h"`,
+    ]);
+  });
+});
