@@ -22,3 +22,11 @@ export type {
 } from './domain/types.js';
 export { NO_DATA } from './domain/types.js';
 export { type ComputeOptions, type ComputeResult, compute, type SloResult } from './engine/compute.js';
+export {
+  DEFAULT_METRIC_LABELS,
+  DEFAULT_METRICS,
+  type Metric,
+  type MetricSpec,
+  MetricsExporter,
+} from './exporters/metrics-exporter.js';
+export type { ExportedReport, Exporter, ExporterConfig } from './exporters/types.js';
