@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the real servers the integration tests start (Debian packages), when they are missing:
+# Prometheus and promtool (package prometheus) and the Pushgateway (package prometheus-pushgateway).
+set -euo pipefail
+missing=()
+command -v prometheus >/dev/null || missing+=(prometheus)
+command -v promtool >/dev/null || missing+=(prometheus)
+command -v prometheus-pushgateway >/dev/null || missing+=(prometheus-pushgateway)
+[ ${#missing[@]} -eq 0 ] && exit 0
+packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
+if [ "$(id -u)" -ne 0 ]; then
+  echo "slokit tests need the Debian packages: $packages— install them with: sudo apt-get install -y $packages" >&2
+  exit 1
+fi
+echo "installing test dependencies: $packages" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $packages >/dev/null
