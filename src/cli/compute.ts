@@ -5,6 +5,7 @@ import { compute } from '../engine/compute.js';
 import { exportResults } from '../engine/export.js';
 import { validateConfig } from '../engine/validate.js';
 import { EXIT, loadInputs, UsageError } from './context.js';
+import { createLogger, LOG_LEVELS } from './logger.js';
 import { OUTPUT_FORMATS, type OutputFormat, render } from './output.js';
 import { progressReporter } from './progress.js';
 
@@ -18,6 +19,7 @@ interface ComputeFlags {
   minValidEvents?: string;
   export: boolean;
   delete: boolean;
+  logLevel: string;
 }
 
 function parseNumber(name: string, value: string, integer = false): number {
@@ -43,6 +45,7 @@ async function run(flags: ComputeFlags): Promise<number> {
   const concurrency = parseNumber('--concurrency', flags.concurrency, true);
   const minValidEvents =
     flags.minValidEvents === undefined ? undefined : parseNumber('--min-valid-events', flags.minValidEvents);
+  const logger = createLogger(flags.logLevel);
   const inputs = await loadInputs(flags.sloConfig, flags.config);
   const issues = await validateConfig(inputs.slos, inputs.shared, inputs.pluginDirs);
   if (issues.length) throw new ConfigError(issues);
@@ -57,6 +60,7 @@ async function run(flags: ComputeFlags): Promise<number> {
       dedup: flags.dedup,
       minValidEvents,
       pluginDirs: inputs.pluginDirs,
+      logger,
       onProgress: progress.update,
     },
   );
@@ -68,7 +72,7 @@ async function run(flags: ComputeFlags): Promise<number> {
       result.results,
       inputs.shared.config,
       { pluginDirs: inputs.pluginDirs },
-      { attempts: retry?.attempts, backoffMs: retry?.backoff_ms, delete: flags.delete },
+      { attempts: retry?.attempts, backoffMs: retry?.backoff_ms, delete: flags.delete, logger },
     );
     exportFailed = summary.failed > 0;
   }
@@ -100,6 +104,7 @@ export function registerCompute(
     .option('--concurrency <n>', 'maximum backend requests in flight', '8')
     .option('--no-dedup', 'send every request even when identical ones were already made in this run')
     .option('--min-valid-events <n>', 'minimum good+bad events for a valid ratio report')
+    .option('--log-level <level>', `structured logs on stderr: ${LOG_LEVELS.join('|')}`, 'warn')
     .option('-e, --export', "hand valid reports to the SLO's exporters and default_exporters", false)
     .option(
       '-d, --delete',

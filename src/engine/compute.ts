@@ -13,6 +13,7 @@ import { buildReport, DEFAULT_MIN_VALID_EVENTS } from '../domain/report.js';
 import type { PolicyStep, SloConfig, SloReport } from '../domain/types.js';
 import { createLimiter } from './concurrency.js';
 import { formatError, resolveMethod } from './invoke.js';
+import { type Logger, silentLogger } from './logger.js';
 import { stableKey } from './stable-key.js';
 
 /** What one compute run needs. */
@@ -27,6 +28,8 @@ export interface ComputeOptions {
   minValidEvents?: number;
   /** Directories plugin modules are resolved against, in order (cwd, then the config file's directory). */
   pluginDirs?: readonly string[];
+  /** Structured log events (invalid reports, run summary); default silent. */
+  logger?: Logger;
   /** Called after each SLO × step evaluation. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -95,6 +98,8 @@ export async function compute(
   shared: SharedConfig,
   options: ComputeOptions = {},
 ): Promise<ComputeResult> {
+  const started = performance.now();
+  const logger = options.logger ?? silentLogger;
   const timestamp = options.timestamp ?? Date.now() / 1000;
   const dedup = options.dedup ?? true;
   const minValidEvents = resolveMinValidEvents(shared, options.minValidEvents);
@@ -163,6 +168,12 @@ export async function compute(
           minValidEvents,
         });
       }
+      if (!report.valid) {
+        logger.warn(
+          { slo: task.slo.metadata.name, step: task.step.name, errors: report.errors },
+          'invalid SLO report',
+        );
+      }
       options.onProgress?.(++done, tasks.length);
       return report;
     }),
@@ -173,5 +184,15 @@ export async function compute(
   tasks.forEach((task, i) => {
     bySlo.get(task.slo)!.reports.push(reports[i]!);
   });
+  logger.info(
+    {
+      slos: slos.length,
+      reports: reports.length,
+      invalid: reports.filter((r) => !r.valid).length,
+      backendCalls,
+      durationMs: Math.round(performance.now() - started),
+    },
+    'compute finished',
+  );
   return { timestamp, results, backendCalls };
 }

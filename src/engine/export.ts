@@ -11,6 +11,7 @@ import type { ExporterContext } from '../exporters/types.js';
 import type { SloResult } from './compute.js';
 import { mapLimit } from './concurrency.js';
 import { formatError } from './invoke.js';
+import { type Logger, silentLogger } from './logger.js';
 import { redact, secretsOf } from './redact.js';
 
 /** How exports are run. */
@@ -19,6 +20,8 @@ export interface ExportOptions {
   attempts?: number;
   /** Delay before the first retry, doubled for each further retry; default 200 ms. */
   backoffMs?: number;
+  /** Structured log events (failed exports); default silent. */
+  logger?: Logger;
   /** Reports exported at once; default 8. */
   concurrency?: number;
   /** Call the exporters' `delete` (remove what was exported) instead of `export`. */
@@ -67,8 +70,20 @@ export async function exportResults(
 
   const fail = (report: SloReport, key: string, className: string, error: unknown) => {
     summary.failed++;
-    const message = `${className} "${key}" failed. | ${formatError(error)}`;
-    report.errors.push(redact(message, secretsOf(shared.exporters[key])));
+    const message = redact(
+      `${className} "${key}" failed. | ${formatError(error)}`,
+      secretsOf(shared.exporters[key]),
+    );
+    report.errors.push(message);
+    (options.logger ?? silentLogger).error(
+      {
+        slo: report.metadata.name,
+        step: report.error_budget_policy_step_name,
+        exporter: key,
+        error: message,
+      },
+      'export failed',
+    );
   };
 
   const exportOne = async (report: SloReport, key: string) => {
