@@ -1,5 +1,6 @@
-import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { SloReport, ValidReport } from '../../src/domain/types.js';
 import { tempDir } from '../helpers/tmp.js';
 import { REPO, runCli } from './run-cli.js';
@@ -14,13 +15,26 @@ afterEach(() => {
 
 describe('slokit compute on the quickstart (no external service)', () => {
   it('prints one JSON report per SLO and step and exits 0', async () => {
-    const { code, stdout } = await runCli(['compute', ...QUICKSTART, '--output', 'json', '-t', '1702660513.987654']);
+    const { code, stdout } = await runCli([
+      'compute',
+      ...QUICKSTART,
+      '--output',
+      'json',
+      '-t',
+      '1702660513.987654',
+    ]);
     expect(code).toBe(0);
     const reports = JSON.parse(stdout) as ValidReport[];
     expect(reports).toHaveLength(12);
     expect(new Set(reports.map((r) => r.timestamp))).toEqual(new Set([1702660513]));
     const ratio = reports.find((r) => r.name === 'custom-test-availability-ratio' && r.window === 3600)!;
-    expect(ratio).toMatchObject({ good_events_count: 100000, bad_events_count: 100, sli_measurement: 0.999001, error_budget_burn_rate: 1, alert: false });
+    expect(ratio).toMatchObject({
+      good_events_count: 100000,
+      bad_events_count: 100,
+      sli_measurement: 0.999001,
+      error_budget_burn_rate: 1,
+      alert: false,
+    });
     const incident = reports.find((r) => r.name === 'checkout-availability' && r.window === 3600)!;
     expect(incident).toMatchObject({ alert: true, consequence_message: 'Page to defend the SLO' });
   });
@@ -30,7 +44,9 @@ describe('slokit compute on the quickstart (no external service)', () => {
     const lines = table.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^SLO\s+STEP\s+WINDOW\s+SLI\s+GOAL/);
     expect(lines).toHaveLength(13);
-    expect(lines.find((l) => l.startsWith('checkout-availability') && l.includes(' 1h '))).toMatch(/10\.1 \/ 9\s+ALERT/);
+    expect(lines.find((l) => l.startsWith('checkout-availability') && l.includes(' 1h '))).toMatch(
+      /10\.1 \/ 9\s+ALERT/,
+    );
     const yaml = await runCli(['compute', ...QUICKSTART, '--output', 'yaml']);
     expect((parse(yaml.stdout) as SloReport[]).length).toBe(12);
   });
@@ -40,14 +56,26 @@ describe('slokit compute on the quickstart (no external service)', () => {
     expect(code).toBe(0);
     const slo = stderr.split('\n').filter((l) => l.startsWith('custom-slo-exporter '));
     expect(slo.map((l) => JSON.parse(l.slice('custom-slo-exporter '.length)))).toEqual(
-      ['1 hour', '12 hours', '7 days', '28 days'].map((step) => ({ name: 'custom-test-availability-ratio', step, arg_1: 'test_arg_1' })),
+      ['1 hour', '12 hours', '7 days', '28 days'].map((step) => ({
+        name: 'custom-test-availability-ratio',
+        step,
+        arg_1: 'test_arg_1',
+      })),
     );
-    const metrics = stderr.split('\n').filter((l) => l.startsWith('custom-metric-exporter ')).map((l) => JSON.parse(l.slice(23)));
+    const metrics = stderr
+      .split('\n')
+      .filter((l) => l.startsWith('custom-metric-exporter '))
+      .map((l) => JSON.parse(l.slice(23)));
     expect(metrics).toHaveLength(20); // 5 default metrics x 4 steps
     expect(metrics).toContainEqual({
       name: 'slo_target',
       value: 0.999,
-      labels: { error_budget_policy_step_name: '1 hour', service_name: 'custom', feature_name: 'test', slo_name: 'availability-ratio' },
+      labels: {
+        error_budget_policy_step_name: '1 hour',
+        service_name: 'custom',
+        feature_name: 'test',
+        slo_name: 'availability-ratio',
+      },
     });
   });
 
@@ -77,7 +105,10 @@ describe('exit codes and errors', () => {
 
   it('exits 2 on config errors, naming file, line, column and field', async () => {
     dir = tempDir();
-    dir.write('config.yaml', 'backends:\n  custom.custom_backend.CustomBackend: {}\nerror_budget_policies:\n  default:\n    steps:\n      - {name: 1h, window: 3600, burn_rate_threshold: 1}\n');
+    dir.write(
+      'config.yaml',
+      'backends:\n  custom.custom_backend.CustomBackend: {}\nerror_budget_policies:\n  default:\n    steps:\n      - {name: 1h, window: 3600, burn_rate_threshold: 1}\n',
+    );
     const slo = dir.write(
       'slo.yaml',
       'apiVersion: sre.google.com/v2\nkind: ServiceLevelObjective\nmetadata:\n  name: x\nspec:\n  description: x\n  backend: custom.custom_backend.CustomBackand\n  method: good_bad_ratio\n  service_level_indicator: {}\n  goal: 0.99\n',
@@ -93,10 +124,21 @@ describe('exit codes and errors', () => {
 
   it('exits 1 when a report is invalid, still printing the other reports', async () => {
     dir = tempDir();
-    dir.write('custom/flaky.js', 'export class Flaky { good_bad_ratio(t, w) { if (w > 3600) throw new Error("down"); return [9, 1]; } }\n');
-    dir.write('config.yaml', 'backends:\n  custom.flaky.Flaky: {}\nerror_budget_policies:\n  default:\n    steps:\n      - {name: 1h, window: 3600, burn_rate_threshold: 1}\n      - {name: 1d, window: 86400, burn_rate_threshold: 1}\n');
-    dir.write('slos/a.yaml', 'apiVersion: sre.google.com/v2\nkind: ServiceLevelObjective\nmetadata: {name: a}\nspec: {description: a, backend: custom.flaky.Flaky, method: good_bad_ratio, service_level_indicator: {}, goal: 0.5}\n');
-    const { code, stdout } = await runCli(['compute', '-f', 'slos', '-c', 'config.yaml', '-o', 'json'], { cwd: dir.root });
+    dir.write(
+      'custom/flaky.js',
+      'export class Flaky { good_bad_ratio(t, w) { if (w > 3600) throw new Error("down"); return [9, 1]; } }\n',
+    );
+    dir.write(
+      'config.yaml',
+      'backends:\n  custom.flaky.Flaky: {}\nerror_budget_policies:\n  default:\n    steps:\n      - {name: 1h, window: 3600, burn_rate_threshold: 1}\n      - {name: 1d, window: 86400, burn_rate_threshold: 1}\n',
+    );
+    dir.write(
+      'slos/a.yaml',
+      'apiVersion: sre.google.com/v2\nkind: ServiceLevelObjective\nmetadata: {name: a}\nspec: {description: a, backend: custom.flaky.Flaky, method: good_bad_ratio, service_level_indicator: {}, goal: 0.5}\n',
+    );
+    const { code, stdout } = await runCli(['compute', '-f', 'slos', '-c', 'config.yaml', '-o', 'json'], {
+      cwd: dir.root,
+    });
     expect(code).toBe(1);
     const reports = JSON.parse(stdout) as SloReport[];
     expect(reports.map((r) => r.valid)).toEqual([true, false]);
@@ -110,16 +152,48 @@ describe('slokit schema', () => {
     expect(slo.required).toEqual(expect.arrayContaining(['apiVersion', 'kind', 'metadata', 'spec']));
     expect(slo.properties.spec.properties.goal).toMatchObject({ type: 'number', minimum: 0, maximum: 1 });
     const config = JSON.parse((await runCli(['schema', 'config'])).stdout);
-    expect(Object.keys(config.properties)).toEqual(expect.arrayContaining(['backends', 'exporters', 'error_budget_policies', 'default_exporters']));
+    expect(Object.keys(config.properties)).toEqual(
+      expect.arrayContaining(['backends', 'exporters', 'error_budget_policies', 'default_exporters']),
+    );
     expect(config.additionalProperties).toBe(false);
     expect((await runCli(['schema', 'other'])).code).toBe(2);
   });
 
   it('matches the published schema files', async () => {
-    const { readFileSync } = await import('node:fs');
     for (const kind of ['slo', 'config']) {
       const published = JSON.parse(readFileSync(`${REPO}/schemas/${kind}.schema.json`, 'utf8'));
       expect(JSON.parse((await runCli(['schema', kind])).stdout)).toEqual(published);
     }
+  });
+});
+
+describe('minimum valid events', () => {
+  it('reads MIN_VALID_EVENTS from the environment, overridden by the config option and the flag', async () => {
+    const ratio = (stdout: string) =>
+      (JSON.parse(stdout) as SloReport[]).filter((r) => r.metadata.name === 'custom-test-availability-ratio');
+    const fromEnv = await runCli(['compute', ...QUICKSTART, '-o', 'json'], {
+      env: { MIN_VALID_EVENTS: '100101' },
+    });
+    expect(fromEnv.code).toBe(1);
+    expect(ratio(fromEnv.stdout)[0]!.errors).toEqual([
+      'Not enough valid events (100100) found. Minimum valid events: 100101.',
+    ]);
+    const fromFlag = await runCli(['compute', ...QUICKSTART, '-o', 'json', '--min-valid-events', '100100'], {
+      env: { MIN_VALID_EVENTS: '100101' },
+    });
+    expect(ratio(fromFlag.stdout).every((r) => r.valid)).toBe(true);
+
+    dir = tempDir();
+    const config = dir.write(
+      'config.yaml',
+      `${readFileSync(`${REPO}/examples/quickstart/config.yaml`, 'utf8')}\nmin_valid_events: 100100\n`,
+    );
+    const fromConfig = await runCli(
+      ['compute', '-f', 'examples/quickstart/slos', '-c', config, '-o', 'json'],
+      {
+        env: { MIN_VALID_EVENTS: '100101' },
+      },
+    );
+    expect(ratio(fromConfig.stdout).every((r) => r.valid)).toBe(true);
   });
 });
