@@ -188,12 +188,12 @@ describe('minimum valid events', () => {
       'config.yaml',
       `${readFileSync(`${REPO}/examples/quickstart/config.yaml`, 'utf8')}\nmin_valid_events: 100100\n`,
     );
-    const fromConfig = await runCli(
-      ['compute', '-f', 'examples/quickstart/slos', '-c', config, '-o', 'json'],
-      {
-        env: { MIN_VALID_EVENTS: '100101' },
-      },
-    );
+    // Plugins resolve against the working directory first, so run from the quickstart folder.
+    const fromConfig = await runCli(['compute', '-f', 'slos', '-c', config, '-o', 'json'], {
+      cwd: `${REPO}/examples/quickstart`,
+      env: { MIN_VALID_EVENTS: '100101' },
+    });
+    expect(fromConfig.stderr).toBe('');
     expect(ratio(fromConfig.stdout).every((r) => r.valid)).toBe(true);
   });
 });
