@@ -1,0 +1,132 @@
+/**
+ * Report history write and query speed.
+ *
+ *   npm run build && node bench/history.mjs [reports]   (default 20000 reports)
+ *
+ * Writes the same reports (50 SLOs x 4 policy steps x N/200 timestamps, 5 minutes apart) into a fresh
+ * database file twice: once through the `history` exporter, one report per call (one transaction each, as
+ * `compute` does), and once through `HistoryStore.insertMany` (one transaction). Then times queries on the
+ * filled file: a range query of one SLO (all steps, half the time span), the same without the full report
+ * JSON, `latest()` over every SLO and `listSlos()`.
+ */
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { buildReport } from '../dist/domain/report.js';
+import { closeHistoryStores, historyExporter } from '../dist/exporters/history.js';
+import { HistoryStore } from '../dist/exporters/history-store.js';
+
+const TOTAL = Number(process.argv[2] ?? 20_000);
+const SLOS = 50;
+const STEPS = [
+  { name: '1 hour', window: 3600, burn_rate_threshold: 9, message_alert: 'page', message_ok: 'ok' },
+  { name: '12 hours', window: 43200, burn_rate_threshold: 3, message_alert: 'page', message_ok: 'ok' },
+  { name: '7 days', window: 604800, burn_rate_threshold: 1.5, message_alert: 'ticket', message_ok: 'ok' },
+  { name: '28 days', window: 2419200, burn_rate_threshold: 1, message_alert: 'ticket', message_ok: 'ok' },
+];
+const T0 = 1_700_000_000;
+const STEP_SECONDS = 300;
+const TIMESTAMPS = Math.ceil(TOTAL / (SLOS * STEPS.length));
+
+function makeReports() {
+  const slos = Array.from({ length: SLOS }, (_, i) => ({
+    apiVersion: 'sre.google.com/v2',
+    kind: 'ServiceLevelObjective',
+    metadata: {
+      name: `service-${i}-availability`,
+      labels: { service_name: `service-${i}`, feature_name: 'api', slo_name: 'availability' },
+    },
+    spec: {
+      description: `Availability of service ${i}`,
+      backend: 'prometheus',
+      method: 'good_bad_ratio',
+      service_level_indicator: {},
+      goal: 0.999,
+    },
+  }));
+  const reports = [];
+  for (let t = 0; t < TIMESTAMPS; t++) {
+    for (const slo of slos) {
+      for (const step of STEPS) {
+        if (reports.length === TOTAL) return reports;
+        const bad = (t * 7 + step.window) % 50;
+        reports.push(
+          buildReport({ slo, step, timestamp: T0 + t * STEP_SECONDS, result: [100_000 - bad, bad] }),
+        );
+      }
+    }
+  }
+  return reports;
+}
+
+function time(fn) {
+  const start = performance.now();
+  const result = fn();
+  return { ms: performance.now() - start, result };
+}
+
+/** Mean milliseconds of `fn` over `runs` runs, after a warm-up run. */
+function mean(fn, runs) {
+  fn();
+  const start = performance.now();
+  for (let i = 0; i < runs; i++) fn();
+  return (performance.now() - start) / runs;
+}
+
+const rate = (n, ms) => Math.round(n / (ms / 1000)).toLocaleString('en-US');
+const fmt = (ms) => `${ms.toFixed(ms < 10 ? 3 : 1)} ms`;
+
+const dir = mkdtempSync(join(tmpdir(), 'slokit-bench-history-'));
+try {
+  const reports = makeReports();
+  console.log(
+    `history bench: ${reports.length} reports (${SLOS} SLOs x ${STEPS.length} steps x ${TIMESTAMPS} timestamps), node ${process.version}`,
+  );
+
+  const exporterPath = join(dir, 'exporter.db');
+  const exporterConfig = { path: exporterPath };
+  const exporter = historyExporter.create(exporterConfig, { pluginDirs: [] });
+  const config = { ...exporterConfig, name: 'history' };
+  const oneByOne = time(() => {
+    for (const report of reports) exporter.export(report, config);
+  });
+  closeHistoryStores();
+
+  const batchPath = join(dir, 'batch.db');
+  const store = new HistoryStore(batchPath);
+  const batch = time(() => store.insertMany(reports));
+  if (batch.result !== reports.length) throw new Error(`insertMany stored ${batch.result}`);
+
+  console.log(
+    `exporter, one by one : ${fmt(oneByOne.ms).padStart(10)}  ${rate(reports.length, oneByOne.ms)} reports/s`,
+  );
+  console.log(
+    `insertMany, 1 txn    : ${fmt(batch.ms).padStart(10)}  ${rate(reports.length, batch.ms)} reports/s`,
+  );
+  console.log(`insertMany speed-up  : ${(oneByOne.ms / batch.ms).toFixed(1)}x`);
+
+  const slo = 'service-7-availability';
+  const from = T0 + Math.floor(TIMESTAMPS / 4) * STEP_SECONDS;
+  const to = T0 + Math.floor((3 * TIMESTAMPS) / 4) * STEP_SECONDS;
+  const rows = store.reports({ slo, from, to }).length;
+  const full = mean(() => store.reports({ slo, from, to }), 200);
+  const summary = mean(() => store.reports({ slo, from, to, includeReport: false }), 200);
+  const oneStep = mean(() => store.reports({ slo, step: '1 hour', from, to }), 200);
+  const latest = mean(() => store.latest(), 20);
+  const list = mean(() => store.listSlos(), 20);
+  console.log(`range query, 1 SLO   : ${fmt(full).padStart(10)}  (${rows} rows, full reports)`);
+  console.log(`  without report JSON: ${fmt(summary).padStart(10)}`);
+  console.log(`  one step           : ${fmt(oneStep).padStart(10)}  (${rows / STEPS.length} rows)`);
+  console.log(`latest(), all SLOs   : ${fmt(latest).padStart(10)}  (${store.latest().length} rows)`);
+  console.log(`listSlos()           : ${fmt(list).padStart(10)}`);
+  store.close(); // checkpoints the WAL into the file
+  const size = [batchPath, `${batchPath}-wal`].filter(existsSync).reduce((n, f) => n + statSync(f).size, 0);
+  const json = reports.reduce((n, r) => n + JSON.stringify(r).length, 0) / reports.length;
+  console.log(
+    `database size        : ${(size / 1024 / 1024).toFixed(1)} MiB (${Math.round(size / reports.length)} B/report; report JSON ${Math.round(json)} B)`,
+  );
+} finally {
+  closeHistoryStores();
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,296 @@
+/**
+ * The `cloudevent` exporter (slo-generator's `CloudeventExporter`): each v2 report is the `data` of a
+ * CloudEvent POSTed to `service_url`, in structured mode (`application/cloudevents+json`, slo-generator's
+ * mode) or binary mode (`ce-*` headers, the report as the JSON body). Events are built and serialised by the
+ * CloudEvents SDK.
+ *
+ * Beyond slo-generator:
+ * - `id` is deterministic (a hash of SLO name, policy step and report timestamp), so a receiver can drop the
+ *   duplicates that retries produce; `time` is the report's timestamp and `subject` the SLO name;
+ * - Basic auth (`auth.username`/`auth.password`) besides Bearer (`auth.token`), extra `headers`, `source`,
+ *   `type`, `mode` and `timeout` are configurable; `url` is accepted as an alias of `service_url`;
+ * - redirects are not followed: a 3xx answer is an error, like any other non-2xx answer, and the error names
+ *   the status and the start of the response body. Error messages never contain the configured secrets nor
+ *   the URL's query string or credentials.
+ *
+ * `auth.google_service_account_auth: true` (fetching a Google ID token) is not supported; put an ID token in
+ * `auth.token` instead. The schema rejects it so that a config relying on it fails loudly.
+ */
+import { createHash } from 'node:crypto';
+import { CloudEvent, HTTP } from 'cloudevents';
+import { z } from 'zod';
+import type { BuiltinExporter, ExportedReport, Exporter } from './types.js';
+
+/** slo-generator's event type. */
+export const DEFAULT_EVENT_TYPE = 'com.google.slo_generator.slo_report';
+/** Default `source` attribute. */
+export const DEFAULT_EVENT_SOURCE = 'slokit';
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
+
+const authSchema = z
+  .strictObject({
+    token: z.string().min(1).optional().describe('Sent as `Authorization: Bearer <token>`.'),
+    username: z.string().optional().describe('Basic auth user name (with `password`).'),
+    password: z.string().optional().describe('Basic auth password (with `username`).'),
+    google_service_account_auth: z
+      .boolean()
+      .optional()
+      .describe('slo-generator option; only `false` is accepted (put an ID token in `token`).'),
+  })
+  .superRefine((auth, ctx) => {
+    if (auth.google_service_account_auth === true) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['google_service_account_auth'],
+        message:
+          'Google service account auth is not supported; set `token` to an ID token (e.g. from `gcloud auth print-identity-token`)',
+      });
+    }
+    const basic = auth.username !== undefined || auth.password !== undefined;
+    if (basic && (auth.username === undefined || auth.password === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [auth.username === undefined ? 'username' : 'password'],
+        message: 'Basic auth needs both `username` and `password`',
+      });
+    }
+    if (basic && auth.token !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['token'],
+        message: 'use either `token` (Bearer) or `username`/`password` (Basic), not both',
+      });
+    }
+  });
+
+const configSchema = z
+  .strictObject({
+    service_url: httpUrl.optional().describe('Where events are POSTed (slo-generator name).'),
+    url: httpUrl.optional().describe('Alias of `service_url`.'),
+    mode: z
+      .enum(['structured', 'binary'])
+      .default('structured')
+      .describe('CloudEvents HTTP content mode; slo-generator uses structured.'),
+    type: z.string().min(1).default(DEFAULT_EVENT_TYPE).describe('CloudEvent `type` attribute.'),
+    source: z.string().min(1).default(DEFAULT_EVENT_SOURCE).describe('CloudEvent `source` attribute.'),
+    auth: authSchema.optional(),
+    timeout: z.number().positive().default(10).describe('Request timeout in seconds (default 10).'),
+    headers: z
+      .record(
+        z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid HTTP header name'),
+        z.string().regex(/^[^\r\n\0]*$/, 'HTTP header values cannot contain line breaks or NUL'),
+      )
+      .optional()
+      .describe('Extra HTTP headers sent with every event.'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.service_url === undefined && config.url === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['service_url'],
+        message: '`service_url` (or `url`) is required',
+      });
+    } else if (
+      config.service_url !== undefined &&
+      config.url !== undefined &&
+      config.service_url !== config.url
+    ) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'give `service_url` or `url`, not both' });
+    }
+  });
+
+export type CloudeventExporterConfig = z.output<typeof configSchema>;
+
+/** A delivery that failed: unreachable receiver, timeout, or a non-2xx answer (`status` is then set). */
+export class CloudEventDeliveryError extends Error {
+  override name = 'CloudEventDeliveryError';
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The event id of a report: a hash of SLO name, policy step and timestamp, so every delivery attempt of one
+ * report (and a re-run of the same computation) carries the same id.
+ */
+export function eventId(name: string, step: string, timestamp: number): string {
+  return createHash('sha256').update(`${name}\u0000${step}\u0000${timestamp}`).digest('hex').slice(0, 32);
+}
+
+/** The report fields an event needs; throws when the report is not a v2 report. */
+function eventFields(report: ExportedReport): { name: string; step: string; timestamp: number } {
+  const name = report.name ?? (report.metadata as { name?: unknown } | undefined)?.name;
+  const step = report.error_budget_policy_step_name;
+  const { timestamp } = report;
+  if (
+    typeof name !== 'string' ||
+    typeof step !== 'string' ||
+    typeof timestamp !== 'number' ||
+    !Number.isFinite(timestamp)
+  ) {
+    throw new TypeError(
+      'the cloudevent exporter needs a v2 report with name, error_budget_policy_step_name and timestamp',
+    );
+  }
+  return { name, step, timestamp };
+}
+
+/** Builds the CloudEvent of a v2 report (validated by the SDK). */
+export function reportEvent(
+  report: ExportedReport,
+  attributes: { type?: string; source?: string } = {},
+): CloudEvent<ExportedReport> {
+  const { name, step, timestamp } = eventFields(report);
+  return new CloudEvent<ExportedReport>({
+    specversion: '1.0',
+    id: eventId(name, step, timestamp),
+    type: attributes.type ?? DEFAULT_EVENT_TYPE,
+    source: attributes.source ?? DEFAULT_EVENT_SOURCE,
+    subject: name,
+    time: new Date(timestamp * 1000).toISOString(),
+    datacontenttype: 'application/json',
+    data: report,
+  });
+}
+
+/** The URL as error messages show it: no credentials, no query string, no fragment. */
+function displayUrl(url: string, base?: string): string {
+  try {
+    const u = new URL(url, base);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '<invalid url>';
+  }
+}
+
+const SNIPPET_BYTES = 2048;
+const SNIPPET_CHARS = 300;
+
+/** Reads at most a few KB of a response body, as one trimmed line. */
+async function bodySnippet(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < SNIPPET_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    // A body that breaks off is still worth showing as far as it got.
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const text = Buffer.concat(chunks).toString('utf8').replace(/\s+/g, ' ').trim();
+  return text.length > SNIPPET_CHARS ? `${text.slice(0, SNIPPET_CHARS)}…` : text;
+}
+
+const SECRET_HEADER = /auth|token|key|secret|pass|cookie/i;
+
+class CloudeventExporter implements Exporter {
+  readonly #config: CloudeventExporterConfig;
+  readonly #url: string;
+  readonly #headers: Record<string, string> = {};
+  readonly #secrets: string[] = [];
+
+  constructor(config: Record<string, unknown>) {
+    this.#config = configSchema.parse(config);
+    this.#url = (this.#config.service_url ?? this.#config.url)!;
+    for (const [header, value] of Object.entries(this.#config.headers ?? {})) {
+      this.#headers[header.toLowerCase()] = value;
+      if (SECRET_HEADER.test(header)) this.#secret(value);
+    }
+    const auth = this.#config.auth;
+    if (auth?.token !== undefined) {
+      this.#headers.authorization = `Bearer ${auth.token}`;
+      this.#secret(auth.token);
+    } else if (auth?.username !== undefined && auth.password !== undefined) {
+      const credentials = Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
+      this.#headers.authorization = `Basic ${credentials}`;
+      this.#secret(auth.password);
+      this.#secret(credentials);
+    }
+  }
+
+  #secret(value: string) {
+    if (value.length < 3) return;
+    this.#secrets.push(value);
+    // Longest first, so a secret contained in another (a password in its Basic credentials) cannot leave
+    // a part of the longer one behind.
+    this.#secrets.sort((a, b) => b.length - a.length);
+  }
+
+  /** Removes every configured secret from a message. */
+  #redact(message: string): string {
+    let out = message;
+    for (const secret of this.#secrets) out = out.split(secret).join('***');
+    return out;
+  }
+
+  async export(report: ExportedReport): Promise<void> {
+    const event = reportEvent(report, { type: this.#config.type, source: this.#config.source });
+    const message = this.#config.mode === 'binary' ? HTTP.binary(event) : HTTP.structured(event);
+    const headers = new Headers(this.#headers);
+    for (const [header, value] of Object.entries(message.headers)) {
+      if (typeof value === 'string') headers.set(header, value);
+    }
+    const target = displayUrl(this.#url);
+    const timeoutMs = this.#config.timeout * 1000;
+
+    let response: Response;
+    try {
+      response = await fetch(this.#url, {
+        method: 'POST',
+        headers,
+        body: message.body as string,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new CloudEventDeliveryError(
+        this.#redact(`POST ${target} failed: ${describeFetchError(error, timeoutMs)}`),
+      );
+    }
+
+    if (response.status >= 200 && response.status < 300) {
+      await response.body?.cancel().catch(() => {});
+      return;
+    }
+    const snippet = await bodySnippet(response);
+    const location = response.headers.get('location');
+    const redirect =
+      response.status >= 300 && response.status < 400
+        ? ` (redirects are not followed${location ? `; location: ${displayUrl(location, this.#url)}` : ''})`
+        : '';
+    const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+    throw new CloudEventDeliveryError(
+      this.#redact(`POST ${target} answered HTTP ${status}${redirect}${snippet ? `: ${snippet}` : ''}`),
+      response.status,
+    );
+  }
+}
+
+/** A one-line reason for a fetch that did not get an answer. */
+function describeFetchError(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return `timed out after ${timeoutMs / 1000} s`;
+  }
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? error.cause.message : undefined;
+    return cause ? `${error.message}: ${cause}` : error.message;
+  }
+  return String(error);
+}
+
+export const cloudeventExporter: BuiltinExporter = {
+  create: (config) => new CloudeventExporter(config),
+  configSchema,
+  reportVersion: 2,
+};

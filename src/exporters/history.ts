@@ -1,0 +1,105 @@
+/**
+ * The `history` exporter: stores every valid v2 report in the embedded SQLite report history
+ * (see history-store.ts), which the dashboard and the Keptn evaluator read.
+ *
+ * ```yaml
+ * exporters:
+ *   history:
+ *     path: .slokit/history.db   # default; parent directories are created; ":memory:" for tests
+ *     retention: 90d             # optional: seconds, or an integer with unit s, m, h, d or w
+ * ```
+ *
+ * All `history` exporters of a process that name the same file share one open database (better-sqlite3
+ * is synchronous, so writes are serialised anyway). When they configure different retentions, the shortest
+ * one applies. Invalid reports are skipped (they have no timestamp), and `compute --delete` leaves the
+ * history alone: it is a record of what was measured.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import type { ValidReport } from '../domain/types.js';
+import { HistoryStore } from './history-store.js';
+import type { BuiltinExporter, ExportedReport, Exporter } from './types.js';
+
+/** Default database file, relative to the working directory. */
+export const DEFAULT_HISTORY_PATH = '.slokit/history.db';
+
+const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+const RETENTION_MESSAGE =
+  'expected a positive number of seconds or a duration such as "90d", "12h", "30m" (an integer and a unit: s, m, h, d or w)';
+
+/** Seconds of a retention: a positive number of seconds, or `<integer><s|m|h|d|w>`; undefined if invalid. */
+export function parseRetention(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const match = /^\s*(\d+)\s*([smhdw])\s*$/.exec(value);
+  if (!match) return undefined;
+  const seconds = Number(match[1]) * UNIT_SECONDS[match[2]!]!;
+  return seconds > 0 ? seconds : undefined;
+}
+
+const retentionSchema = z
+  .union([z.number(), z.string()], { error: RETENTION_MESSAGE })
+  .transform((value, ctx) => {
+    const seconds = parseRetention(value);
+    if (seconds === undefined) {
+      ctx.addIssue({ code: 'custom', message: `${RETENTION_MESSAGE}, got ${JSON.stringify(value)}` });
+      return z.NEVER;
+    }
+    return seconds;
+  })
+  .describe('Delete reports older than this: seconds, or a duration like "90d", "12h", "30m".');
+
+const configSchema = z.strictObject({
+  path: z
+    .string()
+    .min(1)
+    .default(DEFAULT_HISTORY_PATH)
+    .describe('SQLite database file (parent directories are created), or ":memory:".'),
+  retention: retentionSchema.optional(),
+});
+
+export type HistoryExporterConfig = z.output<typeof configSchema>;
+
+const stores = new Map<string, HistoryStore>();
+const storeKey = (path: string) => (path === ':memory:' ? path : resolve(path));
+
+/**
+ * The process-wide store of a database file, opened on first use. A shorter `retention` than the one the
+ * store has replaces it.
+ */
+export function openHistoryStore(path: string = DEFAULT_HISTORY_PATH, retention?: number): HistoryStore {
+  const key = storeKey(path);
+  let store = stores.get(key);
+  if (!store?.isOpen) {
+    store = new HistoryStore(path, retention === undefined ? {} : { retention });
+    stores.set(key, store);
+  } else if (retention !== undefined && (store.retention === undefined || retention < store.retention)) {
+    store.setRetention(retention);
+  }
+  return store;
+}
+
+/** Closes every store `openHistoryStore` opened (server shutdown, tests). */
+export function closeHistoryStores(): void {
+  for (const store of stores.values()) store.close();
+  stores.clear();
+}
+
+class HistoryExporter implements Exporter {
+  readonly #config: HistoryExporterConfig;
+
+  constructor(config: Record<string, unknown>) {
+    this.#config = configSchema.parse(config);
+  }
+
+  export(report: ExportedReport): void {
+    if (report.valid !== true) return;
+    openHistoryStore(this.#config.path, this.#config.retention).insert(report as unknown as ValidReport);
+  }
+}
+
+export const historyExporter: BuiltinExporter = {
+  create: (config) => new HistoryExporter(config),
+  configSchema,
+  reportVersion: 2,
+};
