@@ -67,7 +67,12 @@ export class PrometheusBackend {
   constructor(config: Record<string, unknown>) {
     const c = configSchema.parse(config);
     this.#url = c.url.replace(/\/+$/, '');
-    this.#headers = { 'content-type': 'application/x-www-form-urlencoded', ...c.headers };
+    // Responses are a few hundred bytes: gzip (fetch's default) costs more CPU on both ends than it saves.
+    this.#headers = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'accept-encoding': 'identity',
+      ...c.headers,
+    };
     if (c.basic_auth) {
       const token = Buffer.from(`${c.basic_auth.username}:${c.basic_auth.password}`).toString('base64');
       this.#headers.authorization = `Basic ${token}`;
@@ -161,10 +166,20 @@ export class PrometheusBackend {
 /** slo-generator reads the first series only; an empty vector is NO_DATA. */
 function firstValue(data: PromResponse['data']): number {
   if (!data) return NO_DATA;
-  if (data.resultType === 'scalar') return Number((data.result as [number, string])[1]);
+  if (data.resultType === 'scalar') return sampleValue((data.result as [number, string])[1]);
   const series = data.result as { value?: [number, string] }[];
   const value = series[0]?.value?.[1];
-  return value === undefined ? NO_DATA : Number(value);
+  return value === undefined ? NO_DATA : sampleValue(value);
+}
+
+/**
+ * A sample value as Prometheus' JSON API writes it: Go float text, with infinities as "+Inf"/"-Inf" (which
+ * JavaScript's Number() reads as NaN, while Python's float() reads them as infinities) and "NaN".
+ */
+function sampleValue(text: string): number {
+  if (text === '+Inf' || text === 'Inf') return Number.POSITIVE_INFINITY;
+  if (text === '-Inf') return Number.NEGATIVE_INFINITY;
+  return Number(text);
 }
 
 export const prometheusBackend: BuiltinBackend = {

@@ -3,11 +3,19 @@
  * `prometheus` exporter), plugin classes by module path, as in slo-generator.
  */
 import { isPluginKey, loadPluginClass } from '../config/plugin-loader.js';
+import { cloudeventExporter } from './cloudevent.js';
+import { historyExporter } from './history.js';
 import { jsonExporter } from './json.js';
+import { prometheusSelfExporter } from './prometheus-self.js';
+import { pushgatewayExporter } from './pushgateway.js';
 import type { BuiltinExporter, Exporter, ExporterContext, ReportVersion } from './types.js';
 
 export const builtinExporters: Readonly<Record<string, BuiltinExporter>> = {
+  cloudevent: cloudeventExporter,
+  history: historyExporter,
   json: jsonExporter,
+  prometheus: pushgatewayExporter,
+  prometheus_self: prometheusSelfExporter,
 };
 
 /** Built-in type of an exporter key, or undefined for plugin keys. */

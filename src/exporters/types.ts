@@ -4,6 +4,7 @@
  * An exporter may also implement `delete(report, config)` for `compute --delete` (remove what it exported).
  */
 import type { z } from 'zod';
+import type { ReportMetricsRegistry } from './report-metrics-registry.js';
 
 /** A report as exporters receive it: slo-generator's v2 report, or its v1 conversion (see report-v1.ts). */
 export type ExportedReport = Record<string, unknown>;
@@ -36,4 +37,9 @@ export interface BuiltinExporter {
 export interface ExporterContext {
   /** Directories plugin exporter modules are resolved against, in order. */
   pluginDirs: readonly string[];
+  /**
+   * Registry the `prometheus_self` exporter writes to (the one `slokit serve` exposes on `/metrics`);
+   * default: the module-level `defaultReportMetrics`.
+   */
+  reportMetrics?: ReportMetricsRegistry;
 }

@@ -6,7 +6,9 @@ import { type ExportedReport, type ExporterConfig, type Metric, MetricsExporter 
 export class CustomSLOExporter {
   export(data: ExportedReport, config: ExporterConfig) {
     // Send `data` (the SLO report) wherever you need; `config` holds this exporter's fields from config.yaml.
-    process.stderr.write(`custom-slo-exporter ${JSON.stringify({ name: data.name, step: data.error_budget_policy_step_name, arg_1: config.arg_1 })}\n`);
+    process.stderr.write(
+      `custom-slo-exporter ${JSON.stringify({ name: data.name, step: data.error_budget_policy_step_name, arg_1: config.arg_1 })}\n`,
+    );
     return { status: 'ok', code: 200, arg_1: config.arg_1 };
   }
 }
@@ -14,7 +16,9 @@ export class CustomSLOExporter {
 /** A metrics exporter: the base class turns the report into metrics and calls exportMetric for each. */
 export class CustomMetricExporter extends MetricsExporter {
   exportMetric(metric: Metric) {
-    process.stderr.write(`custom-metric-exporter ${JSON.stringify({ name: metric.name, value: metric.value, labels: metric.labels })}\n`);
+    process.stderr.write(
+      `custom-metric-exporter ${JSON.stringify({ name: metric.name, value: metric.value, labels: metric.labels })}\n`,
+    );
     return { status: 'ok', code: 200 };
   }
 }

@@ -1,0 +1,39 @@
+/**
+ * Runs every benchmark script in bench/ (each `*.mjs` except this one), one after the other, each in its own
+ * Node process. `node bench/run.mjs compute` runs only the scripts whose name contains "compute".
+ * Exits non-zero when a benchmark fails (a correctness check inside it, not a missed speed target).
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dir = dirname(fileURLToPath(import.meta.url));
+const filters = process.argv.slice(2);
+const scripts = readdirSync(dir)
+  .filter((f) => f.endsWith('.mjs') && f !== 'run.mjs')
+  .filter((f) => !filters.length || filters.some((word) => f.includes(word)))
+  .sort();
+
+const runScript = (file) =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(dir, file)], { stdio: 'inherit' });
+    child.on('error', () => resolve(1));
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+
+const failed = [];
+for (const file of scripts) {
+  console.log(`\n=== bench/${file} ===`);
+  const started = performance.now();
+  const code = await runScript(file);
+  console.log(
+    `=== bench/${file}: ${code === 0 ? 'ok' : `failed (exit ${code})`} in ${((performance.now() - started) / 1000).toFixed(1)} s ===`,
+  );
+  if (code !== 0) failed.push(file);
+}
+if (!scripts.length) console.log('no benchmarks found');
+if (failed.length) {
+  console.error(`\nfailed: ${failed.join(', ')}`);
+  process.exitCode = 1;
+}

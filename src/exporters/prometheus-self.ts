@@ -1,0 +1,135 @@
+/**
+ * The `prometheus_self` exporter: keeps the latest metrics of each report in a `ReportMetricsRegistry`
+ * that `slokit serve` exposes on `/metrics` (slo-generator's `PrometheusSelfExporter`, API mode).
+ *
+ * Differences from slo-generator, on purpose:
+ * - Labels are matched by name, never by position, and a report's series replace that report's previous
+ *   series (SLO + step); `delete` (compute --delete) removes them. slo-generator fixes label names at the
+ *   first registration and sets values positionally, mislabelling later SLOs, and never forgets a series.
+ * - Every series also carries `slo` (the SLO's metadata name) and `error_budget_policy_step_name`, the
+ *   labels the `prometheus` (Pushgateway) exporter groups by, so the two exporters produce series of the
+ *   same shape and two SLOs or steps can never collide.
+ * - The default metric list uses names that pass `promtool check metrics` (which lints a `_count` suffix on
+ *   anything but histograms and summaries) and exports the good and bad counts as series of their own
+ *   instead of labels (slo-generator issue #230):
+ *
+ *   | metric                         | report field (v1)            |
+ *   | ------------------------------ | ---------------------------- |
+ *   | `error_budget_burn_rate`       | error_budget_burn_rate       |
+ *   | `alerting_burn_rate_threshold` | alerting_burn_rate_threshold |
+ *   | `sli_measurement`              | sli_measurement              |
+ *   | `slo_target`                   | slo_target                   |
+ *   | `slo_events`                   | events_count                 |
+ *   | `slo_good_events`              | good_events_count            |
+ *   | `slo_bad_events`               | bad_events_count             |
+ *
+ *   The event gauges count events in the step's window (not `_total` counters: they go down as the window
+ *   slides); for SLOs whose backend returns an SLI directly they hold slo-generator's NO_DATA markers
+ *   (-2 for `slo_events`, -1 for the others). A `metrics` block replaces the list, as in slo-generator.
+ */
+import { z } from 'zod';
+import { type Metric, type MetricSpec, MetricsExporter } from './metrics-exporter.js';
+import { defaultReportMetrics, type ReportMetricsRegistry, reportKeyOf } from './report-metrics-registry.js';
+import type { BuiltinExporter, ExportedReport, Exporter, ExporterConfig } from './types.js';
+
+/** Default metrics of `prometheus_self` (lint-clean names; see the module comment). */
+export const SELF_DEFAULT_METRICS: readonly Exclude<MetricSpec, string>[] = [
+  { name: 'error_budget_burn_rate', description: 'Speed at which the error budget is consumed.' },
+  { name: 'alerting_burn_rate_threshold', description: 'Error Budget burn rate threshold.' },
+  { name: 'sli_measurement', description: 'Service Level Indicator.' },
+  { name: 'slo_target', description: 'Service Level Objective target.' },
+  {
+    name: 'events_count',
+    alias: 'slo_events',
+    description: "Number of valid events (good + bad) in the step's window.",
+  },
+  {
+    name: 'good_events_count',
+    alias: 'slo_good_events',
+    description: "Number of good events in the step's window.",
+  },
+  {
+    name: 'bad_events_count',
+    alias: 'slo_bad_events',
+    description: "Number of bad events in the step's window.",
+  },
+];
+
+const metricSpecSchema = z.union([
+  z.string().min(1),
+  z.strictObject({
+    name: z.string().min(1).describe('Report field (v1 report names, e.g. slo_target).'),
+    alias: z.string().min(1).optional().describe('Exported metric name.'),
+    description: z.string().optional().describe('HELP text.'),
+    labels: z.array(z.string()).optional().describe('Report fields used as labels (replaces the default).'),
+    additional_labels: z.array(z.string()).optional().describe('Report fields added as labels.'),
+  }),
+]);
+
+const configSchema = z.strictObject({
+  metrics: z.array(metricSpecSchema).optional().describe('Metrics to expose (default: see the docs).'),
+});
+export type PrometheusSelfExporterConfig = z.output<typeof configSchema>;
+
+/** HELP text of a metric: its description, else a sentence naming the report field (promtool wants help). */
+function helpOf(metric: Metric, spec: MetricSpec | undefined): string {
+  if (metric.description) return metric.description;
+  const field = typeof spec === 'string' ? spec : (spec?.name ?? metric.alias);
+  return `Value of the SLO report field ${field}.`;
+}
+
+function reportIdentity(report: ExportedReport): { slo: string; step: string } {
+  const slo = report.name;
+  const step = report.error_budget_policy_step_name;
+  if (typeof slo !== 'string' || slo === '') throw new Error('the report has no SLO name (`name`)');
+  if (step === undefined || step === null)
+    throw new Error('the report has no `error_budget_policy_step_name`');
+  return { slo, step: String(step) };
+}
+
+/** `prometheus_self` exporter: the latest metrics of each report, in a registry served on `/metrics`. */
+export class PrometheusSelfExporter extends MetricsExporter implements Exporter {
+  readonly #config: PrometheusSelfExporterConfig;
+  /** The registry this exporter writes to. */
+  readonly registry: ReportMetricsRegistry;
+
+  constructor(config: Record<string, unknown> = {}, registry: ReportMetricsRegistry = defaultReportMetrics) {
+    super();
+    this.#config = configSchema.parse(config);
+    this.registry = registry;
+  }
+
+  protected override defaultMetrics(): readonly MetricSpec[] {
+    return SELF_DEFAULT_METRICS;
+  }
+
+  /** Replaces the report's series in the registry. Returns the metrics stored. */
+  override async export(report: ExportedReport, config?: ExporterConfig): Promise<Metric[]> {
+    const { slo, step } = reportIdentity(report);
+    const specs = this.#config.metrics ?? this.defaultMetrics();
+    const metrics = this.metricsOf(report, { ...this.#config, name: config?.name ?? 'prometheus_self' });
+    this.registry.replace(
+      reportKeyOf(slo, step),
+      metrics.map((metric, i) => ({
+        name: metric.name,
+        help: helpOf(metric, specs[i]),
+        labels: { ...metric.labels, slo, error_budget_policy_step_name: step },
+        value: metric.value,
+      })),
+    );
+    return metrics;
+  }
+
+  /** Removes the report's series from the registry. */
+  async delete(report: ExportedReport): Promise<void> {
+    const { slo, step } = reportIdentity(report);
+    this.registry.delete(reportKeyOf(slo, step));
+  }
+}
+
+export const prometheusSelfExporter: BuiltinExporter = {
+  create: (config, context) =>
+    new PrometheusSelfExporter(config, context.reportMetrics ?? defaultReportMetrics),
+  configSchema,
+  reportVersion: 1,
+};

@@ -1,0 +1,257 @@
+/**
+ * The `prometheus` exporter: pushes each report's metrics to a Prometheus Pushgateway (slo-generator's
+ * `PrometheusExporter`, same config keys `url`, `job`, `username`, `password`, `metrics`).
+ *
+ * How it differs from slo-generator, on purpose:
+ * - One HTTP request per report: all of the report's metrics go in one text-format body (slo-generator
+ *   sends one request per metric, 20 per SLO with the default policy).
+ * - Grouping key = `job` + `slo` (the SLO's metadata name) + `error_budget_policy_step_name`. A new push for
+ *   the same SLO and step replaces its values, and different steps or SLOs never overwrite each other.
+ *   slo-generator uses *all* labels as the grouping key and POST, so every label change leaves a stale group
+ *   behind forever. The other labels (service_name, feature_name, slo_name, metadata labels) are series
+ *   labels in the body; labels named like the grouping labels are left out of the body (the Pushgateway
+ *   would overwrite them with the grouping values anyway).
+ * - `method: PUT` (default) replaces the whole group, so a metric removed from the `metrics` block
+ *   disappears; `POST` replaces only the metric names pushed.
+ * - Grouping values that contain `/`, are empty, or are `.`/`..` are sent as `<label>@base64/<base64url>`
+ *   (empty: `=`), as client_golang does; percent-encoding `/` makes the Pushgateway redirect (301).
+ * - `Content-Type: text/plain; version=0.0.4; charset=utf-8` always; no timestamps in the body (the
+ *   Pushgateway rejects them); redirects are not followed and any non-2xx answer is an error that quotes
+ *   the gateway's status and body (secrets scrubbed).
+ * - Authentication: `username` + `password` (basic), or `bearer_token`; credentials in the URL are moved to
+ *   basic auth. `delete` removes the report's group (`compute --delete`).
+ */
+import { z } from 'zod';
+import {
+  formatLabels,
+  PROMETHEUS_TEXT_CONTENT_TYPE,
+  renderFamilies,
+  type Sample,
+} from '../lang/prometheus-text.js';
+import { type Metric, type MetricSpec, MetricsExporter } from './metrics-exporter.js';
+import type { BuiltinExporter, ExportedReport, Exporter, ExporterConfig } from './types.js';
+
+const metricSpecSchema = z.union([
+  z.string().min(1),
+  z.strictObject({
+    name: z.string().min(1).describe('Report field (v1 report names, e.g. slo_target).'),
+    alias: z.string().min(1).optional().describe('Exported metric name.'),
+    description: z.string().optional().describe('HELP text.'),
+    labels: z.array(z.string()).optional().describe('Report fields used as labels (replaces the default).'),
+    additional_labels: z.array(z.string()).optional().describe('Report fields added as labels.'),
+  }),
+]);
+
+const configSchema = z
+  .strictObject({
+    url: z.string().url().describe('Base URL of the Pushgateway, e.g. http://localhost:9091'),
+    job: z.string().min(1).default('slo-generator').describe('Value of the `job` grouping label.'),
+    method: z
+      .enum(['PUT', 'POST'])
+      .default('PUT')
+      .describe("PUT replaces the group's metrics (default); POST replaces only the metric names pushed."),
+    username: z.string().optional().describe('Basic auth user (with password).'),
+    password: z.string().optional().describe('Basic auth password (with username).'),
+    bearer_token: z.string().optional().describe('Sent as `Authorization: Bearer <token>`.'),
+    timeout: z.number().positive().default(10).describe('Request timeout in seconds (default 10).'),
+    headers: z.record(z.string(), z.string()).optional().describe('Extra HTTP headers sent with every push.'),
+    metrics: z
+      .array(metricSpecSchema)
+      .optional()
+      .describe('Metrics to push (default: the five standard ones).'),
+  })
+  .superRefine((c, ctx) => {
+    if ((c.username === undefined) !== (c.password === undefined)) {
+      ctx.addIssue({ code: 'custom', message: '`username` and `password` go together', path: ['username'] });
+    }
+    if (c.username !== undefined && c.bearer_token !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'use basic auth (`username`/`password`) or `bearer_token`, not both',
+        path: ['bearer_token'],
+      });
+    }
+  });
+export type PushgatewayExporterConfig = z.output<typeof configSchema>;
+
+/** Labels of the grouping key besides `job`. */
+export const GROUPING_LABELS = ['slo', 'error_budget_policy_step_name'] as const;
+const NOT_IN_BODY = new Set<string>(['job', ...GROUPING_LABELS]);
+
+/** A push or delete the Pushgateway refused or that could not be sent. */
+export class PushgatewayError extends Error {
+  override name = 'PushgatewayError';
+}
+
+/** One path segment pair of a grouping key: `name/value`, or `name@base64/<base64url>` when needed. */
+export function groupingSegment(name: string, value: string): string {
+  if (value === '') return `${name}@base64/=`;
+  if (value.includes('/') || value === '.' || value === '..') {
+    return `${name}@base64/${Buffer.from(value, 'utf8').toString('base64url')}`;
+  }
+  return `${name}/${encodeURIComponent(value)}`;
+}
+
+/** The Pushgateway path of a group: `/metrics/job/<job>/<label>/<value>...`. */
+export function groupingPath(job: string, grouping: readonly (readonly [string, string])[]): string {
+  let path = `/metrics/${groupingSegment('job', job)}`;
+  for (const [name, value] of grouping) path += `/${groupingSegment(name, value)}`;
+  return path;
+}
+
+const MAX_BODY_IN_ERROR = 500;
+/** Header names whose values are kept out of error messages. */
+const SECRET_HEADER = /auth|token|key|secret|pass|cookie|credential/i;
+
+/** Pushgateway exporter (config key `prometheus`). */
+export class PushgatewayExporter extends MetricsExporter implements Exporter {
+  readonly #config: PushgatewayExporterConfig;
+  readonly #base: string;
+  readonly #headers: Record<string, string>;
+  readonly #secrets: string[];
+
+  constructor(config: Record<string, unknown>) {
+    super();
+    const c = configSchema.parse(config);
+    const url = new URL(c.url);
+    let username = c.username;
+    let password = c.password;
+    if (url.username || url.password) {
+      username ??= decodeURIComponent(url.username);
+      password ??= decodeURIComponent(url.password);
+      url.username = '';
+      url.password = '';
+    }
+    this.#config = c;
+    this.#base = url.href.replace(/\/+$/, '');
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(c.headers ?? {})) headers[name.toLowerCase()] = value;
+    const secrets = Object.entries(headers)
+      .filter(([name]) => SECRET_HEADER.test(name))
+      .map(([, value]) => value);
+    if (username !== undefined && password !== undefined) {
+      const token = Buffer.from(`${username}:${password}`).toString('base64');
+      headers.authorization = `Basic ${token}`;
+      secrets.push(password, token);
+    } else if (c.bearer_token !== undefined) {
+      headers.authorization = `Bearer ${c.bearer_token}`;
+      secrets.push(c.bearer_token);
+    }
+    this.#headers = headers;
+    this.#secrets = secrets.filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
+  }
+
+  /** The text-format body of a report's push: one family per metric name, grouping labels left out. */
+  body(report: ExportedReport, config?: ExporterConfig): { metrics: Metric[]; text: string } {
+    const specs = this.#config.metrics ?? this.defaultMetrics();
+    const metrics = this.metricsOf(report, { ...this.#config, name: config?.name ?? 'prometheus' });
+    const families = new Map<string, { help: string; samples: Map<string, Sample> }>();
+    metrics.forEach((metric, i) => {
+      let family = families.get(metric.name);
+      if (!family) {
+        family = { help: helpOf(metric, specs[i]), samples: new Map() };
+        families.set(metric.name, family);
+      }
+      const labels: Record<string, string> = {};
+      for (const [name, value] of Object.entries(metric.labels))
+        if (!NOT_IN_BODY.has(name)) labels[name] = value;
+      // Same name and labels twice in a metrics block: the last one wins (the gateway rejects duplicates).
+      family.samples.set(formatLabels(labels), { labels, value: metric.value });
+    });
+    const text = renderFamilies(
+      [...families].map(([name, f]) => ({
+        name,
+        help: f.help,
+        type: 'gauge',
+        samples: [...f.samples.values()],
+      })),
+    );
+    return { metrics, text };
+  }
+
+  /** Pushes all of the report's metrics in one request to its group. Returns the metrics pushed. */
+  override async export(report: ExportedReport, config?: ExporterConfig): Promise<Metric[]> {
+    const { metrics, text } = this.body(report, config);
+    if (metrics.length === 0) return metrics;
+    await this.#send(this.#config.method, this.#groupUrl(report), text);
+    return metrics;
+  }
+
+  /** Deletes the report's group (its SLO and step) from the Pushgateway. */
+  async delete(report: ExportedReport): Promise<void> {
+    await this.#send('DELETE', this.#groupUrl(report));
+  }
+
+  /** URL of the report's group. */
+  groupUrl(report: ExportedReport): string {
+    return this.#groupUrl(report);
+  }
+
+  #groupUrl(report: ExportedReport): string {
+    const slo = report.name;
+    const step = report.error_budget_policy_step_name;
+    if (typeof slo !== 'string' || slo === '')
+      throw new PushgatewayError('the report has no SLO name (`name`)');
+    if (step === undefined || step === null) {
+      throw new PushgatewayError('the report has no `error_budget_policy_step_name`');
+    }
+    return `${this.#base}${groupingPath(this.#config.job, [
+      ['slo', slo],
+      ['error_budget_policy_step_name', String(step)],
+    ])}`;
+  }
+
+  async #send(method: 'PUT' | 'POST' | 'DELETE', url: string, body?: string): Promise<void> {
+    const headers: Record<string, string> = { ...this.#headers };
+    if (body !== undefined) headers['content-type'] = PROMETHEUS_TEXT_CONTENT_TYPE;
+    const what = `${method} ${url}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.#config.timeout * 1000),
+      });
+    } catch (error) {
+      const e = error as Error & { cause?: Error };
+      if (e.name === 'TimeoutError') {
+        throw new PushgatewayError(`${what} timed out after ${this.#config.timeout}s`);
+      }
+      throw new PushgatewayError(this.#scrub(`${what} could not be sent: ${e.cause?.message ?? e.message}`));
+    }
+    const text = await response.text().catch(() => '');
+    if (response.status >= 200 && response.status < 300) return;
+    const location = response.headers.get('location');
+    const trimmed = text.trim();
+    const excerpt = trimmed.length > MAX_BODY_IN_ERROR ? `${trimmed.slice(0, MAX_BODY_IN_ERROR)}…` : trimmed;
+    throw new PushgatewayError(
+      this.#scrub(
+        `${what} failed: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}` +
+          (location ? ` (redirect to ${location}, not followed)` : '') +
+          (excerpt ? `: ${excerpt}` : ''),
+      ),
+    );
+  }
+
+  /** Removes credentials from text that may have come back from the gateway or a proxy. */
+  #scrub(text: string): string {
+    let out = text;
+    for (const secret of this.#secrets) out = out.split(secret).join('***');
+    return out;
+  }
+}
+
+/** HELP text of a metric: its description, else a sentence naming the report field (promtool wants help). */
+export function helpOf(metric: Metric, spec: MetricSpec | undefined): string {
+  if (metric.description) return metric.description;
+  const field = typeof spec === 'string' ? spec : (spec?.name ?? metric.alias);
+  return `Value of the SLO report field ${field}.`;
+}
+
+export const pushgatewayExporter: BuiltinExporter = {
+  create: (config) => new PushgatewayExporter(config),
+  configSchema,
+  reportVersion: 1,
+};
