@@ -22,6 +22,7 @@ export type {
 } from './domain/types.js';
 export { NO_DATA } from './domain/types.js';
 export { type ComputeOptions, type ComputeResult, compute, type SloResult } from './engine/compute.js';
+export { HistoryStore } from './exporters/history-store.js';
 export {
   DEFAULT_METRIC_LABELS,
   DEFAULT_METRICS,
@@ -29,4 +30,5 @@ export {
   type MetricSpec,
   MetricsExporter,
 } from './exporters/metrics-exporter.js';
+export { defaultReportMetrics, ReportMetricsRegistry } from './exporters/report-metrics-registry.js';
 export type { ExportedReport, Exporter, ExporterConfig } from './exporters/types.js';

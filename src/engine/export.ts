@@ -4,6 +4,7 @@
  * format, secrets redacted) and counted, and the other exporters still run.
  */
 import type { SharedConfig } from '../config/schema.js';
+import { redact, secretsOf } from '../config/secrets.js';
 import type { SloReport } from '../domain/types.js';
 import { createExporter, type ResolvedExporter } from '../exporters/registry.js';
 import { reportV2toV1 } from '../exporters/report-v1.js';
@@ -12,7 +13,6 @@ import type { SloResult } from './compute.js';
 import { mapLimit } from './concurrency.js';
 import { formatError } from './invoke.js';
 import { type Logger, silentLogger } from './logger.js';
-import { redact, secretsOf } from './redact.js';
 
 /** How exports are run. */
 export interface ExportOptions {

@@ -19,6 +19,8 @@
 import { createHash } from 'node:crypto';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { z } from 'zod';
+import { DeliveryError, deliver, requestHeaders } from './http-delivery.js';
+import { reportIdentity } from './report-identity.js';
 import type { BuiltinExporter, ExportedReport, Exporter } from './types.js';
 
 /** slo-generator's event type. */
@@ -103,14 +105,8 @@ const configSchema = z
 export type CloudeventExporterConfig = z.output<typeof configSchema>;
 
 /** A delivery that failed: unreachable receiver, timeout, or a non-2xx answer (`status` is then set). */
-export class CloudEventDeliveryError extends Error {
+export class CloudEventDeliveryError extends DeliveryError {
   override name = 'CloudEventDeliveryError';
-  constructor(
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -123,20 +119,12 @@ export function eventId(name: string, step: string, timestamp: number): string {
 
 /** The report fields an event needs; throws when the report is not a v2 report. */
 function eventFields(report: ExportedReport): { name: string; step: string; timestamp: number } {
-  const name = report.name ?? (report.metadata as { name?: unknown } | undefined)?.name;
-  const step = report.error_budget_policy_step_name;
+  const { slo, step } = reportIdentity(report);
   const { timestamp } = report;
-  if (
-    typeof name !== 'string' ||
-    typeof step !== 'string' ||
-    typeof timestamp !== 'number' ||
-    !Number.isFinite(timestamp)
-  ) {
-    throw new TypeError(
-      'the cloudevent exporter needs a v2 report with name, error_budget_policy_step_name and timestamp',
-    );
+  if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) {
+    throw new TypeError('the cloudevent exporter needs a report with a numeric timestamp');
   }
-  return { name, step, timestamp };
+  return { name: slo, step, timestamp };
 }
 
 /** Builds the CloudEvent of a v2 report (validated by the SDK). */
@@ -157,136 +145,42 @@ export function reportEvent(
   });
 }
 
-/** The URL as error messages show it: no credentials, no query string, no fragment. */
-function displayUrl(url: string, base?: string): string {
-  try {
-    const u = new URL(url, base);
-    return `${u.origin}${u.pathname}`;
-  } catch {
-    return '<invalid url>';
-  }
-}
-
-const SNIPPET_BYTES = 2048;
-const SNIPPET_CHARS = 300;
-
-/** Reads at most a few KB of a response body, as one trimmed line. */
-async function bodySnippet(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < SNIPPET_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } catch {
-    // A body that breaks off is still worth showing as far as it got.
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  const text = Buffer.concat(chunks).toString('utf8').replace(/\s+/g, ' ').trim();
-  return text.length > SNIPPET_CHARS ? `${text.slice(0, SNIPPET_CHARS)}…` : text;
-}
-
-const SECRET_HEADER = /auth|token|key|secret|pass|cookie/i;
-
 class CloudeventExporter implements Exporter {
   readonly #config: CloudeventExporterConfig;
   readonly #url: string;
-  readonly #headers: Record<string, string> = {};
-  readonly #secrets: string[] = [];
+  readonly #headers: Record<string, string>;
+  readonly #secrets: string[];
 
   constructor(config: Record<string, unknown>) {
     this.#config = configSchema.parse(config);
     this.#url = (this.#config.service_url ?? this.#config.url)!;
-    for (const [header, value] of Object.entries(this.#config.headers ?? {})) {
-      this.#headers[header.toLowerCase()] = value;
-      if (SECRET_HEADER.test(header)) this.#secret(value);
-    }
     const auth = this.#config.auth;
-    if (auth?.token !== undefined) {
-      this.#headers.authorization = `Bearer ${auth.token}`;
-      this.#secret(auth.token);
-    } else if (auth?.username !== undefined && auth.password !== undefined) {
-      const credentials = Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
-      this.#headers.authorization = `Basic ${credentials}`;
-      this.#secret(auth.password);
-      this.#secret(credentials);
-    }
-  }
-
-  #secret(value: string) {
-    if (value.length < 3) return;
-    this.#secrets.push(value);
-    // Longest first, so a secret contained in another (a password in its Basic credentials) cannot leave
-    // a part of the longer one behind.
-    this.#secrets.sort((a, b) => b.length - a.length);
-  }
-
-  /** Removes every configured secret from a message. */
-  #redact(message: string): string {
-    let out = message;
-    for (const secret of this.#secrets) out = out.split(secret).join('***');
-    return out;
+    const { headers, secrets } = requestHeaders(this.#config.headers, {
+      username: auth?.username,
+      password: auth?.password,
+      bearer_token: auth?.token,
+    });
+    this.#headers = headers;
+    this.#secrets = secrets;
   }
 
   async export(report: ExportedReport): Promise<void> {
     const event = reportEvent(report, { type: this.#config.type, source: this.#config.source });
     const message = this.#config.mode === 'binary' ? HTTP.binary(event) : HTTP.structured(event);
-    const headers = new Headers(this.#headers);
+    const headers = { ...this.#headers };
     for (const [header, value] of Object.entries(message.headers)) {
-      if (typeof value === 'string') headers.set(header, value);
+      if (typeof value === 'string') headers[header.toLowerCase()] = value;
     }
-    const target = displayUrl(this.#url);
-    const timeoutMs = this.#config.timeout * 1000;
-
-    let response: Response;
-    try {
-      response = await fetch(this.#url, {
-        method: 'POST',
-        headers,
-        body: message.body as string,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      throw new CloudEventDeliveryError(
-        this.#redact(`POST ${target} failed: ${describeFetchError(error, timeoutMs)}`),
-      );
-    }
-
-    if (response.status >= 200 && response.status < 300) {
-      await response.body?.cancel().catch(() => {});
-      return;
-    }
-    const snippet = await bodySnippet(response);
-    const location = response.headers.get('location');
-    const redirect =
-      response.status >= 300 && response.status < 400
-        ? ` (redirects are not followed${location ? `; location: ${displayUrl(location, this.#url)}` : ''})`
-        : '';
-    const status = `${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-    throw new CloudEventDeliveryError(
-      this.#redact(`POST ${target} answered HTTP ${status}${redirect}${snippet ? `: ${snippet}` : ''}`),
-      response.status,
-    );
+    await deliver({
+      method: 'POST',
+      url: this.#url,
+      headers,
+      body: message.body as string,
+      timeoutSeconds: this.#config.timeout,
+      secrets: this.#secrets,
+      errorClass: CloudEventDeliveryError,
+    });
   }
-}
-
-/** A one-line reason for a fetch that did not get an answer. */
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return `timed out after ${timeoutMs / 1000} s`;
-  }
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? error.cause.message : undefined;
-    return cause ? `${error.message}: ${cause}` : error.message;
-  }
-  return String(error);
 }
 
 export const cloudeventExporter: BuiltinExporter = {

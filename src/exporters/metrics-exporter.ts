@@ -8,6 +8,7 @@
  * `events_count` metric no longer carries the ever-changing good/bad counts as labels (a cardinality leak);
  * list them in `additional_labels` to get them back.
  */
+import { z } from 'zod';
 import type { ExportedReport, ExporterConfig, ReportVersion } from './types.js';
 
 /** Labels every default metric carries (a value that is an object, `metadata`, is flattened one level). */
@@ -23,6 +24,18 @@ export const DEFAULT_METRIC_LABELS: readonly string[] = [
 export type MetricSpec =
   | string
   | { name: string; alias?: string; description?: string; labels?: string[]; additional_labels?: string[] };
+
+/** Schema of one `metrics` entry, for the config schemas of metrics exporters. */
+export const metricSpecSchema = z.union([
+  z.string().min(1),
+  z.strictObject({
+    name: z.string().min(1).describe('Report field (v1 report names, e.g. slo_target).'),
+    alias: z.string().min(1).optional().describe('Exported metric name.'),
+    description: z.string().optional().describe('HELP text.'),
+    labels: z.array(z.string()).optional().describe('Report fields used as labels (replaces the default).'),
+    additional_labels: z.array(z.string()).optional().describe('Report fields added as labels.'),
+  }),
+]);
 
 /** slo-generator's default metrics (v1 report field names). */
 export const DEFAULT_METRICS: readonly Exclude<MetricSpec, string>[] = [
@@ -89,6 +102,13 @@ export function buildMetrics(
       additional_labels: additional,
     };
   });
+}
+
+/** HELP text of a metric: its description, else a sentence naming the report field (promtool wants help). */
+export function metricHelp(metric: Metric, spec: MetricSpec | undefined): string {
+  if (metric.description) return metric.description;
+  const field = typeof spec === 'string' ? spec : (spec?.name ?? metric.alias);
+  return `Value of the SLO report field ${field}.`;
 }
 
 /**

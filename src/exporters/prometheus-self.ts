@@ -28,7 +28,14 @@
  *   (-2 for `slo_events`, -1 for the others). A `metrics` block replaces the list, as in slo-generator.
  */
 import { z } from 'zod';
-import { type Metric, type MetricSpec, MetricsExporter } from './metrics-exporter.js';
+import {
+  type Metric,
+  type MetricSpec,
+  MetricsExporter,
+  metricHelp,
+  metricSpecSchema,
+} from './metrics-exporter.js';
+import { reportIdentity } from './report-identity.js';
 import { defaultReportMetrics, type ReportMetricsRegistry, reportKeyOf } from './report-metrics-registry.js';
 import type { BuiltinExporter, ExportedReport, Exporter, ExporterConfig } from './types.js';
 
@@ -55,37 +62,10 @@ export const SELF_DEFAULT_METRICS: readonly Exclude<MetricSpec, string>[] = [
   },
 ];
 
-const metricSpecSchema = z.union([
-  z.string().min(1),
-  z.strictObject({
-    name: z.string().min(1).describe('Report field (v1 report names, e.g. slo_target).'),
-    alias: z.string().min(1).optional().describe('Exported metric name.'),
-    description: z.string().optional().describe('HELP text.'),
-    labels: z.array(z.string()).optional().describe('Report fields used as labels (replaces the default).'),
-    additional_labels: z.array(z.string()).optional().describe('Report fields added as labels.'),
-  }),
-]);
-
 const configSchema = z.strictObject({
   metrics: z.array(metricSpecSchema).optional().describe('Metrics to expose (default: see the docs).'),
 });
 export type PrometheusSelfExporterConfig = z.output<typeof configSchema>;
-
-/** HELP text of a metric: its description, else a sentence naming the report field (promtool wants help). */
-function helpOf(metric: Metric, spec: MetricSpec | undefined): string {
-  if (metric.description) return metric.description;
-  const field = typeof spec === 'string' ? spec : (spec?.name ?? metric.alias);
-  return `Value of the SLO report field ${field}.`;
-}
-
-function reportIdentity(report: ExportedReport): { slo: string; step: string } {
-  const slo = report.name;
-  const step = report.error_budget_policy_step_name;
-  if (typeof slo !== 'string' || slo === '') throw new Error('the report has no SLO name (`name`)');
-  if (step === undefined || step === null)
-    throw new Error('the report has no `error_budget_policy_step_name`');
-  return { slo, step: String(step) };
-}
 
 /** `prometheus_self` exporter: the latest metrics of each report, in a registry served on `/metrics`. */
 export class PrometheusSelfExporter extends MetricsExporter implements Exporter {
@@ -112,7 +92,7 @@ export class PrometheusSelfExporter extends MetricsExporter implements Exporter 
       reportKeyOf(slo, step),
       metrics.map((metric, i) => ({
         name: metric.name,
-        help: helpOf(metric, specs[i]),
+        help: metricHelp(metric, specs[i]),
         labels: { ...metric.labels, slo, error_budget_policy_step_name: step },
         value: metric.value,
       })),

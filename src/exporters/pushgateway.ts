@@ -28,19 +28,10 @@ import {
   renderFamilies,
   type Sample,
 } from '../lang/prometheus-text.js';
-import { type Metric, type MetricSpec, MetricsExporter } from './metrics-exporter.js';
+import { DeliveryError, deliver, requestHeaders } from './http-delivery.js';
+import { type Metric, MetricsExporter, metricHelp, metricSpecSchema } from './metrics-exporter.js';
+import { reportIdentity } from './report-identity.js';
 import type { BuiltinExporter, ExportedReport, Exporter, ExporterConfig } from './types.js';
-
-const metricSpecSchema = z.union([
-  z.string().min(1),
-  z.strictObject({
-    name: z.string().min(1).describe('Report field (v1 report names, e.g. slo_target).'),
-    alias: z.string().min(1).optional().describe('Exported metric name.'),
-    description: z.string().optional().describe('HELP text.'),
-    labels: z.array(z.string()).optional().describe('Report fields used as labels (replaces the default).'),
-    additional_labels: z.array(z.string()).optional().describe('Report fields added as labels.'),
-  }),
-]);
 
 const configSchema = z
   .strictObject({
@@ -79,7 +70,7 @@ export const GROUPING_LABELS = ['slo', 'error_budget_policy_step_name'] as const
 const NOT_IN_BODY = new Set<string>(['job', ...GROUPING_LABELS]);
 
 /** A push or delete the Pushgateway refused or that could not be sent. */
-export class PushgatewayError extends Error {
+export class PushgatewayError extends DeliveryError {
   override name = 'PushgatewayError';
 }
 
@@ -98,10 +89,6 @@ export function groupingPath(job: string, grouping: readonly (readonly [string, 
   for (const [name, value] of grouping) path += `/${groupingSegment(name, value)}`;
   return path;
 }
-
-const MAX_BODY_IN_ERROR = 500;
-/** Header names whose values are kept out of error messages. */
-const SECRET_HEADER = /auth|token|key|secret|pass|cookie|credential/i;
 
 /** Pushgateway exporter (config key `prometheus`). */
 export class PushgatewayExporter extends MetricsExporter implements Exporter {
@@ -124,21 +111,13 @@ export class PushgatewayExporter extends MetricsExporter implements Exporter {
     }
     this.#config = c;
     this.#base = url.href.replace(/\/+$/, '');
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(c.headers ?? {})) headers[name.toLowerCase()] = value;
-    const secrets = Object.entries(headers)
-      .filter(([name]) => SECRET_HEADER.test(name))
-      .map(([, value]) => value);
-    if (username !== undefined && password !== undefined) {
-      const token = Buffer.from(`${username}:${password}`).toString('base64');
-      headers.authorization = `Basic ${token}`;
-      secrets.push(password, token);
-    } else if (c.bearer_token !== undefined) {
-      headers.authorization = `Bearer ${c.bearer_token}`;
-      secrets.push(c.bearer_token);
-    }
+    const { headers, secrets } = requestHeaders(c.headers, {
+      username,
+      password,
+      bearer_token: c.bearer_token,
+    });
     this.#headers = headers;
-    this.#secrets = secrets.filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
+    this.#secrets = secrets;
   }
 
   /** The text-format body of a report's push: one family per metric name, grouping labels left out. */
@@ -149,7 +128,7 @@ export class PushgatewayExporter extends MetricsExporter implements Exporter {
     metrics.forEach((metric, i) => {
       let family = families.get(metric.name);
       if (!family) {
-        family = { help: helpOf(metric, specs[i]), samples: new Map() };
+        family = { help: metricHelp(metric, specs[i]), samples: new Map() };
         families.set(metric.name, family);
       }
       const labels: Record<string, string> = {};
@@ -188,66 +167,26 @@ export class PushgatewayExporter extends MetricsExporter implements Exporter {
   }
 
   #groupUrl(report: ExportedReport): string {
-    const slo = report.name;
-    const step = report.error_budget_policy_step_name;
-    if (typeof slo !== 'string' || slo === '')
-      throw new PushgatewayError('the report has no SLO name (`name`)');
-    if (step === undefined || step === null) {
-      throw new PushgatewayError('the report has no `error_budget_policy_step_name`');
-    }
+    const { slo, step } = reportIdentity(report);
     return `${this.#base}${groupingPath(this.#config.job, [
       ['slo', slo],
-      ['error_budget_policy_step_name', String(step)],
+      ['error_budget_policy_step_name', step],
     ])}`;
   }
 
-  async #send(method: 'PUT' | 'POST' | 'DELETE', url: string, body?: string): Promise<void> {
-    const headers: Record<string, string> = { ...this.#headers };
-    if (body !== undefined) headers['content-type'] = PROMETHEUS_TEXT_CONTENT_TYPE;
-    const what = `${method} ${url}`;
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers,
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.#config.timeout * 1000),
-      });
-    } catch (error) {
-      const e = error as Error & { cause?: Error };
-      if (e.name === 'TimeoutError') {
-        throw new PushgatewayError(`${what} timed out after ${this.#config.timeout}s`);
-      }
-      throw new PushgatewayError(this.#scrub(`${what} could not be sent: ${e.cause?.message ?? e.message}`));
-    }
-    const text = await response.text().catch(() => '');
-    if (response.status >= 200 && response.status < 300) return;
-    const location = response.headers.get('location');
-    const trimmed = text.trim();
-    const excerpt = trimmed.length > MAX_BODY_IN_ERROR ? `${trimmed.slice(0, MAX_BODY_IN_ERROR)}…` : trimmed;
-    throw new PushgatewayError(
-      this.#scrub(
-        `${what} failed: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}` +
-          (location ? ` (redirect to ${location}, not followed)` : '') +
-          (excerpt ? `: ${excerpt}` : ''),
-      ),
-    );
+  #send(method: 'PUT' | 'POST' | 'DELETE', url: string, body?: string): Promise<void> {
+    const headers =
+      body === undefined ? this.#headers : { ...this.#headers, 'content-type': PROMETHEUS_TEXT_CONTENT_TYPE };
+    return deliver({
+      method,
+      url,
+      headers,
+      body,
+      timeoutSeconds: this.#config.timeout,
+      secrets: this.#secrets,
+      errorClass: PushgatewayError,
+    });
   }
-
-  /** Removes credentials from text that may have come back from the gateway or a proxy. */
-  #scrub(text: string): string {
-    let out = text;
-    for (const secret of this.#secrets) out = out.split(secret).join('***');
-    return out;
-  }
-}
-
-/** HELP text of a metric: its description, else a sentence naming the report field (promtool wants help). */
-export function helpOf(metric: Metric, spec: MetricSpec | undefined): string {
-  if (metric.description) return metric.description;
-  const field = typeof spec === 'string' ? spec : (spec?.name ?? metric.alias);
-  return `Value of the SLO report field ${field}.`;
 }
 
 export const pushgatewayExporter: BuiltinExporter = {

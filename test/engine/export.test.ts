@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SharedConfig } from '../../src/config/schema.js';
+import { redact, secretsOf } from '../../src/config/secrets.js';
 import { buildReport } from '../../src/domain/report.js';
 import type { SloConfig } from '../../src/domain/types.js';
 import type { SloResult } from '../../src/engine/compute.js';
 import { exportResults } from '../../src/engine/export.js';
-import { redact, secretsOf } from '../../src/engine/redact.js';
 import { tempDir } from '../helpers/tmp.js';
 
 interface Seen {

@@ -215,10 +215,10 @@ describe('cloudevent exporter → real receiver', () => {
     expect(r.errors).toHaveLength(2);
     const [bearerError, basicError] = r.errors as [string, string];
     expect(bearerError).toBe(
-      `CloudeventExporter "cloudevent/bearer" failed. | CloudEventDeliveryError: POST ${base}/fail/bearer answered HTTP 500 Internal Server Error: database on fire; you sent Bearer ***`,
+      `CloudeventExporter "cloudevent/bearer" failed. | CloudEventDeliveryError: POST ${base}/fail/bearer failed: HTTP 500 Internal Server Error: database on fire; you sent Bearer ***`,
     );
     expect(basicError).toMatch(
-      /^CloudeventExporter "cloudevent\/basic" failed\. \| CloudEventDeliveryError: POST .*\/fail\/basic answered HTTP 500 Internal Server Error: database on fire; you sent Basic \*\*\*$/,
+      /^CloudeventExporter "cloudevent\/basic" failed\. \| CloudEventDeliveryError: POST .*\/fail\/basic failed: HTTP 500 Internal Server Error: database on fire; you sent Basic \*\*\*$/,
     );
     const credentials = Buffer.from(`slo:${PASSWORD}`).toString('base64');
     for (const error of r.errors) {
@@ -235,14 +235,14 @@ describe('cloudevent exporter → real receiver', () => {
     expect(error!.name).toBe('CloudEventDeliveryError');
     expect(error!.status).toBe(302);
     expect(error!.message).toBe(
-      `POST ${base}/moved answered HTTP 302 Found (redirects are not followed; location: ${base}/ok/elsewhere)`,
+      `POST ${base}/moved failed: HTTP 302 Found (redirect to ${base}/ok/elsewhere, not followed)`,
     );
     expect(received.map((x) => x.path)).toEqual(['/moved']);
   });
 
   it('times out on a receiver that never answers', async () => {
     await expect(exportWith({ service_url: `${base}/slow`, timeout: 0.2 })).rejects.toThrow(
-      `POST ${base}/slow failed: timed out after 0.2 s`,
+      `POST ${base}/slow timed out after 0.2s`,
     );
   });
 

@@ -244,7 +244,7 @@ describe('pushgateway exporter against a real Pushgateway', () => {
       headers: { location: '/elsewhere' },
     }));
     await expect(new PushgatewayExporter({ url: moved.url }).export(report)).rejects.toThrow(
-      /^PUT http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/slo-generator\/slo\/error-slo\/error_budget_policy_step_name\/1h failed: HTTP 301 Moved Permanently \(redirect to \/elsewhere, not followed\): <a href="\/elsewhere">Moved Permanently<\/a>\.$/,
+      /^PUT http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/slo-generator\/slo\/error-slo\/error_budget_policy_step_name\/1h failed: HTTP 301 Moved Permanently \(redirect to http:\/\/127\.0\.0\.1:\d+\/elsewhere, not followed\): <a href="\/elsewhere">Moved Permanently<\/a>\.$/,
     );
     expect(moved.requests).toHaveLength(1);
 

@@ -13,9 +13,14 @@ export function secretsOf(config: unknown, keyName = ''): string[] {
   );
 }
 
-/** Removes the given secrets and any `user:password@` URL credentials from a message. */
+/**
+ * Removes the given secrets and any `user:password@` URL credentials from a message. Longer secrets are
+ * replaced first, so a secret contained in another (a password in its Basic token) leaves nothing behind.
+ */
 export function redact(message: string, secrets: readonly string[]): string {
   let out = message.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi, '$1***:***@');
-  for (const secret of secrets) out = out.split(secret).join('***');
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret.length >= 3) out = out.split(secret).join('***');
+  }
   return out;
 }
