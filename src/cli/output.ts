@@ -4,6 +4,7 @@
  */
 import { stringify } from 'yaml';
 import type { SloReport } from '../domain/types.js';
+import { formatDuration } from '../lang/duration.js';
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'yaml'];
@@ -11,18 +12,6 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'yaml']
 const ANSI = { red: '\u001b[31m', green: '\u001b[32m', yellow: '\u001b[33m', reset: '\u001b[0m' };
 
 const percent = (x: number) => `${(x * 100).toFixed(4).replace(/\.?0+$/, '')}%`;
-
-/** Seconds as the shortest exact unit: 3600 → 1h, 2419200 → 28d. */
-export function humanWindow(seconds: number): string {
-  for (const [unit, size] of [
-    ['d', 86400],
-    ['h', 3600],
-    ['m', 60],
-  ] as const) {
-    if (seconds >= size && seconds % size === 0) return `${seconds / size}${unit}`;
-  }
-  return `${seconds}s`;
-}
 
 function row(report: SloReport): string[] {
   if (!report.valid) {
@@ -43,7 +32,7 @@ function row(report: SloReport): string[] {
   return [
     report.name,
     report.error_budget_policy_step_name,
-    humanWindow(report.window),
+    formatDuration(report.window),
     percent(report.sli_measurement),
     percent(report.goal),
     `${(report.gap * 100).toFixed(4).replace(/\.?0+$/, '')}`,

@@ -5,6 +5,7 @@
  * their registries publish, because only they know what a `prometheus` or a plugin block may contain.
  */
 import { z } from 'zod';
+import { parseDuration } from '../lang/duration.js';
 
 /** Free-form constructor fields of a backend or exporter entry (`prometheus: {url: ...}`); `{}` when empty. */
 const pluginBlock = z
@@ -50,7 +51,21 @@ export const sloSchema = z.strictObject({
 
 export const policyStepSchema = z.strictObject({
   name: z.string().min(1),
-  window: z.number().int().positive().describe('Measurement window in seconds.'),
+  window: z
+    .union([z.number().int().positive(), z.string()])
+    .transform((value, ctx) => {
+      if (typeof value === 'number') return value;
+      const seconds = parseDuration(value);
+      if (seconds === undefined || seconds <= 0 || !Number.isInteger(seconds)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected seconds or a duration such as 1h, 28d or 1h30m, got "${value}"`,
+        });
+        return z.NEVER;
+      }
+      return seconds;
+    })
+    .describe('Measurement window: seconds (slo-generator) or a duration such as 1h, 7d, 28d.'),
   burn_rate_threshold: z.number().nonnegative(),
   alert: z
     .boolean()

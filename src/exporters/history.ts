@@ -17,24 +17,21 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { ValidReport } from '../domain/types.js';
+import { parseDuration } from '../lang/duration.js';
 import { HistoryStore } from './history-store.js';
 import type { BuiltinExporter, ExportedReport, Exporter } from './types.js';
 
 /** Default database file, relative to the working directory. */
 export const DEFAULT_HISTORY_PATH = '.slokit/history.db';
 
-const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
 const RETENTION_MESSAGE =
-  'expected a positive number of seconds or a duration such as "90d", "12h", "30m" (an integer and a unit: s, m, h, d or w)';
+  'expected a positive number of seconds or a duration such as "90d", "12h", "1h30m" (units y, w, d, h, m, s, ms)';
 
-/** Seconds of a retention: a positive number of seconds, or `<integer><s|m|h|d|w>`; undefined if invalid. */
+/** Seconds of a retention: a positive number of seconds or a Prometheus duration; undefined if invalid. */
 export function parseRetention(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? value : undefined;
-  if (typeof value !== 'string') return undefined;
-  const match = /^\s*(\d+)\s*([smhdw])\s*$/.exec(value);
-  if (!match) return undefined;
-  const seconds = Number(match[1]) * UNIT_SECONDS[match[2]!]!;
-  return seconds > 0 ? seconds : undefined;
+  const seconds =
+    typeof value === 'number' ? value : typeof value === 'string' ? parseDuration(value.trim()) : undefined;
+  return seconds !== undefined && Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
 }
 
 const retentionSchema = z
@@ -47,7 +44,7 @@ const retentionSchema = z
     }
     return seconds;
   })
-  .describe('Delete reports older than this: seconds, or a duration like "90d", "12h", "30m".');
+  .describe('Delete reports older than this: seconds, or a duration like "90d", "12h", "1h30m".');
 
 const configSchema = z.strictObject({
   path: z

@@ -163,13 +163,20 @@ describe('loadSharedConfig', () => {
     expect(config.error_budget_policies.default!.steps[0]!.burn_rate_threshold).toBe(4.5);
   });
 
+  it('accepts Prometheus durations as policy windows, beyond slo-generator', async () => {
+    dir = tempDir();
+    const file = dir.write('config.yaml', CONFIG.replace('window: 3600', 'window: 28d'));
+    const { config } = await loadSharedConfig(file, { PROMETHEUS_URL: 'http://p' });
+    expect(config.error_budget_policies.default!.steps[0]!.window).toBe(2419200);
+  });
+
   it('reports several errors at once, with hints', async () => {
     dir = tempDir();
-    const bad = CONFIG.replace('exporters:', 'exporterz:').replace('window: 3600', 'window: 1h');
+    const bad = CONFIG.replace('exporters:', 'exporterz:').replace('window: 3600', 'window: 1 hour');
     const file = dir.write('config.yaml', bad);
     expect(await issuesOf(loadSharedConfig(file, { PROMETHEUS_URL: 'http://p' }))).toEqual([
       `${file}:4:1: exporterz: unknown field "exporterz"; did you mean "exporters"?`,
-      `${file}:11:17: error_budget_policies.default.steps[0].window: expected number, got string "1h"`,
+      `${file}:11:17: error_budget_policies.default.steps[0].window: expected seconds or a duration such as 1h, 28d or 1h30m, got "1 hour"`,
     ]);
   });
 });

@@ -306,14 +306,16 @@ describe('history exporter', () => {
     dir.cleanup();
   });
 
-  it('parses retention as seconds or an integer with a unit', () => {
+  it('parses retention as seconds or a Prometheus duration', () => {
     expect(parseRetention(3600)).toBe(3600);
     expect(parseRetention('90d')).toBe(90 * 86_400);
     expect(parseRetention('12h')).toBe(43_200);
     expect(parseRetention('30m')).toBe(1800);
     expect(parseRetention('45s')).toBe(45);
     expect(parseRetention('2w')).toBe(14 * 86_400);
-    for (const bad of ['90', '1.5d', '10y', 'd', '', '0d', 0, -5, true])
+    expect(parseRetention('1y')).toBe(365 * 86_400);
+    expect(parseRetention('1h30m')).toBe(5400);
+    for (const bad of ['90', '1.5d', '30m1h', 'd', '', '0d', 0, -5, true])
       expect(parseRetention(bad)).toBeUndefined();
   });
 
