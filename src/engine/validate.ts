@@ -29,6 +29,21 @@ function reference(
   };
 }
 
+/** Why a plugin exporter cannot be used (module, class or `export` method missing), or undefined. */
+async function pluginExporterProblem(
+  key: string,
+  pluginDirs: readonly string[],
+): Promise<string | undefined> {
+  try {
+    const Cls = await loadPluginClass(key, pluginDirs);
+    return typeof (Cls.prototype as { export?: unknown }).export === 'function'
+      ? undefined
+      : `plugin exporter class has no export method (implement export, or extend MetricsExporter)`;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 /** Returns every problem found across the SLOs and the shared config; empty when all is well. */
 export async function validateConfig(
   slos: readonly LoadedSlo[],
@@ -53,7 +68,7 @@ export async function validateConfig(
   for (const [key, block] of Object.entries(config.exporters)) {
     const builtin = builtinExporterFor(key);
     if (builtin) issues.push(...validateWith(builtin.configSchema, block, source, ['exporters', key]).issues);
-    const problem = checkExporterKey(key);
+    const problem = isPluginKey(key) ? await pluginExporterProblem(key, pluginDirs) : checkExporterKey(key);
     if (problem) {
       issues.push({
         file: source.file,
