@@ -4,6 +4,11 @@
  */
 const SECRET_KEY = /pass(word)?|secret|token|api_?key|authorization|credential/i;
 
+/** True when a config field's name says its value is a secret. */
+export function isSecretKey(name: string): boolean {
+  return SECRET_KEY.test(name);
+}
+
 /** Collects the secret strings of a config block (nested objects and header maps included). */
 export function secretsOf(config: unknown, keyName = ''): string[] {
   if (typeof config === 'string') return SECRET_KEY.test(keyName) && config.length >= 3 ? [config] : [];

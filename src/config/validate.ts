@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { didYouMean } from './did-you-mean.js';
 import { type ConfigIssue, formatPath } from './errors.js';
+import { isSecretKey } from './secrets.js';
 import type { SourceDocument } from './yaml-source.js';
 
 type AnySchema = z.ZodType;
@@ -50,7 +51,9 @@ function describe(issue: z.core.$ZodIssue, value: unknown): string {
   if (issue.code === 'invalid_type') {
     if (value === undefined) return `required field is missing (expected ${issue.expected})`;
     const got = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-    return `expected ${issue.expected}, got ${got}${typeof value === 'string' ? ` "${value}"` : ''}`;
+    // Quote the offending text, unless the field holds a secret.
+    const secret = issue.path.some((part) => typeof part === 'string' && isSecretKey(part));
+    return `expected ${issue.expected}, got ${got}${typeof value === 'string' && !secret ? ` "${value}"` : ''}`;
   }
   return issue.message.replace(/^Invalid input: /, '');
 }
