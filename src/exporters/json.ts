@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { BuiltinExporter, ExportedReport, Exporter } from './types.js';
 
-const configSchema = z.looseObject({
+const configSchema = z.strictObject({
   path: z.string().min(1).describe('File to append JSON lines to, or "-" for standard output.'),
 });
 
