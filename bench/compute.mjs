@@ -20,19 +20,14 @@ import {
   startCountingProxy,
   startPrometheus,
 } from './lib/prometheus.mjs';
+import { POLICY_STEPS as STEPS, sloConfig } from './lib/reports.mjs';
+import { median } from './lib/timing.mjs';
 
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 50);
 const STEP = Number(process.env.BENCH_STEP ?? 300);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 10);
 const TARGET_SPEEDUP = 5;
-
-const STEPS = [
-  { name: '1 hour', window: 3600, burn_rate_threshold: 9 },
-  { name: '12 hours', window: 43200, burn_rate_threshold: 3 },
-  { name: '7 days', window: 604800, burn_rate_threshold: 1.5 },
-  { name: '28 days', window: 2419200, burn_rate_threshold: 1 },
-].map((s) => ({ ...s, message_alert: 'alert', message_ok: 'ok' }));
 
 /** Four SLOs per service, all over the service's request counter as the `filter_valid` denominator. */
 function slosFor(services) {
@@ -46,21 +41,13 @@ function slosFor(services) {
       ['latency-1s', `http_request_duration_seconds_bucket{service="${service}", le="1"}`, 0.99],
     ];
     for (const [kind, good, goal] of kinds) {
-      slos.push({
-        apiVersion: 'sre.google.com/v2',
-        kind: 'ServiceLevelObjective',
-        metadata: {
-          name: `${service}-${kind}`,
-          labels: { service_name: service, feature_name: 'http', slo_name: kind },
-        },
-        spec: {
-          description: `${kind} of ${service}`,
-          backend: 'prometheus',
-          method: 'good_bad_ratio',
-          service_level_indicator: { filter_good: good, filter_valid: valid },
-          goal,
-        },
-      });
+      slos.push(
+        sloConfig(
+          `${service}-${kind}`,
+          { service_name: service, feature_name: 'http', slo_name: kind },
+          { description: `${kind} of ${service}`, sli: { filter_good: good, filter_valid: valid }, goal },
+        ),
+      );
     }
   }
   return slos;
@@ -128,10 +115,6 @@ async function cpuProbe() {
   return { one, many, threads, cores: (threads * one) / many };
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
 const fmt = (ms) => `${ms.toFixed(0).padStart(6)} ms`;
 
 async function main() {

@@ -21,12 +21,8 @@
  *
  * Environment: BENCH_REPORTS (500), BENCH_REPEAT (3), PUSHGATEWAY_BIN (/usr/bin/prometheus-pushgateway).
  */
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { Gauge, Registry } from 'prom-client';
 import { sharedConfigSchema } from '../dist/config/schema.js';
-import { buildReport } from '../dist/domain/report.js';
 import { mapLimit } from '../dist/engine/concurrency.js';
 import { exportResults } from '../dist/engine/export.js';
 import { MetricsExporter } from '../dist/exporters/metrics-exporter.js';
@@ -35,17 +31,12 @@ import { groupingPath } from '../dist/exporters/pushgateway.js';
 import { ReportMetricsRegistry } from '../dist/exporters/report-metrics-registry.js';
 import { reportV2toV1 } from '../dist/exporters/report-v1.js';
 import { PROMETHEUS_TEXT_CONTENT_TYPE, renderFamilies } from '../dist/lang/prometheus-text.js';
+import { startPushgateway } from './lib/pushgateway.mjs';
+import { POLICY_STEPS as STEPS, sloConfig, sloResults, T0 } from './lib/reports.mjs';
+import { median, time, timeAsync } from './lib/timing.mjs';
 
 const REPORTS = Number(process.env.BENCH_REPORTS ?? 500);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
-const PUSHGATEWAY_BIN = process.env.PUSHGATEWAY_BIN ?? '/usr/bin/prometheus-pushgateway';
-const STEPS = [
-  { name: '1 hour', window: 3600, burn_rate_threshold: 9, message_alert: 'page', message_ok: 'ok' },
-  { name: '12 hours', window: 43200, burn_rate_threshold: 3, message_alert: 'page', message_ok: 'ok' },
-  { name: '7 days', window: 604800, burn_rate_threshold: 1.5, message_alert: 'ticket', message_ok: 'ok' },
-  { name: '28 days', window: 2419200, burn_rate_threshold: 1, message_alert: 'ticket', message_ok: 'ok' },
-];
-const T0 = 1_700_000_000;
 
 let failed = false;
 const check = (ok, message) => {
@@ -54,94 +45,29 @@ const check = (ok, message) => {
     console.error(`CHECK FAILED: ${message}`);
   }
 };
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => `${x.toFixed(2)} ms`;
 
 function slo(i) {
-  return {
-    apiVersion: 'sre.google.com/v2',
-    kind: 'ServiceLevelObjective',
-    metadata: {
-      name: `svc${i % 100}-feature${i}-availability`,
-      labels: {
-        service_name: `svc${i % 100}`,
-        feature_name: `feature${i}`,
-        slo_name: 'availability',
-        env: i % 2 ? 'prod' : 'staging',
-      },
+  return sloConfig(
+    `svc${i % 100}-feature${i}-availability`,
+    {
+      service_name: `svc${i % 100}`,
+      feature_name: `feature${i}`,
+      slo_name: 'availability',
+      env: i % 2 ? 'prod' : 'staging',
     },
-    spec: {
-      description: 'availability',
-      backend: 'prometheus',
-      method: 'good_bad_ratio',
-      exporters: ['prometheus'],
-      service_level_indicator: {},
-      goal: 0.999,
-    },
-  };
+    { description: 'availability', exporters: ['prometheus'] },
+  );
 }
 
 /** `count` SLO results (one report per policy step), values varied by `seed`. */
 function results(count, seed = 0) {
-  const slos = Math.ceil(count / STEPS.length);
-  const out = [];
-  let made = 0;
-  for (let i = 0; i < slos && made < count; i++) {
-    const config = slo(i);
-    const reports = [];
-    for (const step of STEPS) {
-      if (made++ >= count) break;
-      const good = 100_000 + ((i * 7919 + seed * 104_729) % 50_000);
-      const bad = (i * 31 + seed * 17) % 300;
-      reports.push(buildReport({ slo: config, step, timestamp: T0 + seed * 60, result: [good, bad] }));
-    }
-    out.push({ slo: config, reports });
-  }
-  return out;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
+  const slos = Array.from({ length: Math.ceil(count / STEPS.length) }, (_, i) => slo(i));
+  return sloResults(slos, {
+    timestamp: T0 + seed * 60,
+    limit: count,
+    counts: (i) => [100_000 + ((i * 7919 + seed * 104_729) % 50_000), (i * 31 + seed * 17) % 300],
   });
-}
-
-async function startPushgateway(extraArgs = []) {
-  const port = await freePort();
-  const child = spawn(
-    PUSHGATEWAY_BIN,
-    [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file=', '--log.level=warn', ...extraArgs],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  const kill = () => child.kill('SIGKILL');
-  process.once('exit', kill);
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`pushgateway exited with ${child.exitCode}`);
-    try {
-      const response = await fetch(`${url}/-/ready`);
-      await response.text();
-      if (response.ok) break;
-    } catch {}
-    if (Date.now() > deadline) throw new Error('pushgateway not ready');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return {
-    url,
-    groups: async () => ((await (await fetch(`${url}/api/v1/metrics`)).json()).data ?? []).length,
-    stop: () =>
-      new Promise((resolve) => {
-        process.removeListener('exit', kill);
-        child.once('exit', resolve);
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 /** slo-generator's way: one POST per metric, all labels in the grouping key, a body of one gauge. */
@@ -180,11 +106,7 @@ async function timePushes(gatewayArgs, rounds, run, expectedGroups) {
   try {
     await run(pgw.url, 0);
     const times = [];
-    for (let round = 1; round <= rounds; round++) {
-      const started = performance.now();
-      await run(pgw.url, round);
-      times.push(performance.now() - started);
-    }
+    for (let round = 1; round <= rounds; round++) times.push((await timeAsync(() => run(pgw.url, round))).ms);
     const groups = await pgw.groups();
     check(groups === expectedGroups, `pushgateway holds ${groups} groups, expected ${expectedGroups}`);
     return median(times);
@@ -300,15 +222,9 @@ async function benchRender(seriesCount) {
   for (let round = 1; round <= REPEAT + 1; round++) {
     await fill(round); // new values for every series: every family must be re-joined
     // Buffer.from: what serving the text costs (V8 strings built by concatenation are flattened here).
-    let started = performance.now();
-    Buffer.from(registry.render());
-    const t1 = performance.now() - started;
-    started = performance.now();
-    Buffer.from(registry.render());
-    const t2 = performance.now() - started;
-    started = performance.now();
-    Buffer.from(await promRegistry.metrics());
-    const t3 = performance.now() - started;
+    const t1 = time(() => Buffer.from(registry.render())).ms;
+    const t2 = time(() => Buffer.from(registry.render())).ms;
+    const t3 = (await timeAsync(async () => Buffer.from(await promRegistry.metrics()))).ms;
     if (round > 1) {
       afterUpdate.push(t1);
       unchanged.push(t2);

@@ -12,66 +12,37 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { buildReport } from '../dist/domain/report.js';
 import { closeHistoryStores, historyExporter } from '../dist/exporters/history.js';
 import { HistoryStore } from '../dist/exporters/history-store.js';
+import { POLICY_STEPS as STEPS, sloConfig, sloResults, T0 } from './lib/reports.mjs';
+import { mean, time } from './lib/timing.mjs';
 
 const TOTAL = Number(process.argv[2] ?? 20_000);
 const SLOS = 50;
-const STEPS = [
-  { name: '1 hour', window: 3600, burn_rate_threshold: 9, message_alert: 'page', message_ok: 'ok' },
-  { name: '12 hours', window: 43200, burn_rate_threshold: 3, message_alert: 'page', message_ok: 'ok' },
-  { name: '7 days', window: 604800, burn_rate_threshold: 1.5, message_alert: 'ticket', message_ok: 'ok' },
-  { name: '28 days', window: 2419200, burn_rate_threshold: 1, message_alert: 'ticket', message_ok: 'ok' },
-];
-const T0 = 1_700_000_000;
 const STEP_SECONDS = 300;
 const TIMESTAMPS = Math.ceil(TOTAL / (SLOS * STEPS.length));
 
 function makeReports() {
-  const slos = Array.from({ length: SLOS }, (_, i) => ({
-    apiVersion: 'sre.google.com/v2',
-    kind: 'ServiceLevelObjective',
-    metadata: {
-      name: `service-${i}-availability`,
-      labels: { service_name: `service-${i}`, feature_name: 'api', slo_name: 'availability' },
-    },
-    spec: {
-      description: `Availability of service ${i}`,
-      backend: 'prometheus',
-      method: 'good_bad_ratio',
-      service_level_indicator: {},
-      goal: 0.999,
-    },
-  }));
+  const slos = Array.from({ length: SLOS }, (_, i) =>
+    sloConfig(
+      `service-${i}-availability`,
+      { service_name: `service-${i}`, feature_name: 'api', slo_name: 'availability' },
+      { description: `Availability of service ${i}` },
+    ),
+  );
   const reports = [];
   for (let t = 0; t < TIMESTAMPS; t++) {
-    for (const slo of slos) {
-      for (const step of STEPS) {
-        if (reports.length === TOTAL) return reports;
+    const results = sloResults(slos, {
+      timestamp: T0 + t * STEP_SECONDS,
+      limit: TOTAL - reports.length,
+      counts: (_, step) => {
         const bad = (t * 7 + step.window) % 50;
-        reports.push(
-          buildReport({ slo, step, timestamp: T0 + t * STEP_SECONDS, result: [100_000 - bad, bad] }),
-        );
-      }
-    }
+        return [100_000 - bad, bad];
+      },
+    });
+    for (const result of results) reports.push(...result.reports);
   }
   return reports;
-}
-
-function time(fn) {
-  const start = performance.now();
-  const result = fn();
-  return { ms: performance.now() - start, result };
-}
-
-/** Mean milliseconds of `fn` over `runs` runs, after a warm-up run. */
-function mean(fn, runs) {
-  fn();
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) fn();
-  return (performance.now() - start) / runs;
 }
 
 const rate = (n, ms) => Math.round(n / (ms / 1000)).toLocaleString('en-US');

@@ -1,23 +1,26 @@
 /**
- * A real Prometheus for tests and benchmarks, loaded with deterministic history.
+ * A real Prometheus for tests and benchmarks, loaded with deterministic history and/or scraping targets.
  *
  * History is described as metric families whose series are counters: each series starts at 0 at `start` and
  * grows by `increment(t)` at every sample time `t` after it (samples every `step` seconds up to `end`). It is
  * written as an OpenMetrics text file, turned into TSDB blocks by `promtool tsdb create-blocks-from
- * openmetrics`, and served by `prometheus` on a free loopback port with no scrape targets.
+ * openmetrics`, and served by `prometheus` on a free loopback port (process handling in `server-process.mjs`),
+ * with no scrape targets unless `scrape` names some.
  *
  * Exactness: in Prometheus 2.x a range selector `[W]` evaluated at `t` includes the samples at both `t - W`
  * and `t`. When both instants fall on samples (t and W multiples of `step`), increase()/rate() need no
  * extrapolation and return exactly `value(t) - value(t - W)` (resp. divided by W). Tests rely on that.
  *
- * One implementation for both `bench/` (plain JS importing `dist/`) and `test/helpers/prometheus.ts`.
+ * One implementation for both `bench/` (plain JS importing `dist/`) and `test/helpers/prometheus.ts` (types in
+ * `prometheus.d.mts`).
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeTempDir, startServer } from './server-process.mjs';
+
+export { freePort } from './server-process.mjs';
 
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? 'prometheus';
 export const PROMTOOL_BIN = process.env.PROMTOOL_BIN ?? 'promtool';
@@ -28,6 +31,9 @@ export const PROMTOOL_BIN = process.env.PROMTOOL_BIN ?? 'promtool';
  * @typedef {{ name: string, type: 'counter' | 'histogram', help?: string, series: SeriesSpec[] }} FamilySpec
  * @typedef {{ start: number, end: number, step: number, families: FamilySpec[] }} History
  *   `start`, `end` are Unix seconds and multiples of `step`.
+ * @typedef {{ name: string, targets: string[], honorLabels?: boolean, metricsPath?: string }} ScrapeJob
+ *   One scrape job: `targets` are host:port.
+ * @typedef {{ interval?: string, jobs?: ScrapeJob[] }} ScrapeConfig
  */
 
 const escapeLabel = (v) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -122,184 +128,92 @@ export async function createBlocks(openMetricsFile, dataDir) {
   ]);
 }
 
-/** A free TCP port on 127.0.0.1 (listen on 0, read the port, close). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
+/**
+ * prometheus.yml: without `jobs` no scrape targets (the server only serves the backfilled blocks); each job
+ * scrapes static `targets` (host:port) every `interval`.
+ * @param {ScrapeConfig} [scrape]
+ */
+export function prometheusConfig({ interval = '1h', jobs = [] } = {}) {
+  return [
+    'global:',
+    `  scrape_interval: ${interval}`,
+    `  evaluation_interval: ${interval}`,
+    jobs.length ? 'scrape_configs:' : 'scrape_configs: []',
+    ...jobs.flatMap((job) => [
+      `  - job_name: ${JSON.stringify(job.name)}`,
+      `    honor_labels: ${job.honorLabels ?? false}`,
+      `    metrics_path: ${JSON.stringify(job.metricsPath ?? '/metrics')}`,
+      `    scrape_interval: ${interval}`,
+      '    static_configs:',
+      `      - targets: ${JSON.stringify(job.targets)}`,
+    ]),
+    '',
+  ].join('\n');
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Processes started here that must not outlive this process, even when a test run is interrupted. */
-const children = new Set();
-let exitHookInstalled = false;
-function installExitHook() {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of children) {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  });
+/** Instant query at `time` (default: the server's now); throws when Prometheus answers an error. */
+export async function instantQuery(url, expr, time) {
+  const body = new URLSearchParams({ query: expr });
+  if (time !== undefined) body.set('time', String(time));
+  const response = await fetch(`${url}/api/v1/query`, { method: 'POST', body });
+  const payload = await response.json();
+  if (payload.status !== 'success') throw new Error(`query ${expr} failed: ${payload.error}`);
+  return payload.data?.result ?? [];
 }
 
 /**
- * A detached shell that kills Prometheus and removes its directory if this process dies without running its
- * exit hooks (SIGKILL of a test worker, say).
+ * Starts a real Prometheus on a free loopback port (see `server-process.mjs`), serving the backfilled
+ * `families` history when given, and scraping `scrape.jobs` when given.
+ * @param {Partial<History> & { scrape?: ScrapeConfig, evalTime?: number, readyTimeoutMs?: number,
+ *   logLevel?: string, extraArgs?: string[] }} [options]
+ * @returns {Promise<import('./prometheus.d.mts').PrometheusServer>}
  */
-function startWatchdog(prometheusPid, dir) {
-  // Exits quietly when Prometheus ends first (stop(), or a failed start that will be retried).
-  const script =
-    'while kill -0 "$1" 2>/dev/null; do kill -0 "$2" 2>/dev/null || exit 0; sleep 1; done; ' +
-    'kill -9 "$2" 2>/dev/null; sleep 1; rm -rf "$3"';
-  const watchdog = spawn(
-    'sh',
-    ['-c', script, 'slokit-prometheus-watchdog', String(process.pid), String(prometheusPid), dir],
-    {
-      detached: true,
-      stdio: 'ignore',
-    },
-  );
-  watchdog.unref();
-  return watchdog;
-}
-
-async function waitReady(url, child, logs, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`prometheus exited (${child.exitCode ?? child.signalCode}) before ready:\n${logs()}`);
-    }
-    try {
-      const response = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
-      await response.arrayBuffer();
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(50);
-  }
-  throw new Error(`prometheus not ready after ${timeoutMs} ms:\n${logs()}`);
-}
-
-/**
- * Starts a real Prometheus serving `history`.
- * @param {History & { evalTime?: number, readyTimeoutMs?: number, logLevel?: string, extraArgs?: string[] }} options
- * @returns {Promise<{ url: string, port: number, pid: number, evalTime: number, dir: string, samples: number,
- *   logs: () => string, stop: () => Promise<void> }>}
- */
-export async function startPrometheus(options) {
-  const dir = mkdtempSync(join(tmpdir(), 'slokit-prometheus-'));
+export async function startPrometheus(options = {}) {
+  const dir = makeTempDir('slokit-prometheus-');
+  const dataDir = join(dir, 'data');
+  const config = join(dir, 'prometheus.yml');
+  let samples = 0;
   try {
-    const file = join(dir, 'history.om');
-    const dataDir = join(dir, 'data');
-    const samples = writeOpenMetrics(file, options);
-    await createBlocks(file, dataDir);
-    rmSync(file);
-    const config = join(dir, 'prometheus.yml');
-    // No scrape targets: the server only serves the backfilled blocks.
-    writeFileSync(config, 'global:\n  scrape_interval: 1h\n  evaluation_interval: 1h\nscrape_configs: []\n');
-    let lastError;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const port = await freePort();
-      try {
-        return await launch({ ...options, dir, dataDir, config, port, samples });
-      } catch (error) {
-        lastError = error;
-        if (!/address already in use/.test(String(error))) break;
-      }
+    if (options.families) {
+      const file = join(dir, 'history.om');
+      samples = writeOpenMetrics(file, options);
+      await createBlocks(file, dataDir);
+      rmSync(file);
     }
-    throw lastError;
+    writeFileSync(config, prometheusConfig(options.scrape));
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-}
-
-async function launch({
-  dir,
-  dataDir,
-  config,
-  port,
-  samples,
-  evalTime,
-  end,
-  readyTimeoutMs,
-  logLevel,
-  extraArgs,
-}) {
-  installExitHook();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    PROMETHEUS_BIN,
-    [
+  const server = await startServer({
+    name: 'prometheus',
+    command: PROMETHEUS_BIN,
+    dir,
+    readyTimeoutMs: options.readyTimeoutMs,
+    args: (port) => [
       `--config.file=${config}`,
       `--storage.tsdb.path=${dataDir}`,
       '--storage.tsdb.retention.time=100y',
       `--web.listen-address=127.0.0.1:${port}`,
-      `--log.level=${logLevel ?? 'warn'}`,
-      ...(extraArgs ?? []),
+      `--log.level=${options.logLevel ?? 'warn'}`,
+      ...(options.extraArgs ?? []),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.add(child);
-  let output = '';
-  const keep = (d) => {
-    output = (output + d).slice(-8000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  const spawnError = new Promise((_, reject) => child.on('error', reject));
-  spawnError.catch(() => {});
-  const logs = () => output;
-  const watchdog = child.pid === undefined ? undefined : startWatchdog(child.pid, dir);
-
-  /** Ends the process (SIGTERM, SIGKILL after 5 s) and its watchdog; keeps the directory. */
-  let ended;
-  const endProcess = () => {
-    ended ??= (async () => {
-      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(timer);
+  });
+  const query = (expr, time) => instantQuery(server.url, expr, time);
+  return {
+    ...server,
+    evalTime: options.evalTime ?? options.end,
+    samples,
+    query,
+    waitFor: async (expr, done, timeoutMs = 20_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const result = await query(expr);
+        if (done(result) || Date.now() > deadline) return result;
+        await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      children.delete(child);
-      if (watchdog?.pid !== undefined) {
-        try {
-          process.kill(watchdog.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    })();
-    return ended;
+    },
   };
-  let stopped;
-  const stop = () => {
-    stopped ??= endProcess().then(() => rmSync(dir, { recursive: true, force: true }));
-    return stopped;
-  };
-
-  try {
-    await Promise.race([waitReady(url, child, logs, readyTimeoutMs ?? 30_000), spawnError]);
-  } catch (error) {
-    await endProcess(); // the caller removes the directory, or retries on another port with it
-    throw error;
-  }
-  return { url, port, pid: child.pid, evalTime: evalTime ?? end, dir, samples, logs, stop };
 }
 
 /**

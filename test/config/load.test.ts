@@ -1,24 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, formatIssue } from '../../src/config/errors.js';
 import { loadSharedConfig, loadSlos } from '../../src/config/load.js';
+import { ONE_HOUR_STEP, policyStepsYaml, sloYaml } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const SLO = `apiVersion: sre.google.com/v2
-kind: ServiceLevelObjective
-metadata:
-  name: prom-metrics-availability
-  labels:
-    service_name: prom
-spec:
-  description: 99.9% of Prometheus requests return a good HTTP code
-  backend: prometheus
-  method: good_bad_ratio
-  exporters: [prometheus]
-  service_level_indicator:
-    filter_good: up{code=~"2.."}
-    filter_valid: up
-  goal: 0.999
-`;
+const SLO = sloYaml({
+  name: 'prom-metrics-availability',
+  labels: { service_name: 'prom' },
+  description: '99.9% of Prometheus requests return a good HTTP code',
+  method: 'good_bad_ratio',
+  exporters: ['prometheus'],
+  sli: { filter_good: 'up{code=~"2.."}', filter_valid: 'up' },
+  goal: 0.999,
+});
 
 const CONFIG = `backends:
   prometheus:
@@ -29,13 +23,7 @@ exporters:
 error_budget_policies:
   default:
     steps:
-      - name: 1 hour
-        window: 3600
-        burn_rate_threshold: 9
-        alert: true
-        message_alert: Page to defend the SLO
-        message_ok: Last hour on track
-`;
+${policyStepsYaml([{ ...ONE_HOUR_STEP, alert: true }])}`;
 
 async function issuesOf(promise: Promise<unknown>): Promise<string[]> {
   try {

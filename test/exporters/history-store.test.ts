@@ -42,16 +42,16 @@ function report(name: string, step: string, timestamp: number, good = 990, bad =
 
 const T0 = 1_700_000_000;
 
-describe('HistoryStore', () => {
-  let dir: ReturnType<typeof tempDir>;
-  beforeEach(() => {
-    dir = tempDir('slokit-history-');
-  });
-  afterEach(() => {
-    closeHistoryStores();
-    dir.cleanup();
-  });
+let dir: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  dir = tempDir('slokit-history-');
+});
+afterEach(() => {
+  closeHistoryStores();
+  dir.cleanup();
+});
 
+describe('HistoryStore', () => {
   function fill(store: HistoryStore): ValidReport[] {
     const all: ValidReport[] = [];
     for (const name of ['checkout-availability', 'checkout-latency', 'search-availability']) {
@@ -297,15 +297,6 @@ describe('HistoryStore', () => {
 });
 
 describe('history exporter', () => {
-  let dir: ReturnType<typeof tempDir>;
-  beforeEach(() => {
-    dir = tempDir('slokit-history-');
-  });
-  afterEach(() => {
-    closeHistoryStores();
-    dir.cleanup();
-  });
-
   it('parses retention as seconds or a Prometheus duration', () => {
     expect(parseRetention(3600)).toBe(3600);
     expect(parseRetention('90d')).toBe(90 * 86_400);

@@ -2,17 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/domain/report.js';
-import type { PolicyStep, SloConfig, ValidReport } from '../../src/domain/types.js';
+import type { SloConfig, ValidReport } from '../../src/domain/types.js';
 import { jsonExporter } from '../../src/exporters/json.js';
+import { ONE_HOUR_STEP } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
-
-const step: PolicyStep = {
-  name: '1 hour',
-  window: 3600,
-  burn_rate_threshold: 9,
-  message_alert: 'Page to defend the SLO',
-  message_ok: 'Last hour on track',
-};
 
 function report(name: string, timestamp: number, good: number, bad: number): ValidReport {
   const slo: SloConfig = {
@@ -27,7 +20,7 @@ function report(name: string, timestamp: number, good: number, bad: number): Val
       goal: 0.999,
     },
   };
-  const built = buildReport({ slo, step, timestamp, result: [good, bad] });
+  const built = buildReport({ slo, step: ONE_HOUR_STEP, timestamp, result: [good, bad] });
   if (!built.valid) throw new Error(built.errors.join('; '));
   return built;
 }

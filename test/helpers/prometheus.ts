@@ -1,84 +1,31 @@
 /**
- * A real Prometheus for integration tests, loaded with small deterministic history (see `testHistory`).
- * The process-level work (OpenMetrics file, promtool blocks, spawning, readiness, cleanup, counting proxy)
- * lives in `bench/lib/prometheus.mjs`, shared with the benchmarks; this module adds types and the test data.
+ * A real Prometheus for integration tests: loaded with small deterministic history (see `testHistory`), or
+ * scraping given targets. The process-level work (OpenMetrics file, promtool blocks, spawning, readiness,
+ * cleanup, counting proxy) lives in `bench/lib/prometheus.mjs` and `bench/lib/server-process.mjs`, shared with
+ * the benchmarks; this module adds the test data.
  */
+
+import type { History, PrometheusServer, ScrapeJob, SeriesSpec } from '../../bench/lib/prometheus.mjs';
 import * as lib from '../../bench/lib/prometheus.mjs';
 
-/** One counter-like series: starts at `initial` (0) and grows by `increment(t)` at each sample time t. */
-export interface SeriesSpec {
-  name: string;
-  labels?: Record<string, string>;
-  initial?: number;
-  increment: (t: number) => number;
-}
-export interface FamilySpec {
-  name: string;
-  type: 'counter' | 'histogram';
-  help?: string;
-  series: SeriesSpec[];
-}
-/** Samples every `step` seconds from `start` to `end` (Unix seconds, multiples of `step`). */
-export interface History {
-  start: number;
-  end: number;
-  step: number;
-  families: FamilySpec[];
-}
-
-export interface PrometheusServer {
-  /** Base URL, e.g. http://127.0.0.1:41234 */
-  url: string;
-  port: number;
-  /** Fixed evaluation timestamp: the last sample of the history. */
-  evalTime: number;
-  /** Number of samples loaded. */
-  samples: number;
-  /** Last lines Prometheus printed. */
-  logs(): string;
-  /** Stops Prometheus (SIGTERM, then SIGKILL) and removes its directory. Idempotent. */
-  stop(): Promise<void>;
-}
-
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  query: string | null;
-  time: string | null;
-}
-
-/** A recording HTTP proxy in front of Prometheus. */
-export interface CountingProxy {
-  url: string;
-  requests: RecordedRequest[];
-  /** PromQL of every request to `path` (default the instant query API), in arrival order. */
-  queries(path?: string): string[];
-  reset(): void;
-  stop(): Promise<void>;
-}
-
-interface Lib {
-  startPrometheus(
-    options: History & { evalTime?: number; readyTimeoutMs?: number },
-  ): Promise<PrometheusServer>;
-  startCountingProxy(targetUrl: string): Promise<CountingProxy>;
-  instantQueryCount(url: string): Promise<number>;
-  freePort(): Promise<number>;
-  writeOpenMetrics(file: string, history: History): number;
-  seriesValueAt(history: History, series: SeriesSpec, t: number): number;
-  benchHistory(options?: { services?: number; end?: number; days?: number; step?: number }): History & {
-    profiles: { name: string }[];
-  };
-}
-const shared = lib as unknown as Lib;
-
-export const startCountingProxy = shared.startCountingProxy;
-export const instantQueryCount = shared.instantQueryCount;
-export const freePort = shared.freePort;
-export const writeOpenMetrics = shared.writeOpenMetrics;
-export const seriesValueAt = shared.seriesValueAt;
-/** History for benchmarks: many services with request counters and latency histograms. */
-export const benchHistory = shared.benchHistory;
+export type {
+  CountingProxy,
+  FamilySpec,
+  History,
+  PrometheusServer,
+  RecordedRequest,
+  ScrapeJob,
+  SeriesSpec,
+  VectorSample,
+} from '../../bench/lib/prometheus.mjs';
+export {
+  benchHistory,
+  freePort,
+  instantQueryCount,
+  seriesValueAt,
+  startCountingProxy,
+  writeOpenMetrics,
+} from '../../bench/lib/prometheus.mjs';
 
 // ------------------------------------------------------------------------------------------------------------
 // The test history.
@@ -156,5 +103,13 @@ export function testHistory(): History {
 
 /** Starts Prometheus with `history` (default: the test history); `evalTime` is the history's end. */
 export function startPrometheus(history: History = testHistory()): Promise<PrometheusServer> {
-  return shared.startPrometheus({ ...history, evalTime: history.end });
+  return lib.startPrometheus({ ...history, evalTime: history.end });
+}
+
+/** Starts Prometheus without history, scraping `jobs` every `interval`. */
+export function startScrapingPrometheus(
+  jobs: readonly ScrapeJob[],
+  interval = '1s',
+): Promise<PrometheusServer> {
+  return lib.startPrometheus({ scrape: { interval, jobs } });
 }

@@ -3,124 +3,30 @@
  * port, parse text-format expositions, a small recording HTTP proxy to look at or tamper with what an
  * exporter sends, and report fixtures built by the real report code.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer as createHttpServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
+import * as lib from '../../bench/lib/pushgateway.mjs';
 import { buildReport } from '../../src/domain/report.js';
 import type { PolicyStep, SloConfig, SloReport } from '../../src/domain/types.js';
 import { reportV2toV1 } from '../../src/exporters/report-v1.js';
 
-export const PUSHGATEWAY_BIN = process.env.PUSHGATEWAY_BIN ?? '/usr/bin/prometheus-pushgateway';
+export { freePort } from '../../bench/lib/server-process.mjs';
 
-/** A free TCP port on 127.0.0.1 (listen on 0, read the port, close). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const running = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-/** Kills every process started by these helpers when the test process exits, even on a crash. */
-export function track(child: ChildProcess): void {
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const c of running) c.kill('SIGKILL');
-    });
-  }
-}
-
-/** Stops a child process: SIGTERM, then SIGKILL after `graceMs`. */
-export async function stopProcess(child: ChildProcess, graceMs = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** Polls `url` until it answers 200, the process exits, or `timeoutMs` passes. */
-export async function waitReady(url: string, child: ChildProcess, output: () => string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`process exited (${child.exitCode ?? child.signalCode}) before ready: ${output()}`);
-    }
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      await response.text();
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} not ready after ${timeoutMs} ms: ${output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** A running Pushgateway. */
-export interface Pushgateway {
-  /** Base URL, e.g. http://127.0.0.1:40123 */
-  url: string;
-  port: number;
-  /** The gateway's own exposition (`GET /metrics`). */
-  scrape(): Promise<string>;
+/** A running Pushgateway (started by `bench/lib/pushgateway.mjs`). */
+export interface Pushgateway extends lib.PushgatewayServer {
   /** Parsed samples of `/metrics` whose metric name is one of `names` (all when omitted). */
   samples(names?: readonly string[]): Promise<ParsedSample[]>;
-  stop(): Promise<void>;
 }
 
 /** Starts a real Pushgateway on a free loopback port, in memory only (no persistence file). */
 export async function startPushgateway(extraArgs: readonly string[] = []): Promise<Pushgateway> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const child = spawn(
-      PUSHGATEWAY_BIN,
-      [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file=', '--log.level=warn', ...extraArgs],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    track(child);
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-4000);
-    });
-    const url = `http://127.0.0.1:${port}`;
-    try {
-      await waitReady(`${url}/-/ready`, child, () => stderr);
-    } catch (error) {
-      lastError = error; // most likely the port was taken between freePort() and the bind: try another
-      await stopProcess(child);
-      continue;
-    }
-    const scrape = async () => {
-      const response = await fetch(`${url}/metrics`);
-      return response.text();
-    };
-    return {
-      url,
-      port,
-      scrape,
-      samples: async (names) => {
-        const all = parseExposition(await scrape());
-        return names ? all.filter((s) => names.includes(s.name)) : all;
-      },
-      stop: () => stopProcess(child),
-    };
-  }
-  throw lastError;
+  const gateway = await lib.startPushgateway(extraArgs);
+  return {
+    ...gateway,
+    samples: async (names) => {
+      const all = parseExposition(await gateway.scrape());
+      return names ? all.filter((s) => names.includes(s.name)) : all;
+    },
+  };
 }
 
 /** One sample line of a text-format exposition. */

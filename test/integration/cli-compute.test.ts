@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SloReport, ValidReport } from '../../src/domain/types.js';
 import { REPO, runCli } from '../cli/run-cli.js';
+import { POLICY_STEPS, policyStepsYaml, sloYaml } from '../helpers/fixtures.js';
 import {
   DAY,
   EVAL_TIME,
@@ -31,65 +32,39 @@ exporters: {}
 error_budget_policies:
   default:
     steps:
-      - name: 1 hour
-        window: 3600
-        burn_rate_threshold: 9
-        message_alert: Page to defend the SLO
-        message_ok: Last hour on track
-      - name: 12 hours
-        window: 43200
-        burn_rate_threshold: 3
-        message_alert: Page to defend the SLO
-        message_ok: Last 12 hours on track
-      - name: 7 days
-        window: 604800
-        burn_rate_threshold: 1.5
-        message_alert: Dev team dedicates 25% of engineers to the reliability backlog
-        message_ok: Last week on track
-      - name: 28 days
-        window: 2419200
-        burn_rate_threshold: 1
-        message_alert: Freeze release, unless related to reliability or security
-        message_ok: Unfreeze release, per the agreed roll-out policy
-`;
+${policyStepsYaml(POLICY_STEPS)}`;
 
-function sloYaml(name: string, method: string, sli: string, backend = 'prometheus'): string {
-  return `apiVersion: sre.google.com/v2
-kind: ServiceLevelObjective
-metadata:
-  name: ${name}
-  labels:
-    service_name: api
-    feature_name: http
-    slo_name: ${name}
-spec:
-  description: ${name} of the api service
-  backend: ${backend}
-  method: ${method}
-  service_level_indicator:
-${sli}
-  goal: 0.99
-`;
+/** An SLO of service "api" (labels, description and goal 0.99 like the others), one SLI field a line. */
+function apiSlo(
+  name: string,
+  method: string,
+  sli: Record<string, string | number>,
+  backend?: string,
+): string {
+  return sloYaml({
+    name,
+    labels: { service_name: 'api', feature_name: 'http', slo_name: name },
+    description: `${name} of the api service`,
+    backend,
+    method,
+    sli,
+    goal: 0.99,
+  });
 }
 
-const AVAILABILITY = sloYaml(
-  'api-availability',
-  'good_bad_ratio',
-  `    filter_good: http_requests_total{service="api", code="200"}
-    filter_valid: http_requests_total{service="api"}`,
-);
-const LATENCY = sloYaml(
-  'api-latency',
-  'distribution_cut',
-  `    expression: http_request_duration_seconds_bucket{service="api"}
-    threshold_bucket: 0.25`,
-);
-const BROKEN = sloYaml(
-  'api-broken',
-  'good_bad_ratio',
-  `    filter_good: http_requests_total{service="api"
-    filter_valid: http_requests_total{service="api"}`,
-);
+const AVAILABILITY_SLI = {
+  filter_good: 'http_requests_total{service="api", code="200"}',
+  filter_valid: 'http_requests_total{service="api"}',
+};
+const AVAILABILITY = apiSlo('api-availability', 'good_bad_ratio', AVAILABILITY_SLI);
+const LATENCY = apiSlo('api-latency', 'distribution_cut', {
+  expression: 'http_request_duration_seconds_bucket{service="api"}',
+  threshold_bucket: 0.25,
+});
+const BROKEN = apiSlo('api-broken', 'good_bad_ratio', {
+  ...AVAILABILITY_SLI,
+  filter_good: 'http_requests_total{service="api"',
+});
 
 const compute = (...extra: string[]) =>
   runCli(['compute', '-f', join(dir.root, 'slos'), '-c', join(dir.root, 'config.yaml'), ...extra], {
@@ -200,12 +175,10 @@ describe('slokit compute against Prometheus', () => {
   it('exits 2 on an unknown field in an SLO, naming file:line:column', async () => {
     const file = dir.write(
       'slos/api-typo.yaml',
-      sloYaml(
-        'api-typo',
-        'good_bad_ratio',
-        `    filter_good: http_requests_total{service="api", code="200"}
-    filter_vaild: http_requests_total{service="api"}`,
-      ),
+      apiSlo('api-typo', 'good_bad_ratio', {
+        filter_good: AVAILABILITY_SLI.filter_good,
+        filter_vaild: AVAILABILITY_SLI.filter_valid,
+      }),
     );
     const { code, stdout, stderr } = await compute('--output', 'json', '-t', String(T));
     expect(code).toBe(2);
@@ -218,13 +191,7 @@ describe('slokit compute against Prometheus', () => {
   it('exits 2 when an SLO names a backend the config does not define, naming file:line:column', async () => {
     const file = dir.write(
       'slos/api-staging.yaml',
-      sloYaml(
-        'api-staging',
-        'good_bad_ratio',
-        `    filter_good: http_requests_total{service="api", code="200"}
-    filter_valid: http_requests_total{service="api"}`,
-        'prometheus/staging',
-      ),
+      apiSlo('api-staging', 'good_bad_ratio', AVAILABILITY_SLI, 'prometheus/staging'),
     );
     const { code, stderr } = await compute('--output', 'json');
     expect(code).toBe(2);

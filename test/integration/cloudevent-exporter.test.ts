@@ -7,9 +7,10 @@ import { type CloudEventV1, HTTP } from 'cloudevents';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sharedConfigSchema } from '../../src/config/schema.js';
 import { buildReport } from '../../src/domain/report.js';
-import type { PolicyStep, SloConfig, ValidReport } from '../../src/domain/types.js';
+import type { SloConfig, ValidReport } from '../../src/domain/types.js';
 import { exportResults } from '../../src/engine/export.js';
 import { cloudeventExporter, eventId } from '../../src/exporters/cloudevent.js';
+import { ONE_HOUR_STEP } from '../helpers/fixtures.js';
 
 interface Received {
   path: string;
@@ -66,13 +67,6 @@ function startReceiver(): Promise<void> {
   });
 }
 
-const step: PolicyStep = {
-  name: '1 hour',
-  window: 3600,
-  burn_rate_threshold: 9,
-  message_alert: 'Page to defend the SLO',
-  message_ok: 'Last hour on track',
-};
 const TS = 1_702_660_513.987654;
 
 function slo(exporters: string[] = []): SloConfig {
@@ -95,7 +89,7 @@ function slo(exporters: string[] = []): SloConfig {
 }
 
 function report(config = slo()): ValidReport {
-  const built = buildReport({ slo: config, step, timestamp: TS, result: [3556, 3556] });
+  const built = buildReport({ slo: config, step: ONE_HOUR_STEP, timestamp: TS, result: [3556, 3556] });
   if (!built.valid) throw new Error(built.errors.join('; '));
   return built;
 }
@@ -190,7 +184,7 @@ describe('cloudevent exporter → real receiver', () => {
           auth: { username: 'slo', password: PASSWORD },
         },
       },
-      error_budget_policies: { default: { steps: [step] } },
+      error_budget_policies: { default: { steps: [ONE_HOUR_STEP] } },
     });
     const config = slo(['cloudevent/bearer', 'cloudevent/basic']);
     const r = report(config);

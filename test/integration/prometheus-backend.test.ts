@@ -92,6 +92,17 @@ async function reportsOf(config: SloConfig, timestamp = T): Promise<SloReport[]>
   return result.results[0]!.reports;
 }
 
+/** The report of an SLO under the "one-hour" policy (its only step), at the history's end. */
+async function oneHourReport(
+  name: string,
+  method: string,
+  sli: Record<string, unknown>,
+  backend?: string,
+): Promise<SloReport | undefined> {
+  const [report] = await reportsOf(slo(name, method, sli, { backend, policy: 'one-hour' }));
+  return report;
+}
+
 function valid(report: SloReport | undefined): ValidReport {
   expect(report?.valid, JSON.stringify(report)).toBe(true);
   return report as ValidReport;
@@ -277,16 +288,11 @@ describe('query_sli', () => {
 
   it('a selector without placeholder gets [Ns] appended: a range vector, read as NO_DATA', async () => {
     proxy.reset();
-    const [report] = await reportsOf(
-      slo(
-        'no-placeholder',
-        'query_sli',
-        { expression: 'http_request_duration_seconds_count{service="api"}' },
-        {
-          backend: 'prometheus/counted',
-          policy: 'one-hour',
-        },
-      ),
+    const report = await oneHourReport(
+      'no-placeholder',
+      'query_sli',
+      { expression: 'http_request_duration_seconds_count{service="api"}' },
+      'prometheus/counted',
     );
     expect(proxy.queries()).toEqual(['http_request_duration_seconds_count{service="api"}[3600s]']);
     expect(report).toEqual({
@@ -298,16 +304,9 @@ describe('query_sli', () => {
   });
 
   it('an expression without placeholder gets [Ns] appended to the whole of it: Prometheus rejects it', async () => {
-    const [report] = await reportsOf(
-      slo(
-        'no-placeholder-expr',
-        'query_sli',
-        {
-          expression: `sum(rate(${API_GOOD}[5m])) / sum(rate(${API_VALID}[5m]))`,
-        },
-        { policy: 'one-hour' },
-      ),
-    );
+    const report = await oneHourReport('no-placeholder-expr', 'query_sli', {
+      expression: `sum(rate(${API_GOOD}[5m])) / sum(rate(${API_VALID}[5m]))`,
+    });
     expect(report?.valid).toBe(false);
     expect(report?.errors[0]).toMatch(
       /^PrometheusQueryError: Prometheus query failed \(bad_data: .*parse error/,
@@ -316,14 +315,9 @@ describe('query_sli', () => {
   });
 
   it('an infinite SLI is rejected as out of range with value inf, as slo-generator prints it', async () => {
-    const [report] = await reportsOf(
-      slo(
-        'infinite',
-        'query_sli',
-        { expression: `sum(rate(${API_VALID}[window])) / 0` },
-        { policy: 'one-hour' },
-      ),
-    );
+    const report = await oneHourReport('infinite', 'query_sli', {
+      expression: `sum(rate(${API_VALID}[window])) / 0`,
+    });
     expect(report?.errors).toEqual(['SLI is not between 0 and 1 (value = inf)']);
   });
 });
@@ -376,16 +370,10 @@ describe('distribution_cut', () => {
   });
 
   it('a threshold with no matching le series is NO_DATA for good: SLI 0 with the off-by-one bad count', async () => {
-    const [report] = await reportsOf(
-      slo(
-        'latency-missing-le',
-        'distribution_cut',
-        { expression: API_BUCKET, threshold_bucket: 0.3 },
-        {
-          policy: 'one-hour',
-        },
-      ),
-    );
+    const report = await oneHourReport('latency-missing-le', 'distribution_cut', {
+      expression: API_BUCKET,
+      threshold_bucket: 0.3,
+    });
     expect(valid(report)).toMatchObject({
       sli_measurement: 0,
       good_events_count: 0,
@@ -424,17 +412,10 @@ describe('evaluation timestamp', () => {
 
 describe('NO_DATA', () => {
   it('good missing: (-1, valid + 1) gives a valid report with SLI 0, as slo-generator does', async () => {
-    const [report] = await reportsOf(
-      slo(
-        'good-missing',
-        'good_bad_ratio',
-        {
-          filter_good: 'http_requests_total{service="api", code="404"}',
-          filter_valid: API_VALID,
-        },
-        { policy: 'one-hour' },
-      ),
-    );
+    const report = await oneHourReport('good-missing', 'good_bad_ratio', {
+      filter_good: 'http_requests_total{service="api", code="404"}',
+      filter_valid: API_VALID,
+    });
     expect(valid(report)).toMatchObject({
       sli_measurement: 0,
       good_events_count: 0,
@@ -444,17 +425,10 @@ describe('NO_DATA', () => {
   });
 
   it('good and bad missing: invalid, NO_DATA tuple', async () => {
-    const [report] = await reportsOf(
-      slo(
-        'both-missing',
-        'good_bad_ratio',
-        {
-          filter_good: 'nothing_total{service="api"}',
-          filter_bad: 'nothing_total{service="nope"}',
-        },
-        { policy: 'one-hour' },
-      ),
-    );
+    const report = await oneHourReport('both-missing', 'good_bad_ratio', {
+      filter_good: 'nothing_total{service="api"}',
+      filter_bad: 'nothing_total{service="nope"}',
+    });
     expect(report?.valid).toBe(false);
     expect(report?.errors).toEqual([
       'Backend method returned a valid tuple (-1, -1) but the good and bad count is NO_DATA (-1).',
@@ -462,17 +436,10 @@ describe('NO_DATA', () => {
   });
 
   it('valid missing: (good, -1 - good) is not enough valid events', async () => {
-    const [report] = await reportsOf(
-      slo(
-        'valid-missing',
-        'good_bad_ratio',
-        {
-          filter_good: API_GOOD,
-          filter_valid: 'http_requests_total{service="nope"}',
-        },
-        { policy: 'one-hour' },
-      ),
-    );
+    const report = await oneHourReport('valid-missing', 'good_bad_ratio', {
+      filter_good: API_GOOD,
+      filter_valid: 'http_requests_total{service="nope"}',
+    });
     expect(report?.errors).toEqual(['Not enough valid events (-1) found. Minimum valid events: 1.']);
   });
 });
@@ -507,16 +474,9 @@ describe('failures', () => {
   });
 
   it("an execution error (many-to-many matching) carries Prometheus' errorType and message", async () => {
-    const [report] = await reportsOf(
-      slo(
-        'execution-error',
-        'query_sli',
-        {
-          expression: `sum(rate(${API_VALID}[window])) / on() rate(${API_VALID}[window])`,
-        },
-        { policy: 'one-hour' },
-      ),
-    );
+    const report = await oneHourReport('execution-error', 'query_sli', {
+      expression: `sum(rate(${API_VALID}[window])) / on() rate(${API_VALID}[window])`,
+    });
     expect(report?.valid).toBe(false);
     expect(report?.errors[0]).toMatch(
       /^PrometheusQueryError: Prometheus query failed \(execution: .*matching/,

@@ -8,11 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedConfigSchema } from '../../src/config/schema.js';
 import { exportResults } from '../../src/engine/export.js';
 import { ReportMetricsRegistry } from '../../src/exporters/report-metrics-registry.js';
-import {
-  type ScrapingPrometheus,
-  startScrapingPrometheus,
-  type VectorSample,
-} from '../helpers/prometheus-scrape.js';
+import { type PrometheusServer, startScrapingPrometheus, type VectorSample } from '../helpers/prometheus.js';
 import {
   type Pushgateway,
   policyStep,
@@ -25,7 +21,7 @@ const LABELS = { service_name: 'svc', feature_name: 'feat', slo_name: 'slo', env
 const NAMES = 'error_budget_burn_rate|alerting_burn_rate_threshold|events_count|sli_measurement|slo_target';
 
 let pgw: Pushgateway;
-let prometheus: ScrapingPrometheus;
+let prometheus: PrometheusServer;
 let selfServer: Server;
 const registry = new ReportMetricsRegistry();
 

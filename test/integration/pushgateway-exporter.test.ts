@@ -56,6 +56,26 @@ async function stored(slo: string, job = 'slo-generator'): Promise<ParsedSample[
   );
 }
 
+/**
+ * Exports one valid 1h report (3556 good, 3556 bad) of a new SLO `name` through `exportResults` (3 attempts,
+ * 5 ms backoff) to the `prometheus` exporter configured by `exporter`.
+ */
+async function exportWithRetries(name: string, exporter: Record<string, unknown>) {
+  const slo = sloConfig(name, LABELS, ['prometheus']);
+  const shared = sharedConfigSchema.parse({
+    error_budget_policies: { default: { steps: [policyStep('1h')] } },
+    exporters: { prometheus: exporter },
+  });
+  const report = v2Report(slo, policyStep('1h'), [3556, 3556]);
+  const summary = await exportResults(
+    [{ slo, reports: [report] }],
+    shared,
+    { pluginDirs: [] },
+    { attempts: 3, backoffMs: 5 },
+  );
+  return { report, summary };
+}
+
 const table = (samples: ParsedSample[]) =>
   samples.map((s) => `${s.name} ${JSON.stringify(Object.entries(s.labels).sort())} ${s.raw}`).sort();
 
@@ -282,18 +302,11 @@ describe('pushgateway exporter against a real Pushgateway', () => {
 
   it('exportResults retries a failing push and then succeeds', async () => {
     const flaky = await proxy(pgw.url, (_req, i) => (i < 2 ? { status: 500, body: 'not yet' } : undefined));
-    const slo = sloConfig('retry-slo', LABELS, ['prometheus']);
-    const shared = sharedConfigSchema.parse({
-      error_budget_policies: { default: { steps: [policyStep('1h')] } },
-      exporters: { prometheus: { url: flaky.url, username: 'admin', password: 'hunter2-secret' } },
+    const { report, summary } = await exportWithRetries('retry-slo', {
+      url: flaky.url,
+      username: 'admin',
+      password: 'hunter2-secret',
     });
-    const report = v2Report(slo, policyStep('1h'), [3556, 3556]);
-    const summary = await exportResults(
-      [{ slo, reports: [report] }],
-      shared,
-      { pluginDirs: [] },
-      { attempts: 3, backoffMs: 5 },
-    );
     expect(summary).toEqual({ exported: 1, failed: 0, retries: 2 });
     expect(flaky.requests).toHaveLength(3);
     expect(report.errors).toEqual([]);
@@ -308,18 +321,11 @@ describe('pushgateway exporter against a real Pushgateway', () => {
       status: 500,
       body: `denied ${req.headers.authorization} (${Buffer.from(String(req.headers.authorization).slice(6), 'base64').toString()})`,
     }));
-    const slo = sloConfig('failing-slo', LABELS, ['prometheus']);
-    const shared = sharedConfigSchema.parse({
-      error_budget_policies: { default: { steps: [policyStep('1h')] } },
-      exporters: { prometheus: { url: echo.url, username: 'admin', password } },
+    const { report, summary } = await exportWithRetries('failing-slo', {
+      url: echo.url,
+      username: 'admin',
+      password,
     });
-    const report = v2Report(slo, policyStep('1h'), [3556, 3556]);
-    const summary = await exportResults(
-      [{ slo, reports: [report] }],
-      shared,
-      { pluginDirs: [] },
-      { attempts: 3, backoffMs: 5 },
-    );
     expect(summary).toEqual({ exported: 0, failed: 1, retries: 2 });
     expect(echo.requests).toHaveLength(3);
     expect(report.errors).toHaveLength(1);
