@@ -94,7 +94,7 @@ function report(config = slo()): ValidReport {
   return built;
 }
 
-const exportWith = (config: Record<string, unknown>, r: ValidReport = report()) =>
+const exportWith = async (config: Record<string, unknown>, r: ValidReport = report()) =>
   cloudeventExporter.create(config, { pluginDirs: [] }).export({ ...r }, { ...config, name: 'cloudevent' });
 
 beforeAll(startReceiver);

@@ -15,7 +15,7 @@ export class CustomSLOExporter {
 
 /** A metrics exporter: the base class turns the report into metrics and calls exportMetric for each. */
 export class CustomMetricExporter extends MetricsExporter {
-  exportMetric(metric: Metric) {
+  override exportMetric(metric: Metric) {
     process.stderr.write(
       `custom-metric-exporter ${JSON.stringify({ name: metric.name, value: metric.value, labels: metric.labels })}\n`,
     );

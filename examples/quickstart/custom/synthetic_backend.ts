@@ -1,6 +1,6 @@
 // A TypeScript plugin backend that simulates a service with a recent incident, so the quickstart shows
 // short windows burning budget fast while long windows stay healthy. It needs no external service.
-import type { SloConfig } from '../../../src/index.js';
+import type { SloConfig } from 'slokit';
 
 interface SyntheticConfig {
   /** Requests per second the simulated service receives. */
