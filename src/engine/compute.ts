@@ -147,27 +147,18 @@ export async function compute(
   let done = 0;
   const reports = await Promise.all(
     tasks.map(async (task) => {
-      let report: SloReport;
-      if (task.configError) {
-        report = buildReport({
-          slo: task.slo,
-          step: task.step,
-          timestamp,
-          result: undefined,
-          errors: [task.configError],
-          minValidEvents,
-        });
-      } else {
-        const { result, error } = await callOnce(task.slo, task.step.window);
-        report = buildReport({
-          slo: task.slo,
-          step: task.step,
-          timestamp,
-          result,
-          errors: error ? [error] : [],
-          minValidEvents,
-        });
-      }
+      const { result, error } = task.configError
+        ? { result: undefined, error: task.configError }
+        : await callOnce(task.slo, task.step.window);
+      const errors = error ? [error] : [];
+      const report = buildReport({
+        slo: task.slo,
+        step: task.step,
+        timestamp,
+        result,
+        errors,
+        minValidEvents,
+      });
       if (!report.valid) {
         logger.warn(
           { slo: task.slo.metadata.name, step: task.step.name, errors: report.errors },
