@@ -6,6 +6,8 @@
  * instance per backend per run), which is how SLOs sharing a denominator share its query.
  */
 import { z } from 'zod';
+import { describeFetchError, displayUrl, requestHeaders, splitUrlCredentials } from '../config/http-auth.js';
+import { redact } from '../config/secrets.js';
 import { NO_DATA, type SloConfig } from '../domain/types.js';
 import { DEFAULT_OPERATORS, formatQuery, thresholdLabel } from './prometheus-query.js';
 import type { BuiltinBackend } from './types.js';
@@ -60,25 +62,21 @@ export class PrometheusBackend {
   readonly #url: string;
   readonly #headers: Record<string, string>;
   readonly #timeoutMs: number;
+  readonly #secrets: string[];
   readonly #queries = new Map<string, Promise<number>>();
-  /** Number of HTTP queries actually sent (for benchmarks and tests). */
-  queriesSent = 0;
 
   constructor(config: Record<string, unknown>) {
     const c = configSchema.parse(config);
-    this.#url = c.url.replace(/\/+$/, '');
+    const { url, auth } = splitUrlCredentials(c.url, { ...c.basic_auth, bearer_token: c.bearer_token });
+    const { headers, secrets } = requestHeaders(c.headers, auth);
+    this.#url = url;
+    this.#secrets = secrets;
     // Responses are a few hundred bytes: gzip (fetch's default) costs more CPU on both ends than it saves.
     this.#headers = {
       'content-type': 'application/x-www-form-urlencoded',
       'accept-encoding': 'identity',
-      ...c.headers,
+      ...headers,
     };
-    if (c.basic_auth) {
-      const token = Buffer.from(`${c.basic_auth.username}:${c.basic_auth.password}`).toString('base64');
-      this.#headers.authorization = `Basic ${token}`;
-    } else if (c.bearer_token) {
-      this.#headers.authorization = `Bearer ${c.bearer_token}`;
-    }
     this.#timeoutMs = (c.timeout ?? 30) * 1000;
   }
 
@@ -132,7 +130,6 @@ export class PrometheusBackend {
   }
 
   async #query(promql: string, timestamp: number): Promise<number> {
-    this.queriesSent++;
     const body = new URLSearchParams({ query: promql, time: String(timestamp) });
     let response: Response;
     try {
@@ -143,8 +140,12 @@ export class PrometheusBackend {
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (error) {
-      const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
-      throw new PrometheusQueryError(`cannot reach Prometheus at ${this.#url}: ${cause} (query: ${promql})`);
+      const reason = describeFetchError(error, this.#timeoutMs / 1000);
+      throw new PrometheusQueryError(
+        this.#redact(
+          `query to Prometheus at ${displayUrl(this.#url).replace(/\/$/, '')} ${reason} (query: ${promql})`,
+        ),
+      );
     }
     const text = await response.text();
     let payload: PromResponse | undefined;
@@ -157,9 +158,13 @@ export class PrometheusBackend {
       const reason = payload?.error
         ? `${payload.errorType ?? 'error'}: ${payload.error}`
         : `HTTP ${response.status} ${text.slice(0, 200)}`;
-      throw new PrometheusQueryError(`Prometheus query failed (${reason}) (query: ${promql})`);
+      throw new PrometheusQueryError(this.#redact(`Prometheus query failed (${reason}) (query: ${promql})`));
     }
     return firstValue(payload.data);
+  }
+
+  #redact(message: string): string {
+    return redact(message, this.#secrets);
   }
 }
 

@@ -2,6 +2,7 @@
  * Backend registry: built-in backends by config key, plugin classes by module path. A key's part before `/`
  * names the type (`prometheus/prod` is a `prometheus` backend), as in slo-generator.
  */
+import { lookup } from '../config/lookup.js';
 import { isPluginKey, loadPluginClass } from '../config/plugin-loader.js';
 import { prometheusBackend } from './prometheus.js';
 import type { Backend, BuiltinBackend } from './types.js';
@@ -13,7 +14,7 @@ export const builtinBackends: Readonly<Record<string, BuiltinBackend>> = {
 /** Built-in type of a backend key, or undefined for plugin keys. */
 export function builtinBackendFor(key: string): BuiltinBackend | undefined {
   if (isPluginKey(key)) return undefined;
-  return builtinBackends[key.split('/')[0]!];
+  return lookup(builtinBackends, key.split('/')[0]!);
 }
 
 /** Creates the backend instance a key names, with its config block. Throws with a clear message. */

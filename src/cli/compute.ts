@@ -47,7 +47,10 @@ async function run(flags: ComputeFlags): Promise<number> {
     flags.minValidEvents === undefined ? undefined : parseNumber('--min-valid-events', flags.minValidEvents);
   const logger = createLogger(flags.logLevel);
   const inputs = await loadInputs(flags.sloConfig, flags.config);
-  const issues = await validateConfig(inputs.slos, inputs.shared, inputs.pluginDirs);
+  const issues = await validateConfig(inputs.slos, inputs.shared, {
+    pluginDirs: inputs.pluginDirs,
+    loadPlugins: false,
+  });
   if (issues.length) throw new ConfigError(issues);
 
   const progress = progressReporter('computing');

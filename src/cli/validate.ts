@@ -6,7 +6,10 @@ import { EXIT, loadInputs } from './context.js';
 
 async function run(flags: { sloConfig: string[]; config: string }): Promise<number> {
   const inputs = await loadInputs(flags.sloConfig, flags.config);
-  const issues = await validateConfig(inputs.slos, inputs.shared, inputs.pluginDirs);
+  const issues = await validateConfig(inputs.slos, inputs.shared, {
+    pluginDirs: inputs.pluginDirs,
+    loadPlugins: true,
+  });
   if (issues.length) throw new ConfigError(issues);
   process.stdout.write(`ok: ${inputs.slos.length} SLO(s) and ${flags.config} are valid\n`);
   return EXIT.ok;

@@ -5,8 +5,9 @@
  * or an explicit `./path/to/file.js#ClassName`. TypeScript files are loaded through tsx.
  */
 import { existsSync } from 'node:fs';
+import { register } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'];
 
@@ -42,12 +43,38 @@ export function parsePluginKey(key: string): { candidates: string[]; exportName:
 
 const cache = new Map<string, Promise<PluginClass>>();
 
-async function importFile(file: string): Promise<Record<string, unknown>> {
-  if (/\.[mc]?ts$/.test(file)) {
-    const { tsImport } = await import('tsx/esm/api');
-    return (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+let hookRegistered = false;
+
+/**
+ * Registers, once, the hook that resolves `slokit` in ES-module plugins to this package. Skipped when slokit
+ * runs from its TypeScript sources (tests), where the compiled hook does not exist.
+ */
+function registerSlokitHook(): void {
+  if (hookRegistered) return;
+  hookRegistered = true;
+  const hook = new URL('./plugin-resolve-hook.js', import.meta.url);
+  if (existsSync(fileURLToPath(hook))) {
+    register(hook, { data: { slokitUrl: new URL('../index.js', import.meta.url).href } });
   }
-  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+}
+
+/** One evaluation per file, however many keys name classes in it. */
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+
+function importFile(file: string): Promise<Record<string, unknown>> {
+  let pending = modules.get(file);
+  if (!pending) {
+    registerSlokitHook();
+    const url = pathToFileURL(file).href;
+    pending = /\.[mc]?ts$/.test(file)
+      ? import('tsx/esm/api').then(
+          ({ tsImport }) => tsImport(url, import.meta.url) as Promise<Record<string, unknown>>,
+        )
+      : (import(url) as Promise<Record<string, unknown>>);
+    modules.set(file, pending);
+    pending.catch(() => modules.delete(file));
+  }
+  return pending;
 }
 
 async function load(key: string, baseDirs: readonly string[]): Promise<PluginClass> {
@@ -63,7 +90,9 @@ async function load(key: string, baseDirs: readonly string[]): Promise<PluginCla
       try {
         module = await importFile(file);
       } catch (error) {
-        throw new PluginLoadError(`cannot load plugin module ${file}: ${(error as Error).message}`);
+        // Node appends a multi-line "Require stack"; the first line says what went wrong.
+        const reason = String((error as Error).message).split('\n')[0];
+        throw new PluginLoadError(`cannot load plugin module ${file}: ${reason}`);
       }
       // CommonJS modules arrive as { default: module.exports }.
       const exported =

@@ -2,7 +2,7 @@
  * Secret redaction for anything that leaves the process (errors in reports, logs): values of config fields
  * whose names say they are secrets, and credentials embedded in URLs, are replaced by `***`.
  */
-const SECRET_KEY = /pass(word)?|secret|token|api_?key|authorization|credential/i;
+const SECRET_KEY = /pass(word)?|secret|token|api[_-]?key|auth|credential|cookie/i;
 
 /** True when a config field's name says its value is a secret. */
 export function isSecretKey(name: string): boolean {

@@ -8,7 +8,9 @@
 import { createBackend } from '../backends/registry.js';
 import type { Backend } from '../backends/types.js';
 import { didYouMean } from '../config/did-you-mean.js';
+import { lookup } from '../config/lookup.js';
 import type { SharedConfig } from '../config/schema.js';
+import { redact, secretsOf } from '../config/secrets.js';
 import { buildReport, DEFAULT_MIN_VALID_EVENTS } from '../domain/report.js';
 import type { PolicyStep, SloConfig, SloReport } from '../domain/types.js';
 import { createLimiter } from './concurrency.js';
@@ -74,8 +76,8 @@ function planTasks(slos: readonly SloConfig[], shared: SharedConfig): Task[] {
   const tasks: Task[] = [];
   for (const slo of slos) {
     const policyName = slo.spec.error_budget_policy ?? 'default';
-    const policy = shared.error_budget_policies[policyName];
-    const backendError = shared.backends[slo.spec.backend]
+    const policy = lookup(shared.error_budget_policies, policyName);
+    const backendError = lookup(shared.backends, slo.spec.backend)
       ? undefined
       : missing('backend', slo.spec.backend, Object.keys(shared.backends));
     if (!policy) {
@@ -108,7 +110,7 @@ export async function compute(
 
   const instances = new Map<string, Promise<Backend>>();
   const backendFor = (key: string): Promise<Backend> => {
-    const make = () => createBackend(key, shared.backends[key] ?? {}, pluginDirs);
+    const make = () => createBackend(key, lookup(shared.backends, key) ?? {}, pluginDirs);
     if (!dedup) return make();
     let instance = instances.get(key);
     if (!instance) {
@@ -129,7 +131,8 @@ export async function compute(
         const method = resolveMethod(backend, slo.spec.method, slo.spec.backend);
         return { result: await method(timestamp, window, slo) };
       } catch (error) {
-        return { error: formatError(error) };
+        // Plugin and backend errors may quote their config (a URL with a password, a token): scrub it.
+        return { error: redact(formatError(error), secretsOf(lookup(shared.backends, slo.spec.backend))) };
       }
     });
   const callOnce = (slo: SloConfig, window: number) => {

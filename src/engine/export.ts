@@ -3,6 +3,8 @@
  * retried with exponential backoff; a final failure is appended to the report's `errors` (slo-generator's
  * format, secrets redacted) and counted, and the other exporters still run.
  */
+
+import { lookup } from '../config/lookup.js';
 import type { SharedConfig } from '../config/schema.js';
 import { redact, secretsOf } from '../config/secrets.js';
 import type { SloReport } from '../domain/types.js';
@@ -59,7 +61,7 @@ export async function exportResults(
   const exporterFor = (key: string) => {
     let pending = instances.get(key);
     if (!pending) {
-      const config = shared.exporters[key];
+      const config = lookup(shared.exporters, key);
       pending = config
         ? createExporter(key, config, context)
         : Promise.reject(new Error(`exporter "${key}" is not defined in the shared config`));
@@ -72,7 +74,7 @@ export async function exportResults(
     summary.failed++;
     const message = redact(
       `${className} "${key}" failed. | ${formatError(error)}`,
-      secretsOf(shared.exporters[key]),
+      secretsOf(lookup(shared.exporters, key)),
     );
     report.errors.push(message);
     (options.logger ?? silentLogger).error(
@@ -93,7 +95,7 @@ export async function exportResults(
     } catch (error) {
       return fail(report, key, 'Exporter', error); // a missing or unloadable exporter will not appear on retry
     }
-    const config = { ...shared.exporters[key], name: key };
+    const config = { ...lookup(shared.exporters, key), name: key };
     const payload = exporter.reportVersion === 1 ? reportV2toV1(report) : { ...report };
     for (let attempt = 1; ; attempt++) {
       try {

@@ -18,7 +18,8 @@ export function formatError(error: unknown): string {
   return `Error: ${String(error)}`;
 }
 
-function methodNames(instance: object): string[] {
+/** Names of the methods an object has, own and inherited (Object.prototype's excluded). */
+export function methodNames(instance: object): string[] {
   const names = new Set<string>();
   for (let proto = instance; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
     for (const name of Object.getOwnPropertyNames(proto)) {

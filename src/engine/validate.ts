@@ -11,7 +11,7 @@ import type { LoadedSharedConfig, LoadedSlo } from '../config/load.js';
 import { isPluginKey, loadPluginClass } from '../config/plugin-loader.js';
 import { validateWith } from '../config/validate.js';
 import { builtinExporterFor, checkExporterKey } from '../exporters/registry.js';
-import { camelCase } from './invoke.js';
+import { camelCase, methodNames } from './invoke.js';
 
 function reference(
   kind: string,
@@ -20,7 +20,7 @@ function reference(
   at: { file: string; line: number; column: number },
   path: string,
 ): ConfigIssue | undefined {
-  if (key in defined) return undefined;
+  if (Object.hasOwn(defined, key)) return undefined;
   const hint = didYouMean(key, Object.keys(defined));
   return {
     ...at,
@@ -44,11 +44,22 @@ async function pluginExporterProblem(
   }
 }
 
+/** What `validateConfig` checks beyond the files themselves. */
+export interface ValidateOptions {
+  /** Directories plugin modules are resolved against. */
+  pluginDirs: readonly string[];
+  /**
+   * Load plugin backends and exporters and check their classes and methods (`slokit validate`). A compute
+   * leaves this off: a broken plugin makes its SLOs' reports invalid (or its exports fail), not the run.
+   */
+  loadPlugins: boolean;
+}
+
 /** Returns every problem found across the SLOs and the shared config; empty when all is well. */
 export async function validateConfig(
   slos: readonly LoadedSlo[],
   shared: LoadedSharedConfig,
-  pluginDirs: readonly string[],
+  { pluginDirs, loadPlugins }: ValidateOptions,
 ): Promise<ConfigIssue[]> {
   const issues: ConfigIssue[] = [];
   const { config, source } = shared;
@@ -68,7 +79,11 @@ export async function validateConfig(
   for (const [key, block] of Object.entries(config.exporters)) {
     const builtin = builtinExporterFor(key);
     if (builtin) issues.push(...validateWith(builtin.configSchema, block, source, ['exporters', key]).issues);
-    const problem = isPluginKey(key) ? await pluginExporterProblem(key, pluginDirs) : checkExporterKey(key);
+    const problem = isPluginKey(key)
+      ? loadPlugins
+        ? await pluginExporterProblem(key, pluginDirs)
+        : undefined
+      : checkExporterKey(key);
     if (problem) {
       issues.push({
         file: source.file,
@@ -133,15 +148,16 @@ export async function validateConfig(
             .issues,
         );
       }
-    } else if (isPluginKey(spec.backend)) {
+    } else if (loadPlugins && isPluginKey(spec.backend)) {
       try {
         const Cls = await loadPluginClass(spec.backend, pluginDirs);
         const proto = Cls.prototype as Record<string, unknown>;
         if (typeof proto[spec.method] !== 'function' && typeof proto[camelCase(spec.method)] !== 'function') {
+          const available = methodNames(proto).join(', ') || 'none';
           issues.push({
             ...at(['spec', 'method']),
             path: 'spec.method',
-            message: `plugin class has no method "${spec.method}"`,
+            message: `plugin class ${Cls.name} has no method "${spec.method}" (available: ${available})`,
           });
         }
       } catch (error) {

@@ -3,39 +3,8 @@
  * any non-2xx answer is an error quoting the status and the start of the body, timeouts and unreachable
  * receivers get one-line reasons, and configured secrets never appear in the message.
  */
+import { describeFetchError, displayUrl } from '../config/http-auth.js';
 import { redact } from '../config/secrets.js';
-
-/** Authentication fields the HTTP exporters accept. */
-export interface HttpAuth {
-  username?: string;
-  password?: string;
-  bearer_token?: string;
-}
-
-/** Header names whose values are treated as secrets. */
-const SECRET_HEADER = /auth|token|key|secret|pass|cookie|credential/i;
-
-/** Request headers from extra headers and auth fields, plus the secrets that must stay out of errors. */
-export function requestHeaders(
-  extra: Readonly<Record<string, string>> | undefined,
-  auth: HttpAuth,
-): { headers: Record<string, string>; secrets: string[] } {
-  const headers: Record<string, string> = {};
-  const secrets: string[] = [];
-  for (const [name, value] of Object.entries(extra ?? {})) {
-    headers[name.toLowerCase()] = value;
-    if (SECRET_HEADER.test(name)) secrets.push(value);
-  }
-  if (auth.username !== undefined && auth.password !== undefined) {
-    const token = Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
-    headers.authorization = `Basic ${token}`;
-    secrets.push(auth.password, token);
-  } else if (auth.bearer_token !== undefined) {
-    headers.authorization = `Bearer ${auth.bearer_token}`;
-    secrets.push(auth.bearer_token);
-  }
-  return { headers, secrets };
-}
 
 /** A delivery that failed; `status` is set when the receiver answered. */
 export class DeliveryError extends Error {
@@ -65,16 +34,6 @@ export interface Delivery {
 }
 
 const MAX_BODY_IN_ERROR = 500;
-
-/** The URL as error messages show it: no credentials, no query string, no fragment. */
-export function displayUrl(url: string, base?: string): string {
-  try {
-    const u = new URL(url, base);
-    return `${u.origin}${u.pathname}`;
-  } catch {
-    return '<invalid url>';
-  }
-}
 
 /** Sends one request; resolves on 2xx, throws a scrubbed, one-line error otherwise. */
 export async function deliver(d: Delivery): Promise<void> {

@@ -22,13 +22,14 @@
  *   basic auth. `delete` removes the report's group (`compute --delete`).
  */
 import { z } from 'zod';
+import { requestHeaders, splitUrlCredentials } from '../config/http-auth.js';
 import {
   formatLabels,
   PROMETHEUS_TEXT_CONTENT_TYPE,
   renderFamilies,
   type Sample,
 } from '../lang/prometheus-text.js';
-import { DeliveryError, deliver, requestHeaders } from './http-delivery.js';
+import { DeliveryError, deliver } from './http-delivery.js';
 import { type Metric, MetricsExporter, metricHelp, metricSpecSchema } from './metrics-exporter.js';
 import { reportIdentity } from './report-identity.js';
 import type { BuiltinExporter, ExportedReport, Exporter, ExporterConfig } from './types.js';
@@ -100,22 +101,14 @@ export class PushgatewayExporter extends MetricsExporter implements Exporter {
   constructor(config: Record<string, unknown>) {
     super();
     const c = configSchema.parse(config);
-    const url = new URL(c.url);
-    let username = c.username;
-    let password = c.password;
-    if (url.username || url.password) {
-      username ??= decodeURIComponent(url.username);
-      password ??= decodeURIComponent(url.password);
-      url.username = '';
-      url.password = '';
-    }
-    this.#config = c;
-    this.#base = url.href.replace(/\/+$/, '');
-    const { headers, secrets } = requestHeaders(c.headers, {
-      username,
-      password,
+    const { url, auth } = splitUrlCredentials(c.url, {
+      username: c.username,
+      password: c.password,
       bearer_token: c.bearer_token,
     });
+    this.#config = c;
+    this.#base = url;
+    const { headers, secrets } = requestHeaders(c.headers, auth);
     this.#headers = headers;
     this.#secrets = secrets;
   }

@@ -2,6 +2,7 @@
  * Exporter registry: built-in exporters by config key (the part before `/`, so `prometheus/prod` is a
  * `prometheus` exporter), plugin classes by module path, as in slo-generator.
  */
+import { lookup } from '../config/lookup.js';
 import { isPluginKey, loadPluginClass } from '../config/plugin-loader.js';
 import { cloudeventExporter } from './cloudevent.js';
 import { historyExporter } from './history.js';
@@ -21,7 +22,7 @@ export const builtinExporters: Readonly<Record<string, BuiltinExporter>> = {
 /** Built-in type of an exporter key, or undefined for plugin keys. */
 export function builtinExporterFor(key: string): BuiltinExporter | undefined {
   if (isPluginKey(key)) return undefined;
-  return builtinExporters[key.split('/')[0]!];
+  return lookup(builtinExporters, key.split('/')[0]!);
 }
 
 /** An exporter ready to use, with the report version it expects. */

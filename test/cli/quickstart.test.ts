@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { SloReport, ValidReport } from '../../src/domain/types.js';
@@ -195,5 +195,41 @@ describe('minimum valid events', () => {
     });
     expect(fromConfig.stderr).toBe('');
     expect(ratio(fromConfig.stdout).every((r) => r.valid)).toBe(true);
+  });
+});
+
+describe('plugins outside the slokit repository', () => {
+  it('runs the quickstart copied elsewhere: its plugins import "slokit" and resolve to the running package', async () => {
+    dir = tempDir();
+    cpSync(`${REPO}/examples/quickstart`, dir.root, { recursive: true });
+    const { code, stdout, stderr } = await runCli(
+      ['compute', '-f', 'slos', '-c', 'config.yaml', '-o', 'json', '--export'],
+      {
+        cwd: dir.root,
+      },
+    );
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as SloReport[]).length).toBe(12);
+    expect(stderr.split('\n').filter((l) => l.startsWith('custom-metric-exporter '))).toHaveLength(20);
+  });
+
+  it('gives SLOs of a broken plugin invalid reports (exit 1) while the others complete', async () => {
+    dir = tempDir();
+    cpSync(`${REPO}/examples/quickstart`, dir.root, { recursive: true });
+    writeFileSync(`${dir.root}/custom/custom_backend.js`, 'export class Other {}\n');
+    const { code, stdout } = await runCli(['compute', '-f', 'slos', '-c', 'config.yaml', '-o', 'json'], {
+      cwd: dir.root,
+    });
+    expect(code).toBe(1);
+    const reports = JSON.parse(stdout) as SloReport[];
+    const broken = reports.filter((r) => r.metadata.name.startsWith('custom-test-'));
+    expect(
+      broken.every(
+        (r) => !r.valid && /has no exported class "CustomBackend" \(exports: Other\)/.test(r.errors[0]!),
+      ),
+    ).toBe(true);
+    expect(reports.filter((r) => r.metadata.name === 'checkout-availability').every((r) => r.valid)).toBe(
+      true,
+    );
   });
 });

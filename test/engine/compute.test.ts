@@ -216,3 +216,41 @@ describe('compute with plugin backends', () => {
     expect(result.results[2]!.reports.every((r) => r.valid)).toBe(true);
   });
 });
+
+describe('compute keeps secrets and prototypes out', () => {
+  it('redacts backend config secrets from errors, for plugins and for Prometheus URLs with credentials', async () => {
+    dir.write(
+      'custom/leaky.js',
+      'export class Leaky { constructor(c) { this.c = c; } good_bad_ratio() { throw new Error(`login failed for ${this.c.password}`); } }\n',
+    );
+    const config = shared({
+      'custom.leaky.Leaky': { password: 'hunter22' },
+      prometheus: { url: 'http://admin:s3cr3tpw@127.0.0.1:1', timeout: 2 },
+    });
+    const result = await run(
+      [
+        slo('leaky', { backend: 'custom.leaky.Leaky' }),
+        slo('prom', {
+          backend: 'prometheus',
+          method: 'query_sli',
+          service_level_indicator: { expression: 'up' },
+        }),
+      ],
+      config,
+    );
+    const [leaky, prom] = result.results.map((r) => r.reports[0]!.errors[0]!);
+    expect(leaky).toBe('Error: login failed for ***');
+    expect(prom).toMatch(
+      /^PrometheusQueryError: query to Prometheus at http:\/\/127\.0\.0\.1:1 could not be sent: /,
+    );
+    expect(prom).not.toContain('s3cr3tpw');
+    expect(prom).not.toContain('admin');
+  });
+
+  it('treats keys such as "constructor" as undefined names, not as Object.prototype members', async () => {
+    const result = await run([slo('proto', { error_budget_policy: 'constructor', backend: 'toString' })]);
+    expect(result.results[0]!.reports[0]!.errors[0]).toBe(
+      'error budget policy "constructor" is not defined in the shared config (defined: default)',
+    );
+  });
+});

@@ -10,9 +10,9 @@ afterAll(() => dir.cleanup());
 async function validate(slo: string, config: string): Promise<string[]> {
   const sloFile = dir.write('slo.yaml', slo);
   const configFile = dir.write('config.yaml', config);
-  const issues = await validateConfig(await loadSlos(sloFile, {}), await loadSharedConfig(configFile, {}), [
-    dir.root,
-  ]);
+  const slos = await loadSlos(sloFile, {});
+  const shared = await loadSharedConfig(configFile, {});
+  const issues = await validateConfig(slos, shared, { pluginDirs: [dir.root], loadPlugins: true });
   return issues.map(formatIssue).map((line) => line.replace(`${dir.root}/`, ''));
 }
 

@@ -168,7 +168,9 @@ describe('slokit compute against Prometheus', () => {
     expect(reports).toHaveLength(8);
     for (const report of reports) {
       expect(report.valid).toBe(false);
-      expect(report.errors[0]).toContain(`cannot reach Prometheus at ${down}`);
+      expect(report.errors[0]).toContain(
+        `query to Prometheus at ${down} could not be sent: connect ECONNREFUSED`,
+      );
     }
   });
 

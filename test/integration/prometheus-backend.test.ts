@@ -504,7 +504,7 @@ describe('failures', () => {
       expect(report.valid).toBe(false);
       expect(report.errors[0]).toMatch(
         new RegExp(
-          `^PrometheusQueryError: cannot reach Prometheus at ${downUrl}: .*ECONNREFUSED.* \\(query: sum\\(increase`,
+          `^PrometheusQueryError: query to Prometheus at ${downUrl} could not be sent: .*ECONNREFUSED.* \\(query: sum\\(increase`,
         ),
       );
       expect(report.errors[1]).toBe('Backend returned None.');
