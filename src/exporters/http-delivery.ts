@@ -52,10 +52,7 @@ export async function deliver(d: Delivery): Promise<void> {
       signal: AbortSignal.timeout(d.timeoutSeconds * 1000),
     });
   } catch (error) {
-    const e = error as Error & { cause?: Error };
-    if (e.name === 'TimeoutError' || e.name === 'AbortError')
-      return fail(`${what} timed out after ${d.timeoutSeconds}s`);
-    return fail(`${what} could not be sent: ${e.cause?.message ?? e.message}`);
+    return fail(`${what} ${describeFetchError(error, d.timeoutSeconds)}`);
   }
   if (response.status >= 200 && response.status < 300) {
     await response.body?.cancel().catch(() => {});
