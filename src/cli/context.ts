@@ -20,8 +20,19 @@ export interface Inputs {
 }
 
 export async function loadInputs(sloPaths: string[], configPath: string): Promise<Inputs> {
-  const [slos, shared] = await Promise.all([loadSlos(sloPaths), loadSharedConfig(configPath)]);
-  return { slos, shared, pluginDirs: [process.cwd(), dirname(resolve(configPath))] };
+  // Load both before failing, so the errors of the SLO files and of the shared config show together.
+  const [slos, shared] = await Promise.allSettled([loadSlos(sloPaths), loadSharedConfig(configPath)]);
+  const failures = [slos, shared].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failures.length) {
+    if (!failures.every((f) => f instanceof ConfigError))
+      throw failures.find((f) => !(f instanceof ConfigError));
+    throw new ConfigError((failures as ConfigError[]).flatMap((f) => f.issues));
+  }
+  return {
+    slos: (slos as PromiseFulfilledResult<LoadedSlo[]>).value,
+    shared: (shared as PromiseFulfilledResult<LoadedSharedConfig>).value,
+    pluginDirs: [process.cwd(), dirname(resolve(configPath))],
+  };
 }
 
 /** Prints an error the way the CLI reports it and returns the exit code it maps to. */

@@ -15,6 +15,19 @@ const pluginBlock = z
 
 const labelValue = z.union([z.string(), z.number(), z.boolean()]);
 
+/** A number, or a string holding one: slo-generator casts these fields with Python's `float()`. */
+const pythonFloat = (bounds: z.ZodNumber) =>
+  z
+    .union([
+      z.number(),
+      z
+        .string()
+        .trim()
+        .regex(/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/, 'expected a number'),
+    ])
+    .transform(Number)
+    .pipe(bounds);
+
 export const sloSchema = z.strictObject({
   apiVersion: z.string().describe('sre.google.com/v2'),
   kind: z.literal('ServiceLevelObjective'),
@@ -35,7 +48,12 @@ export const sloSchema = z.strictObject({
       .string()
       .min(1)
       .describe('Backend method: good_bad_ratio, query_sli, distribution_cut, or a plugin method.'),
-    exporters: z.array(z.string()).optional().describe('Keys in the shared config `exporters`.'),
+    exporters: z
+      .array(z.string())
+      .nullable()
+      .optional()
+      .transform((v) => v ?? undefined)
+      .describe('Keys in the shared config `exporters`.'),
     error_budget_policy: z
       .string()
       .optional()
@@ -45,7 +63,7 @@ export const sloSchema = z.strictObject({
       .nullable()
       .transform((v) => v ?? {})
       .describe('Backend- and method-specific SLI fields.'),
-    goal: z.number().min(0).max(1).describe('SLO target between 0 and 1, e.g. 0.999.'),
+    goal: pythonFloat(z.number().min(0).max(1)).describe('SLO target between 0 and 1, e.g. 0.999.'),
   }),
 });
 
@@ -66,7 +84,7 @@ export const policyStepSchema = z.strictObject({
       return seconds;
     })
     .describe('Measurement window: seconds (slo-generator) or a duration such as 1h, 7d, 28d.'),
-  burn_rate_threshold: z.number().nonnegative(),
+  burn_rate_threshold: pythonFloat(z.number().nonnegative()),
   alert: z
     .boolean()
     .optional()

@@ -48,13 +48,17 @@ function knownKeysAt(schema: AnySchema, path: readonly PropertyKey[]): string[] 
 }
 
 function describe(issue: z.core.$ZodIssue, value: unknown): string {
+  // Quote the offending text, unless the field holds a secret.
+  const secret = issue.path.some(
+    (part) => typeof part === 'string' && (isSecretKey(part) || part === 'headers'),
+  );
+  const quoted = typeof value === 'string' && !secret ? ` "${value}"` : '';
   if (issue.code === 'invalid_type') {
     if (value === undefined) return `required field is missing (expected ${issue.expected})`;
     const got = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-    // Quote the offending text, unless the field holds a secret.
-    const secret = issue.path.some((part) => typeof part === 'string' && isSecretKey(part));
-    return `expected ${issue.expected}, got ${got}${typeof value === 'string' && !secret ? ` "${value}"` : ''}`;
+    return `expected ${issue.expected}, got ${got}${quoted}`;
   }
+  if (issue.code === 'invalid_format' && quoted) return `${issue.message}, got${quoted}`;
   return issue.message.replace(/^Invalid input: /, '');
 }
 

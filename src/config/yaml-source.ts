@@ -16,7 +16,13 @@ export interface SourceDocument {
 /** Parses YAML or JSON text. Syntax errors are returned as issues (all of them), never thrown. */
 export function parseSource(text: string, file: string): { doc: SourceDocument; issues: ConfigIssue[] } {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // YAML 1.1, as PyYAML reads slo-generator's files: `yes`/`no` booleans and `<<` merge keys.
+  const document = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    version: '1.1',
+  });
   const issues: ConfigIssue[] = document.errors.map((error) => {
     const pos = lineCounter.linePos(error.pos[0]);
     return {

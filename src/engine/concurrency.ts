@@ -21,13 +21,15 @@ export async function mapLimit<T, R>(
 export function createLimiter(max: number): <R>(fn: () => Promise<R>) => Promise<R> {
   let running = 0;
   const waiting: (() => void)[] = [];
+  // A finishing call hands its slot straight to the next waiter, so no newcomer can slip in between.
   const release = () => {
-    running--;
-    waiting.shift()?.();
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
   };
   return async <R>(fn: () => Promise<R>): Promise<R> => {
     if (running >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
+    else running++;
     try {
       return await fn();
     } finally {

@@ -79,7 +79,7 @@ describe('loadSlos', () => {
     expect(issues).toEqual([
       `${file}:8:3: spec.method: required field is missing (expected string)`,
       `${file}:10:3: spec.methdo: unknown field "methdo"; did you mean "method"?`,
-      `${file}:15:9: spec.goal: expected number, got string "high"`,
+      `${file}:15:9: spec.goal: expected a number, got "high"`,
     ]);
   });
 
@@ -166,5 +166,65 @@ describe('loadSharedConfig', () => {
       `${file}:4:1: exporterz: unknown field "exporterz"; did you mean "exporters"?`,
       `${file}:11:17: error_budget_policies.default.steps[0].window: expected seconds or a duration such as 1h, 28d or 1h30m, got "1 hour"`,
     ]);
+  });
+});
+
+describe('slo-generator files as PyYAML reads them', () => {
+  it('accepts YAML 1.1 booleans and merge keys, numeric strings for float fields and an empty exporters list', async () => {
+    dir = tempDir();
+    const file = dir.write(
+      'config.yaml',
+      `backends: {prometheus: {url: "http://p"}}
+error_budget_policies:
+  default:
+    steps:
+      - &hour {name: 1 hour, window: 3600, burn_rate_threshold: "9", alert: yes, message_alert: a, message_ok: b}
+      - <<: *hour
+        name: 12 hours
+        window: 43200
+`,
+    );
+    const { config } = await loadSharedConfig(file, {});
+    expect(config.error_budget_policies.default!.steps).toEqual([
+      {
+        name: '1 hour',
+        window: 3600,
+        burn_rate_threshold: 9,
+        alert: true,
+        message_alert: 'a',
+        message_ok: 'b',
+      },
+      {
+        name: '12 hours',
+        window: 43200,
+        burn_rate_threshold: 9,
+        alert: true,
+        message_alert: 'a',
+        message_ok: 'b',
+      },
+    ]);
+    const slo = dir.write(
+      'slo.yaml',
+      SLO.replace('goal: 0.999', 'goal: "0.999"').replace('  exporters: [prometheus]', '  exporters:'),
+    );
+    const [loaded] = await loadSlos(slo, {});
+    expect(loaded!.config.spec.goal).toBe(0.999);
+    expect(loaded!.config.spec.exporters).toBeUndefined();
+  });
+
+  it('never quotes the value of a secret field in an error', async () => {
+    dir = tempDir();
+    const file = dir.write(
+      'config.yaml',
+      'backends: {prometheus: {url: "http://p", basic_auth: "admin:hunter22", headers: "Bearer tok-abcdef"}}\nerror_budget_policies: {}\n',
+    );
+    const shared = await loadSharedConfig(file, {});
+    const { validateConfig } = await import('../../src/engine/validate.js');
+    const issues = (await validateConfig([], shared, { pluginDirs: [], loadPlugins: false }))
+      .map(formatIssue)
+      .join('\n');
+    expect(issues).toContain('backends.prometheus.basic_auth: expected object, got string');
+    expect(issues).not.toContain('hunter22');
+    expect(issues).not.toContain('tok-abcdef');
   });
 });
