@@ -19,7 +19,7 @@ const labelValue = z.union([z.string(), z.number(), z.boolean()]);
 const pythonFloat = (bounds: z.ZodNumber) =>
   z
     .union([
-      z.number(),
+      bounds,
       z
         .string()
         .trim()

@@ -150,7 +150,11 @@ describe('slokit schema', () => {
   it('prints the JSON Schema of SLO files and of the shared config', async () => {
     const slo = JSON.parse((await runCli(['schema', 'slo'])).stdout);
     expect(slo.required).toEqual(expect.arrayContaining(['apiVersion', 'kind', 'metadata', 'spec']));
-    expect(slo.properties.spec.properties.goal).toMatchObject({ type: 'number', minimum: 0, maximum: 1 });
+    expect(slo.properties.spec.properties.goal.anyOf[0]).toMatchObject({
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+    });
     const config = JSON.parse((await runCli(['schema', 'config'])).stdout);
     expect(Object.keys(config.properties)).toEqual(
       expect.arrayContaining(['backends', 'exporters', 'error_budget_policies', 'default_exporters']),
