@@ -25,7 +25,10 @@ export function formatQuery(
 /** Default operators of good_bad_ratio and distribution_cut. */
 export const DEFAULT_OPERATORS = ['increase', 'sum'] as const;
 
-/** The `le` label text for a threshold, as Python's `str()` prints a number (0.25 → "0.25", 1 → "1"). */
+/**
+ * The `le` label text for a threshold, as slo-generator's `str()` gives it. Integers print as such
+ * (1 → "1"); floats written in an SLO file reach here as the text Python prints ("1.0"), see config/load.ts.
+ */
 export function thresholdLabel(threshold: number | string): string {
   return String(threshold);
 }

@@ -4,6 +4,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
+import { pythonFloatRepr } from '../domain/python-float.js';
 import type { SloConfig } from '../domain/types.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { interpolate } from './interpolate.js';
@@ -61,6 +62,20 @@ export async function listSloFiles(path: string): Promise<string[]> {
     .sort();
 }
 
+/**
+ * slo-generator writes `threshold_bucket` into PromQL with Python's `str()`, so `1.0` in YAML selects
+ * `le="1.0"` (how Python clients label buckets) while `1` selects `le="1"`. A parsed number cannot tell the
+ * two apart, so a float written in the file is kept as Python would print it.
+ */
+function keepThresholdText(config: SloConfig, doc: SourceDocument): void {
+  const sli = config.spec.service_level_indicator;
+  const value = sli.threshold_bucket;
+  const text = doc.sourceText(['spec', 'service_level_indicator', 'threshold_bucket']);
+  if (typeof value === 'number' && text !== undefined && !/^[-+]?\d+$/.test(text.trim())) {
+    sli.threshold_bucket = pythonFloatRepr(value);
+  }
+}
+
 const isSloDocument = (value: unknown): boolean =>
   typeof value === 'object' &&
   value !== null &&
@@ -94,7 +109,9 @@ export async function loadSlos(paths: string | string[], env: Env = process.env)
       continue;
     }
     seen.set(name, file);
-    slos.push({ config: checked.value as SloConfig, source: read.doc });
+    const config = checked.value as SloConfig;
+    keepThresholdText(config, read.doc);
+    slos.push({ config, source: read.doc });
   }
   if (issues.length) throw new ConfigError(issues);
   if (!slos.length) {

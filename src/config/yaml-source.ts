@@ -11,6 +11,8 @@ export interface SourceDocument {
   value: unknown;
   /** Line/column of the node at `path` (or of key `key` inside it); falls back to the nearest ancestor. */
   locate(path: readonly PropertyKey[], key?: string): { line: number; column: number };
+  /** The text of the scalar at `path` as written (`1.0` stays `1.0`), or undefined if there is none. */
+  sourceText(path: readonly PropertyKey[]): string | undefined;
 }
 
 /** Parses YAML or JSON text. Syntax errors are returned as issues (all of them), never thrown. */
@@ -52,8 +54,13 @@ export function parseSource(text: string, file: string): { doc: SourceDocument; 
     }
     return position(best);
   };
+  const sourceText = (path: readonly PropertyKey[]) => {
+    let node: unknown = document.contents;
+    for (const part of path) node = childOf(node, part);
+    return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
+  };
   const value = issues.length ? undefined : document.toJS({ maxAliasCount: 100 });
-  return { doc: { file, value, locate }, issues };
+  return { doc: { file, value, locate, sourceText }, issues };
 }
 
 function childOf(node: unknown, part: PropertyKey): Node | undefined {

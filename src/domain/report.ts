@@ -4,6 +4,7 @@
  * See https://sre.google/workbook/implementing-slos/ for the error budget arithmetic.
  */
 import { humanTime } from './human-time.js';
+import { pythonFloatRepr } from './python-float.js';
 import { pythonInt, pythonRound } from './rounding.js';
 import {
   type InvalidReport,
@@ -39,14 +40,6 @@ function pythonTypeName(value: unknown): string {
   if (typeof value === 'bigint') return 'int';
   if (typeof value === 'function') return 'function';
   return 'dict';
-}
-
-/** Python's `repr` of a float for the few values error messages print. */
-export function pythonFloatRepr(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (x === Number.POSITIVE_INFINITY) return 'inf';
-  if (x === Number.NEGATIVE_INFINITY) return '-inf';
-  return String(x);
 }
 
 /**

@@ -228,3 +228,20 @@ error_budget_policies:
     expect(issues).not.toContain('tok-abcdef');
   });
 });
+
+describe('threshold_bucket text', () => {
+  it('keeps a float written in the file as Python prints it, so le="1.0" buckets match', async () => {
+    dir = tempDir();
+    const slo = (threshold: string) =>
+      SLO.replace(
+        '    filter_good: up{code=~"2.."}\n    filter_valid: up\n',
+        `    expression: latency_bucket\n    threshold_bucket: ${threshold}\n`,
+      ).replace('good_bad_ratio', 'distribution_cut');
+    const values = [];
+    for (const threshold of ['1.0', '1', '0.25', '"0.5"']) {
+      const [loaded] = await loadSlos(dir.write('slo.yaml', slo(threshold)), {});
+      values.push(loaded!.config.spec.service_level_indicator.threshold_bucket);
+    }
+    expect(values).toEqual(['1.0', 1, '0.25', '0.5']);
+  });
+});
