@@ -33,3 +33,10 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   const limit = Math.max(2, Math.floor(word.length / 3));
   return bestDistance <= limit ? best : undefined;
 }
+
+/** "backend "x" is not defined in the shared config (defined: a, b); did you mean "y"?" */
+export function notDefinedMessage(kind: string, key: string, defined: readonly string[]): string {
+  const hint = didYouMean(key, defined);
+  const list = defined.length ? `defined: ${defined.join(', ')}` : 'none defined';
+  return `${kind} "${key}" is not defined in the shared config (${list})${hint ? `; did you mean "${hint}"?` : ''}`;
+}

@@ -7,7 +7,7 @@
 
 import { createBackend } from '../backends/registry.js';
 import type { Backend } from '../backends/types.js';
-import { didYouMean } from '../config/did-you-mean.js';
+import { notDefinedMessage } from '../config/did-you-mean.js';
 import { lookup } from '../config/lookup.js';
 import type { SharedConfig } from '../config/schema.js';
 import { redact, secretsOf } from '../config/secrets.js';
@@ -65,12 +65,6 @@ export function resolveMinValidEvents(shared: SharedConfig, explicit?: number): 
   return process.env.MIN_VALID_EVENTS && Number.isFinite(env) ? env : DEFAULT_MIN_VALID_EVENTS;
 }
 
-function missing(kind: string, key: string, defined: string[]): string {
-  const hint = didYouMean(key, defined);
-  const list = defined.length ? `defined: ${defined.join(', ')}` : 'none defined';
-  return `${kind} "${key}" is not defined in the shared config (${list})${hint ? `; did you mean "${hint}"?` : ''}`;
-}
-
 /** Expands SLOs into (SLO, step) tasks, resolving each SLO's policy. */
 function planTasks(slos: readonly SloConfig[], shared: SharedConfig): Task[] {
   const tasks: Task[] = [];
@@ -79,9 +73,13 @@ function planTasks(slos: readonly SloConfig[], shared: SharedConfig): Task[] {
     const policy = lookup(shared.error_budget_policies, policyName);
     const backendError = lookup(shared.backends, slo.spec.backend)
       ? undefined
-      : missing('backend', slo.spec.backend, Object.keys(shared.backends));
+      : notDefinedMessage('backend', slo.spec.backend, Object.keys(shared.backends));
     if (!policy) {
-      const error = missing('error budget policy', policyName, Object.keys(shared.error_budget_policies));
+      const error = notDefinedMessage(
+        'error budget policy',
+        policyName,
+        Object.keys(shared.error_budget_policies),
+      );
       tasks.push({
         slo,
         step: { name: policyName, window: 0, burn_rate_threshold: 0, message_alert: '', message_ok: '' },

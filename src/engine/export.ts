@@ -4,6 +4,7 @@
  * format, secrets redacted) and counted, and the other exporters still run.
  */
 
+import { notDefinedMessage } from '../config/did-you-mean.js';
 import { lookup } from '../config/lookup.js';
 import type { SharedConfig } from '../config/schema.js';
 import { redact, secretsOf } from '../config/secrets.js';
@@ -64,7 +65,7 @@ export async function exportResults(
       const config = lookup(shared.exporters, key);
       pending = config
         ? createExporter(key, config, context)
-        : Promise.reject(new Error(`exporter "${key}" is not defined in the shared config`));
+        : Promise.reject(new Error(notDefinedMessage('exporter', key, Object.keys(shared.exporters))));
       instances.set(key, pending);
     }
     return pending;

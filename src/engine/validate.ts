@@ -5,7 +5,7 @@
  */
 
 import { builtinBackendFor } from '../backends/registry.js';
-import { didYouMean } from '../config/did-you-mean.js';
+import { didYouMean, notDefinedMessage } from '../config/did-you-mean.js';
 import type { ConfigIssue } from '../config/errors.js';
 import type { LoadedSharedConfig, LoadedSlo } from '../config/load.js';
 import { isPluginKey, loadPluginClass } from '../config/plugin-loader.js';
@@ -21,12 +21,7 @@ function reference(
   path: string,
 ): ConfigIssue | undefined {
   if (Object.hasOwn(defined, key)) return undefined;
-  const hint = didYouMean(key, Object.keys(defined));
-  return {
-    ...at,
-    path,
-    message: `${kind} "${key}" is not defined in the shared config${hint ? `; did you mean "${hint}"?` : ''}`,
-  };
+  return { ...at, path, message: notDefinedMessage(kind, key, Object.keys(defined)) };
 }
 
 /** Why a plugin exporter cannot be used (module, class or `export` method missing), or undefined. */

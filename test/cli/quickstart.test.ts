@@ -117,7 +117,7 @@ describe('exit codes and errors', () => {
       const { code, stderr } = await runCli([command, '-f', slo, '-c', `${dir.root}/config.yaml`]);
       expect(code).toBe(2);
       expect(stderr).toContain(
-        `${slo}:7:12: spec.backend: backend "custom.custom_backend.CustomBackand" is not defined in the shared config; did you mean "custom.custom_backend.CustomBackend"?`,
+        `${slo}:7:12: spec.backend: backend "custom.custom_backend.CustomBackand" is not defined in the shared config (defined: custom.custom_backend.CustomBackend); did you mean "custom.custom_backend.CustomBackend"?`,
       );
     }
   });

@@ -125,7 +125,7 @@ describe('exportResults', () => {
     const summary = await run(r, s);
     expect(summary).toMatchObject({ failed: 2, retries: 0 });
     expect(r[0]!.reports[0]!.errors[0]).toBe(
-      'Exporter "nowhere" failed. | Error: exporter "nowhere" is not defined in the shared config',
+      'Exporter "nowhere" failed. | Error: exporter "nowhere" is not defined in the shared config (defined: custom.exporters.Recording, custom.exporters.Flaky, custom.exporters.V2, custom.missing.Exporter)',
     );
     expect(r[0]!.reports[0]!.errors[1]).toMatch(
       /^Exporter "custom.missing.Exporter" failed\. \| PluginLoadError: plugin "custom.missing.Exporter" not found/,
