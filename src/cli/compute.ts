@@ -1,12 +1,12 @@
 /** `slokit compute`: compute SLO reports (and export them) for the SLOs given. */
 import type { Command } from 'commander';
 import { ConfigError } from '../config/errors.js';
-import { compute } from '../engine/compute.js';
+import { compute, identityResults } from '../engine/compute.js';
 import { exportResults } from '../engine/export.js';
 import { validateConfig } from '../engine/validate.js';
 import { EXIT, loadInputs, UsageError } from './context.js';
 import { createLogger, LOG_LEVELS } from './logger.js';
-import { OUTPUT_FORMATS, type OutputFormat, render } from './output.js';
+import { OUTPUT_FORMATS, type OutputFormat, render, renderDeletions } from './output.js';
 import { progressReporter } from './progress.js';
 
 interface ComputeFlags {
@@ -22,11 +22,15 @@ interface ComputeFlags {
   logLevel: string;
 }
 
-function parseNumber(name: string, value: string, integer = false): number {
+/** Parses a numeric flag; `integer` restricts it to positive or non-negative integers. */
+function parseNumber(name: string, value: string, integer?: 'positive' | 'non-negative'): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || (integer && (!Number.isInteger(n) || n < 1))) {
-    throw new UsageError(`${name} must be ${integer ? 'a positive integer' : 'a number'}, got "${value}"`);
-  }
+  const ok =
+    value.trim() !== '' &&
+    Number.isFinite(n) &&
+    (!integer || (Number.isInteger(n) && (integer === 'positive' ? n >= 1 : n >= 0)));
+  if (!ok)
+    throw new UsageError(`${name} must be ${integer ? `a ${integer} integer` : 'a number'}, got "${value}"`);
   return n;
 }
 
@@ -42,9 +46,12 @@ export function outputFormat(flag: string | undefined, isTTY: boolean): OutputFo
 async function run(flags: ComputeFlags): Promise<number> {
   const format = outputFormat(flags.output, Boolean(process.stdout.isTTY));
   const timestamp = flags.timestamp === undefined ? undefined : parseNumber('--timestamp', flags.timestamp);
-  const concurrency = parseNumber('--concurrency', flags.concurrency, true);
+  const concurrency = parseNumber('--concurrency', flags.concurrency, 'positive');
   const minValidEvents =
-    flags.minValidEvents === undefined ? undefined : parseNumber('--min-valid-events', flags.minValidEvents);
+    flags.minValidEvents === undefined
+      ? undefined
+      : parseNumber('--min-valid-events', flags.minValidEvents, 'non-negative');
+  if (flags.export && flags.delete) throw new UsageError('--export and --delete cannot be combined');
   const logger = createLogger(flags.logLevel);
   const inputs = await loadInputs(flags.sloConfig, flags.config);
   const issues = await validateConfig(inputs.slos, inputs.shared, {
@@ -52,36 +59,38 @@ async function run(flags: ComputeFlags): Promise<number> {
     loadPlugins: false,
   });
   if (issues.length) throw new ConfigError(issues);
+  const slos = inputs.slos.map((s) => s.config);
+  const shared = inputs.shared.config;
+  const retry = shared.exporter_retry;
+  const exportOptions = { attempts: retry?.attempts, backoffMs: retry?.backoff_ms, logger };
+  const context = { pluginDirs: inputs.pluginDirs };
+
+  if (flags.delete) {
+    // Deleting needs only each SLO's name and steps: no backend is queried.
+    const results = identityResults(slos, shared);
+    await exportResults(results, shared, context, { ...exportOptions, delete: true });
+    const reports = results.flatMap((r) => r.reports);
+    process.stdout.write(renderDeletions(reports, format));
+    return reports.every((r) => r.errors.length === 0) ? EXIT.ok : EXIT.failed;
+  }
 
   const progress = progressReporter('computing');
-  const result = await compute(
-    inputs.slos.map((s) => s.config),
-    inputs.shared.config,
-    {
-      timestamp,
-      concurrency,
-      dedup: flags.dedup,
-      minValidEvents,
-      pluginDirs: inputs.pluginDirs,
-      logger,
-      onProgress: progress.update,
-    },
-  );
+  const result = await compute(slos, shared, {
+    timestamp,
+    concurrency,
+    dedup: flags.dedup,
+    minValidEvents,
+    pluginDirs: inputs.pluginDirs,
+    logger,
+    onProgress: progress.update,
+  });
   progress.done();
-  let exportFailed = false;
-  if (flags.export || flags.delete) {
-    const retry = inputs.shared.config.exporter_retry;
-    const summary = await exportResults(
-      result.results,
-      inputs.shared.config,
-      { pluginDirs: inputs.pluginDirs },
-      { attempts: retry?.attempts, backoffMs: retry?.backoff_ms, delete: flags.delete, logger },
-    );
-    exportFailed = summary.failed > 0;
-  }
+  const summary = flags.export
+    ? await exportResults(result.results, shared, context, exportOptions)
+    : undefined;
   const reports = result.results.flatMap((r) => r.reports);
   process.stdout.write(render(reports, format, Boolean(process.stdout.isTTY)));
-  return reports.every((r) => r.valid) && !exportFailed ? EXIT.ok : EXIT.failed;
+  return reports.every((r) => r.valid) && !summary?.failed ? EXIT.ok : EXIT.failed;
 }
 
 export function registerCompute(

@@ -11,38 +11,8 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'yaml']
 
 const ANSI = { red: '\u001b[31m', green: '\u001b[32m', yellow: '\u001b[33m', reset: '\u001b[0m' };
 
-const percent = (x: number) => `${(x * 100).toFixed(4).replace(/\.?0+$/, '')}%`;
-
-function row(report: SloReport): string[] {
-  if (!report.valid) {
-    return [
-      report.metadata.name,
-      report.error_budget_policy_step_name,
-      '',
-      '',
-      '',
-      '',
-      '',
-      'INVALID',
-      '',
-      '',
-      report.errors.join(' | '),
-    ];
-  }
-  return [
-    report.name,
-    report.error_budget_policy_step_name,
-    formatDuration(report.window),
-    percent(report.sli_measurement),
-    percent(report.goal),
-    `${(report.gap * 100).toFixed(4).replace(/\.?0+$/, '')}`,
-    `${report.error_budget_burn_rate.toFixed(1)} / ${report.error_budget_burn_rate_threshold}`,
-    report.alert ? 'ALERT' : 'ok',
-    report.good_events_count < 0 ? '-' : String(report.good_events_count),
-    report.bad_events_count < 0 ? '-' : String(report.bad_events_count),
-    report.errors.join(' | '),
-  ];
-}
+/** A ratio as a percentage with up to 4 decimals: 0.999 → "99.9". */
+const percent = (x: number) => (x * 100).toFixed(4).replace(/\.?0+$/, '');
 
 const HEADER = [
   'SLO',
@@ -57,18 +27,49 @@ const HEADER = [
   'BAD',
   'ERRORS',
 ];
+const ALERT_COLUMN = HEADER.indexOf('ALERT');
 
-/** An aligned text table, one line per SLO and step; `color` adds ANSI colours to the ALERT column. */
-export function renderTable(reports: readonly SloReport[], color: boolean): string {
-  const rows = [HEADER, ...reports.map(row)];
-  const widths = HEADER.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+function row(report: SloReport): string[] {
+  const errors = report.errors.join(' | ');
+  if (!report.valid) {
+    const cells = HEADER.map(() => '');
+    cells[0] = report.metadata.name;
+    cells[1] = report.error_budget_policy_step_name;
+    cells[ALERT_COLUMN] = 'INVALID';
+    cells[HEADER.length - 1] = errors;
+    return cells;
+  }
+  const count = (n: number) => (n < 0 ? '-' : String(n));
+  return [
+    report.name,
+    report.error_budget_policy_step_name,
+    formatDuration(report.window),
+    `${percent(report.sli_measurement)}%`,
+    `${percent(report.goal)}%`,
+    percent(report.gap),
+    `${report.error_budget_burn_rate.toFixed(1)} / ${report.error_budget_burn_rate_threshold}`,
+    report.alert ? 'ALERT' : 'ok',
+    count(report.good_events_count),
+    count(report.bad_events_count),
+    errors,
+  ];
+}
+
+/**
+ * Aligns rows (the first is the header) into columns two spaces apart; the last column is not padded.
+ * `tint` may colour a body cell.
+ */
+function alignColumns(
+  rows: readonly string[][],
+  tint?: (cell: string, column: number) => string | undefined,
+): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   const lines = rows.map((cells, index) =>
     cells
       .map((cell, c) => {
         const padded = c === cells.length - 1 ? cell : cell.padEnd(widths[c]!);
-        if (!color || index === 0 || c !== 7) return padded;
-        const tint = cell === 'ALERT' ? ANSI.red : cell === 'INVALID' ? ANSI.yellow : ANSI.green;
-        return `${tint}${padded}${ANSI.reset}`;
+        const colour = index > 0 ? tint?.(cell, c) : undefined;
+        return colour ? `${colour}${padded}${ANSI.reset}` : padded;
       })
       .join('  ')
       .trimEnd(),
@@ -76,9 +77,36 @@ export function renderTable(reports: readonly SloReport[], color: boolean): stri
   return `${lines.join('\n')}\n`;
 }
 
+/** An aligned text table, one line per SLO and step; `color` adds ANSI colours to the ALERT column. */
+export function renderTable(reports: readonly SloReport[], color: boolean): string {
+  const tint = (cell: string, column: number) => {
+    if (!color || column !== ALERT_COLUMN) return undefined;
+    return cell === 'ALERT' ? ANSI.red : cell === 'INVALID' ? ANSI.yellow : ANSI.green;
+  };
+  return alignColumns([HEADER, ...reports.map(row)], tint);
+}
+
 /** Renders reports in the requested format. */
 export function render(reports: readonly SloReport[], format: OutputFormat, color = false): string {
   if (format === 'json') return `${JSON.stringify(reports, null, 2)}\n`;
   if (format === 'yaml') return stringify(reports);
   return renderTable(reports, color);
+}
+
+/** Renders the outcome of `compute --delete`: one entry per SLO and step, with the errors of failed deletions. */
+export function renderDeletions(reports: readonly SloReport[], format: OutputFormat): string {
+  const rows = reports.map((r) => ({
+    name: r.metadata.name,
+    error_budget_policy_step_name: r.error_budget_policy_step_name,
+    deleted: r.errors.length === 0,
+    errors: r.errors,
+  }));
+  if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
+  if (format === 'yaml') return stringify(rows);
+  const cells = rows.map((r) => [
+    r.name,
+    r.error_budget_policy_step_name,
+    r.deleted ? 'deleted' : r.errors.join(' | '),
+  ]);
+  return alignColumns([['SLO', 'STEP', 'RESULT'], ...cells]);
 }

@@ -92,6 +92,26 @@ function planTasks(slos: readonly SloConfig[], shared: SharedConfig): Task[] {
   return tasks;
 }
 
+/**
+ * The SLO × step identities of a run without querying any backend: one report per step carrying only the
+ * SLO's metadata and the step name (the shape of an invalid report), which is all `compute --delete` needs
+ * to find what exporters exported. A missing policy yields its error in `errors`.
+ */
+export function identityResults(slos: readonly SloConfig[], shared: SharedConfig): SloResult[] {
+  const results: SloResult[] = slos.map((slo) => ({ slo, reports: [] }));
+  const bySlo = new Map(results.map((r) => [r.slo, r]));
+  for (const task of planTasks(slos, shared)) {
+    const isPolicyError = task.configError && task.step.window === 0;
+    bySlo.get(task.slo)!.reports.push({
+      metadata: task.slo.metadata,
+      errors: isPolicyError ? [task.configError!] : [],
+      error_budget_policy_step_name: task.step.name,
+      valid: false,
+    });
+  }
+  return results;
+}
+
 /** Runs a compute over `slos` and returns every report, grouped by SLO in input order. */
 export async function compute(
   slos: readonly SloConfig[],

@@ -39,6 +39,8 @@ export interface ExportSummary {
   failed: number;
   /** Retries made (attempts beyond the first). */
   retries: number;
+  /** (report, exporter) pairs skipped in delete mode because the exporter has no `delete`. */
+  skipped: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -57,7 +59,7 @@ export async function exportResults(
 ): Promise<ExportSummary> {
   const attempts = Math.max(1, options.attempts ?? 3);
   const backoffMs = options.backoffMs ?? 200;
-  const summary: ExportSummary = { exported: 0, failed: 0, retries: 0 };
+  const summary: ExportSummary = { exported: 0, failed: 0, retries: 0, skipped: 0 };
   const instances = new Map<string, Promise<ResolvedExporter>>();
   const exporterFor = (key: string) => {
     let pending = instances.get(key);
@@ -96,11 +98,15 @@ export async function exportResults(
     } catch (error) {
       return fail(report, key, 'Exporter', error); // a missing or unloadable exporter will not appear on retry
     }
+    if (options.delete && typeof exporter.instance.delete !== 'function') {
+      summary.skipped++;
+      return;
+    }
     const config = { ...lookup(shared.exporters, key), name: key };
     const payload = exporter.reportVersion === 1 ? reportV2toV1(report) : { ...report };
     for (let attempt = 1; ; attempt++) {
       try {
-        if (options.delete) await exporter.instance.delete?.(payload, config);
+        if (options.delete) await exporter.instance.delete!(payload, config);
         else await exporter.instance.export(payload, config);
         summary.exported++;
         return;

@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { SloReport, ValidReport } from '../../src/domain/types.js';
@@ -235,5 +235,45 @@ describe('plugins outside the slokit repository', () => {
     expect(reports.filter((r) => r.metadata.name === 'checkout-availability').every((r) => r.valid)).toBe(
       true,
     );
+  });
+});
+
+describe('compute --delete', () => {
+  it('calls the exporters’ delete for every SLO and step without querying any backend', async () => {
+    dir = tempDir();
+    dir.write(
+      'custom/down.js',
+      "import { writeFileSync } from 'node:fs';\nexport class Down { good_bad_ratio() { writeFileSync('queried', 'yes'); throw new Error('down'); } }\n",
+    );
+    dir.write(
+      'custom/recorder.js',
+      "import { appendFileSync } from 'node:fs';\nexport class Recorder {\n  export() {}\n  delete(report) { appendFileSync('deleted.txt', `${report.name}|${report.error_budget_policy_step_name}\\n`); }\n}\nexport class NoDelete { export() {} }\n",
+    );
+    dir.write(
+      'config.yaml',
+      'backends:\n  custom.down.Down: {}\nexporters:\n  custom.recorder.Recorder: {}\n  custom.recorder.NoDelete: {}\ndefault_exporters: [custom.recorder.NoDelete]\nerror_budget_policies:\n  default:\n    steps:\n      - {name: 1h, window: 3600, burn_rate_threshold: 1}\n      - {name: 1d, window: 86400, burn_rate_threshold: 1}\n',
+    );
+    dir.write(
+      'slos/a.yaml',
+      'apiVersion: sre.google.com/v2\nkind: ServiceLevelObjective\nmetadata: {name: a}\nspec: {description: a, backend: custom.down.Down, method: good_bad_ratio, exporters: [custom.recorder.Recorder], service_level_indicator: {}, goal: 0.9}\n',
+    );
+    const { code, stdout } = await runCli(
+      ['compute', '-f', 'slos', '-c', 'config.yaml', '--delete', '-o', 'json'],
+      { cwd: dir.root },
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual([
+      { name: 'a', error_budget_policy_step_name: '1h', deleted: true, errors: [] },
+      { name: 'a', error_budget_policy_step_name: '1d', deleted: true, errors: [] },
+    ]);
+    expect(readFileSync(`${dir.root}/deleted.txt`, 'utf8')).toBe('a|1h\na|1d\n');
+    expect(existsSync(`${dir.root}/queried`)).toBe(false);
+    expect(
+      (
+        await runCli(['compute', '-f', 'slos', '-c', 'config.yaml', '--delete', '--export'], {
+          cwd: dir.root,
+        })
+      ).code,
+    ).toBe(2);
   });
 });

@@ -198,7 +198,7 @@ describe('pushgateway exporter against a real Pushgateway', () => {
       { pluginDirs: [] },
       { delete: true },
     );
-    expect(summary).toEqual({ exported: 1, failed: 0, retries: 0 });
+    expect(summary).toEqual({ exported: 1, failed: 0, retries: 0, skipped: 0 });
     expect(await stored('delete-slo')).toEqual([]);
   });
 
@@ -307,7 +307,7 @@ describe('pushgateway exporter against a real Pushgateway', () => {
       username: 'admin',
       password: 'hunter2-secret',
     });
-    expect(summary).toEqual({ exported: 1, failed: 0, retries: 2 });
+    expect(summary).toEqual({ exported: 1, failed: 0, retries: 2, skipped: 0 });
     expect(flaky.requests).toHaveLength(3);
     expect(report.errors).toEqual([]);
     expect((await stored('retry-slo')).find((s) => s.name === 'error_budget_burn_rate')?.raw).toBe('5');
@@ -326,7 +326,7 @@ describe('pushgateway exporter against a real Pushgateway', () => {
       username: 'admin',
       password,
     });
-    expect(summary).toEqual({ exported: 0, failed: 1, retries: 2 });
+    expect(summary).toEqual({ exported: 0, failed: 1, retries: 2, skipped: 0 });
     expect(echo.requests).toHaveLength(3);
     expect(report.errors).toHaveLength(1);
     const [error] = report.errors;
