@@ -126,9 +126,7 @@ export const sharedConfigSchema = z.strictObject({
     .describe('Accepted for slo-generator compatibility; unused.'),
 });
 
-export type SloDocument = z.output<typeof sloSchema>;
 export type SharedConfig = z.output<typeof sharedConfigSchema>;
-export type PolicyStepConfig = z.output<typeof policyStepSchema>;
 
 /** JSON Schema of the config files (draft 2020-12), for editors and CI checks. */
 export function jsonSchemas(): { slo: unknown; config: unknown } {

@@ -6,7 +6,7 @@
  * exporters:
  *   history:
  *     path: .slokit/history.db   # default; parent directories are created; ":memory:" for tests
- *     retention: 90d             # optional: seconds, or an integer with unit s, m, h, d or w
+ *     retention: 90d             # optional: seconds, or a Prometheus duration (90d, 12h, 1h30m)
  * ```
  *
  * All `history` exporters of a process that name the same file share one open database (better-sqlite3

@@ -60,6 +60,8 @@ export interface Metric {
   labels: Record<string, string>;
   /** Extra label names from the metrics block. */
   additional_labels: string[];
+  /** `description`, or a sentence naming the report field when it is empty (HELP text; promtool wants one). */
+  help: string;
 }
 
 /** Resolves label names against a report: object values (metadata) are flattened first, then plain keys. */
@@ -92,23 +94,18 @@ export function buildMetrics(
     const value = Number(report[s.name]);
     const additional = s.additional_labels ?? [];
     const alias = s.alias ?? s.name;
+    const description = s.description ?? '';
     return {
       name: alias.startsWith(prefix) ? alias : prefix + alias,
       alias,
-      description: s.description ?? '',
+      description,
+      help: description || `Value of the SLO report field ${s.name}.`,
       value,
       timestamp: Number(report.timestamp),
       labels: resolveLabels(report, [...(s.labels ?? DEFAULT_METRIC_LABELS), ...additional]),
       additional_labels: additional,
     };
   });
-}
-
-/** HELP text of a metric: its description, else a sentence naming the report field (promtool wants help). */
-export function metricHelp(metric: Metric, spec: MetricSpec | undefined): string {
-  if (metric.description) return metric.description;
-  const field = typeof spec === 'string' ? spec : (spec?.name ?? metric.alias);
-  return `Value of the SLO report field ${field}.`;
 }
 
 /**

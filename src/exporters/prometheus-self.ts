@@ -28,13 +28,7 @@
  *   (-2 for `slo_events`, -1 for the others). A `metrics` block replaces the list, as in slo-generator.
  */
 import { z } from 'zod';
-import {
-  type Metric,
-  type MetricSpec,
-  MetricsExporter,
-  metricHelp,
-  metricSpecSchema,
-} from './metrics-exporter.js';
+import { type Metric, type MetricSpec, MetricsExporter, metricSpecSchema } from './metrics-exporter.js';
 import { reportIdentity } from './report-identity.js';
 import { defaultReportMetrics, type ReportMetricsRegistry, reportKeyOf } from './report-metrics-registry.js';
 import type { BuiltinExporter, ExportedReport, Exporter, ExporterConfig } from './types.js';
@@ -86,13 +80,12 @@ export class PrometheusSelfExporter extends MetricsExporter implements Exporter 
   /** Replaces the report's series in the registry. Returns the metrics stored. */
   override async export(report: ExportedReport, config?: ExporterConfig): Promise<Metric[]> {
     const { slo, step } = reportIdentity(report);
-    const specs = this.#config.metrics ?? this.defaultMetrics();
     const metrics = this.metricsOf(report, { ...this.#config, name: config?.name ?? 'prometheus_self' });
     this.registry.replace(
       reportKeyOf(slo, step),
-      metrics.map((metric, i) => ({
+      metrics.map((metric) => ({
         name: metric.name,
-        help: metricHelp(metric, specs[i]),
+        help: metric.help,
         labels: { ...metric.labels, slo, error_budget_policy_step_name: step },
         value: metric.value,
       })),

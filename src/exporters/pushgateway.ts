@@ -30,7 +30,7 @@ import {
   type Sample,
 } from '../lang/prometheus-text.js';
 import { DeliveryError, deliver } from './http-delivery.js';
-import { type Metric, MetricsExporter, metricHelp, metricSpecSchema } from './metrics-exporter.js';
+import { type Metric, MetricsExporter, metricSpecSchema } from './metrics-exporter.js';
 import { reportIdentity } from './report-identity.js';
 import type { BuiltinExporter, ExportedReport, Exporter, ExporterConfig } from './types.js';
 
@@ -115,13 +115,12 @@ export class PushgatewayExporter extends MetricsExporter implements Exporter {
 
   /** The text-format body of a report's push: one family per metric name, grouping labels left out. */
   body(report: ExportedReport, config?: ExporterConfig): { metrics: Metric[]; text: string } {
-    const specs = this.#config.metrics ?? this.defaultMetrics();
     const metrics = this.metricsOf(report, { ...this.#config, name: config?.name ?? 'prometheus' });
     const families = new Map<string, { help: string; samples: Map<string, Sample> }>();
-    metrics.forEach((metric, i) => {
+    metrics.forEach((metric) => {
       let family = families.get(metric.name);
       if (!family) {
-        family = { help: metricHelp(metric, specs[i]), samples: new Map() };
+        family = { help: metric.help, samples: new Map() };
         families.set(metric.name, family);
       }
       const labels: Record<string, string> = {};
@@ -152,11 +151,6 @@ export class PushgatewayExporter extends MetricsExporter implements Exporter {
   /** Deletes the report's group (its SLO and step) from the Pushgateway. */
   async delete(report: ExportedReport): Promise<void> {
     await this.#send('DELETE', this.#groupUrl(report));
-  }
-
-  /** URL of the report's group. */
-  groupUrl(report: ExportedReport): string {
-    return this.#groupUrl(report);
   }
 
   #groupUrl(report: ExportedReport): string {

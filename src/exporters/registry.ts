@@ -47,7 +47,7 @@ const className = (key: string) =>
     .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
     .join('')}Exporter`;
 
-/** Creates the exporter a key names. Plugins are classes constructed with no arguments, as in slo-generator. */
+/** Creates the exporter a key names. Plugins are classes constructed with their config block (slo-generator passes nothing; extra arguments are harmless to such classes). */
 export async function createExporter(
   key: string,
   config: Record<string, unknown>,

@@ -15,7 +15,7 @@ const UNITS = [
 
 const PATTERN = new RegExp(`^${UNITS.map(([unit]) => `(?:(\\d+)${unit})?`).join('')}$`);
 
-/** Seconds in a Prometheus duration string, or undefined when the text is not one (or is zero). */
+/** Seconds in a Prometheus duration string (`0` included), or undefined when the text is not one. */
 export function parseDuration(text: string): number | undefined {
   if (text === '' || text === '0') return text === '0' ? 0 : undefined;
   const match = PATTERN.exec(text);

@@ -13,7 +13,6 @@ import {
   PROMETHEUS_TEXT_CONTENT_TYPE,
   renderFamilies,
   renderFamily,
-  seriesPrefix,
 } from '../../src/lang/prometheus-text.js';
 
 describe('formatValue matches Go strconv.FormatFloat(v, g, -1, 64) as client_golang writes it', () => {
@@ -141,10 +140,7 @@ describe('labels and lines', () => {
     expect(() => formatLabels({ 'team-name': 'x' })).toThrow('invalid label name "team-name"');
   });
 
-  it('builds series prefixes and family headers', () => {
-    expect(seriesPrefix('slo_target', { slo: 's' })).toBe('slo_target{slo="s"} ');
-    expect(seriesPrefix('up')).toBe('up ');
-    expect(() => seriesPrefix('bad name')).toThrow('invalid metric name "bad name"');
+  it('builds family headers', () => {
     expect(familyHeader('x', 'a \\ b\nc', 'gauge')).toBe('# HELP x a \\\\ b\\nc\n# TYPE x gauge\n');
     expect(familyHeader('x', '', 'counter')).toBe('# TYPE x counter\n');
   });
