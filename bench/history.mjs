@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeHistoryStores, historyExporter } from '../dist/exporters/history.js';
-import { HistoryStore } from '../dist/exporters/history-store.js';
+import { HistoryStore } from '../dist/history/store.js';
 import { POLICY_STEPS as STEPS, sloConfig, sloResults, T0 } from './lib/reports.mjs';
 import { mean, time } from './lib/timing.mjs';
 

@@ -22,7 +22,6 @@ export type {
 } from './domain/types.js';
 export { NO_DATA } from './domain/types.js';
 export { type ComputeOptions, type ComputeResult, compute, type SloResult } from './engine/compute.js';
-export { HistoryStore } from './exporters/history-store.js';
 export {
   DEFAULT_METRIC_LABELS,
   DEFAULT_METRICS,
@@ -32,3 +31,4 @@ export {
 } from './exporters/metrics-exporter.js';
 export { defaultReportMetrics, ReportMetricsRegistry } from './exporters/report-metrics-registry.js';
 export type { ExportedReport, Exporter, ExporterConfig } from './exporters/types.js';
+export { HistoryStore } from './history/store.js';

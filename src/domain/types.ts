@@ -7,7 +7,8 @@
 /** `metadata` of an SLO: `name` is required, `labels` conventionally hold service_name/feature_name/slo_name. */
 export interface SloMetadata {
   name: string;
-  labels?: Record<string, string>;
+  /** Label values as written in YAML; exporters turn them into strings. */
+  labels?: Record<string, string | number | boolean>;
   [key: string]: unknown;
 }
 
@@ -36,11 +37,17 @@ export interface SloConfig {
 
 /** One step of an error budget policy. `window` is in seconds. */
 export interface PolicyStep {
+  /** Becomes the report's `error_budget_policy_step_name`. */
   name: string;
+  /** Measurement window in seconds. */
   window: number;
+  /** The report alerts when its burn rate (rounded to 1 decimal) is strictly above this. */
   burn_rate_threshold: number;
+  /** Accepted for slo-generator compatibility; the computed burn rate decides `alert`. */
   alert?: boolean;
+  /** `consequence_message` when the report alerts. */
   message_alert: string;
+  /** `consequence_message` when the burn rate is at most 1. */
   message_ok: string;
 }
 
@@ -59,25 +66,32 @@ export interface ValidReport {
   description: string;
   goal: number;
   backend: string;
+  /** `sli_measurement - goal`. */
   gap: number;
   error_budget_policy_step_name: string;
   error_budget_target: number;
   error_budget_measurement: number;
+  /** `(1 - sli) / (1 - goal)`, Python-rounded to 1 decimal; 0 when goal is 1. */
   error_budget_burn_rate: number;
   error_budget_burn_rate_threshold: number;
   error_budget_minutes: number;
   error_budget_remaining_minutes: number;
   error_minutes: number;
+  /** Share of the window's error budget consumed, in percent (100 = exactly on budget); slo-generator 2.6. */
   error_budget_consumed_ratio: number;
   valid: true;
+  /** Evaluation time, Unix seconds truncated to an integer. */
   timestamp: number;
+  /** Evaluation time in ISO-8601, in the process's time zone, microseconds kept. */
   timestamp_human: string;
   window: number;
   alert: boolean;
   consequence_message: string;
   exporters: string[];
   error_budget_policy: string;
+  /** good / (good + bad), or the backend's SLI, Python-rounded to 6 decimals. */
   sli_measurement: number;
+  /** good + bad truncated; -2 (NO_DATA twice) when the backend returned the SLI directly. */
   events_count: number;
   bad_events_count: number;
   good_events_count: number;

@@ -8,6 +8,7 @@
 import { createBackend } from '../backends/registry.js';
 import type { Backend } from '../backends/types.js';
 import { notDefinedMessage } from '../config/did-you-mean.js';
+import { ConfigError } from '../config/errors.js';
 import { lookup } from '../config/lookup.js';
 import type { SharedConfig } from '../config/schema.js';
 import { redact, secretsOf } from '../config/secrets.js';
@@ -61,8 +62,21 @@ interface Task {
 export function resolveMinValidEvents(shared: SharedConfig, explicit?: number): number {
   if (explicit !== undefined) return explicit;
   if (shared.min_valid_events !== undefined) return shared.min_valid_events;
-  const env = Number(process.env.MIN_VALID_EVENTS);
-  return process.env.MIN_VALID_EVENTS && Number.isFinite(env) ? env : DEFAULT_MIN_VALID_EVENTS;
+  const text = process.env.MIN_VALID_EVENTS;
+  if (text === undefined || text === '') return DEFAULT_MIN_VALID_EVENTS;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ConfigError([
+      {
+        file: 'environment',
+        line: 0,
+        column: 0,
+        path: 'MIN_VALID_EVENTS',
+        message: `expected a non-negative integer, got "${text}"`,
+      },
+    ]);
+  }
+  return value;
 }
 
 /** Expands SLOs into (SLO, step) tasks, resolving each SLO's policy. */

@@ -1,6 +1,6 @@
 /**
  * The `history` exporter: stores every valid v2 report in the embedded SQLite report history
- * (see history-store.ts), which the dashboard and the Keptn evaluator read.
+ * (see src/history/store.ts), which the dashboard and the Keptn evaluator read.
  *
  * ```yaml
  * exporters:
@@ -17,8 +17,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { ValidReport } from '../domain/types.js';
+import { HistoryStore } from '../history/store.js';
 import { parseDuration } from '../lang/duration.js';
-import { HistoryStore } from './history-store.js';
 import type { BuiltinExporter, ExportedReport, Exporter } from './types.js';
 
 /** Default database file, relative to the working directory. */

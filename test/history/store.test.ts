@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/domain/report.js';
 import type { PolicyStep, SloConfig, ValidReport } from '../../src/domain/types.js';
 import { closeHistoryStores, historyExporter, parseRetention } from '../../src/exporters/history.js';
-import { HistoryStore, MIGRATIONS, migrate, SCHEMA_VERSION } from '../../src/exporters/history-store.js';
+import { HistoryStore, MIGRATIONS, migrate, SCHEMA_VERSION } from '../../src/history/store.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const STEPS: Record<string, PolicyStep> = {
