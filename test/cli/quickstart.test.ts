@@ -186,9 +186,13 @@ describe('minimum valid events', () => {
       env: { MIN_VALID_EVENTS: '100101' },
     });
     expect(ratio(fromFlag.stdout).every((r) => r.valid)).toBe(true);
-    const garbage = await runCli(['compute', ...QUICKSTART, '-o', 'json'], { env: { MIN_VALID_EVENTS: 'ten' } });
+    const garbage = await runCli(['compute', ...QUICKSTART, '-o', 'json'], {
+      env: { MIN_VALID_EVENTS: 'ten' },
+    });
     expect(garbage.code).toBe(2);
-    expect(garbage.stderr).toContain('environment: MIN_VALID_EVENTS: expected a non-negative integer, got "ten"');
+    expect(garbage.stderr).toContain(
+      'environment: MIN_VALID_EVENTS: expected a non-negative integer, got "ten"',
+    );
     expect((await runCli(['compute', ...QUICKSTART, '--min-valid-events', '-1'])).code).toBe(2);
 
     dir = tempDir();
