@@ -69,7 +69,7 @@ export class PrometheusBackend {
     const c = configSchema.parse(config);
     const { url, auth } = splitUrlCredentials(c.url, { ...c.basic_auth, bearer_token: c.bearer_token });
     const { headers, secrets } = requestHeaders(c.headers, auth);
-    this.#url = url;
+    this.#url = url.replace(/\/+$/, '');
     this.#secrets = secrets;
     // Responses are a few hundred bytes: gzip (fetch's default) costs more CPU on both ends than it saves.
     this.#headers = {

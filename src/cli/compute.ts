@@ -68,9 +68,9 @@ async function run(flags: ComputeFlags): Promise<number> {
   if (flags.delete) {
     // Deleting needs only each SLO's name and steps: no backend is queried.
     const results = identityResults(slos, shared);
-    await exportResults(results, shared, context, { ...exportOptions, delete: true });
+    const { succeeded } = await exportResults(results, shared, context, { ...exportOptions, delete: true });
     const reports = results.flatMap((r) => r.reports);
-    process.stdout.write(renderDeletions(reports, format));
+    process.stdout.write(renderDeletions(reports, succeeded, format));
     return reports.every((r) => r.errors.length === 0) ? EXIT.ok : EXIT.failed;
   }
 

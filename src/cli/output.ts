@@ -93,20 +93,28 @@ export function render(reports: readonly SloReport[], format: OutputFormat, colo
   return renderTable(reports, color);
 }
 
-/** Renders the outcome of `compute --delete`: one entry per SLO and step, with the errors of failed deletions. */
-export function renderDeletions(reports: readonly SloReport[], format: OutputFormat): string {
+/**
+ * Renders the outcome of `compute --delete`: per SLO and step, the exporters that deleted what they had
+ * exported, and the errors of failed deletions.
+ */
+export function renderDeletions(
+  reports: readonly SloReport[],
+  deletedBy: ReadonlyMap<SloReport, readonly string[]>,
+  format: OutputFormat,
+): string {
   const rows = reports.map((r) => ({
     name: r.metadata.name,
     error_budget_policy_step_name: r.error_budget_policy_step_name,
-    deleted: r.errors.length === 0,
+    deleted_from: deletedBy.get(r) ?? [],
     errors: r.errors,
   }));
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
   if (format === 'yaml') return stringify(rows);
-  const cells = rows.map((r) => [
-    r.name,
-    r.error_budget_policy_step_name,
-    r.deleted ? 'deleted' : r.errors.join(' | '),
-  ]);
+  const result = (r: (typeof rows)[number]) => {
+    const parts = r.deleted_from.length ? [`deleted from ${r.deleted_from.join(', ')}`] : [];
+    if (r.errors.length) parts.push(...r.errors);
+    return parts.join(' | ') || 'nothing to delete (no exporter with delete)';
+  };
+  const cells = rows.map((r) => [r.name, r.error_budget_policy_step_name, result(r)]);
   return alignColumns([['SLO', 'STEP', 'RESULT'], ...cells]);
 }

@@ -36,7 +36,7 @@ export function requestHeaders(
 
 /**
  * Splits `user:password@` out of a URL (fetch refuses URLs with credentials); explicit auth fields win.
- * Returns the URL without credentials and without trailing slashes.
+ * Returns the URL without credentials, otherwise as given.
  */
 export function splitUrlCredentials(url: string, auth: HttpAuth = {}): { url: string; auth: HttpAuth } {
   const parsed = new URL(url);
@@ -47,7 +47,7 @@ export function splitUrlCredentials(url: string, auth: HttpAuth = {}): { url: st
     parsed.username = '';
     parsed.password = '';
   }
-  return { url: parsed.href.replace(/\/+$/, ''), auth: merged };
+  return { url: parsed.href, auth: merged };
 }
 
 /** The URL as error messages show it: no credentials, no query string, no fragment. */

@@ -8,6 +8,7 @@ import { pythonFloatRepr } from '../domain/python-float.js';
 import type { SloConfig } from '../domain/types.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { interpolate } from './interpolate.js';
+import { isPluginKey } from './plugin-loader.js';
 import { type SharedConfig, sharedConfigSchema, sloSchema } from './schema.js';
 import { validateWith } from './validate.js';
 import { parseSource, type SourceDocument } from './yaml-source.js';
@@ -63,17 +64,20 @@ export async function listSloFiles(path: string): Promise<string[]> {
 }
 
 /**
- * slo-generator writes `threshold_bucket` into PromQL with Python's `str()`, so `1.0` in YAML selects
- * `le="1.0"` (how Python clients label buckets) while `1` selects `le="1"`. A parsed number cannot tell the
- * two apart, so a float written in the file is kept as Python would print it.
+ * slo-generator's Prometheus backend writes `threshold_bucket` into PromQL with Python's `str()`, so `1.0`
+ * in YAML selects `le="1.0"` (how Python clients label buckets) while `1` selects `le="1"`. A parsed number
+ * cannot tell the two apart, so for the built-in `prometheus` backend the value becomes the text PyYAML and
+ * `str()` would give: decimal floats as Python prints them, exponent-only numbers (`1e3`, a string to PyYAML)
+ * verbatim, integers unchanged. Plugin backends get the parsed number, as slo-generator gives them.
  */
 function keepThresholdText(config: SloConfig, doc: SourceDocument): void {
-  const sli = config.spec.service_level_indicator;
+  const { backend, service_level_indicator: sli } = config.spec;
+  if (isPluginKey(backend) || backend.split('/')[0] !== 'prometheus') return;
   const value = sli.threshold_bucket;
-  const text = doc.sourceText(['spec', 'service_level_indicator', 'threshold_bucket']);
-  if (typeof value === 'number' && text !== undefined && !/^[-+]?\d+$/.test(text.trim())) {
-    sli.threshold_bucket = pythonFloatRepr(value);
-  }
+  const text = doc.sourceText(['spec', 'service_level_indicator', 'threshold_bucket'])?.trim();
+  if (typeof value !== 'number' || text === undefined) return;
+  if (/^[-+]?(\d+\.\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) sli.threshold_bucket = pythonFloatRepr(value);
+  else if (/^[-+]?\d+[eE][-+]?\d+$/.test(text)) sli.threshold_bucket = text;
 }
 
 const isSloDocument = (value: unknown): boolean =>

@@ -91,8 +91,11 @@ async function load(key: string, baseDirs: readonly string[]): Promise<PluginCla
         module = await importFile(file);
       } catch (error) {
         // Node appends a multi-line "Require stack"; the first line says what went wrong.
-        const reason = String((error as Error).message).split('\n')[0];
-        throw new PluginLoadError(`cannot load plugin module ${file}: ${reason}`);
+        const reason = String((error as Error).message).split('\n')[0]!;
+        const hint = /slokit|import statement|require\(\) of ES Module/.test(reason)
+          ? ' (plugins that import slokit must be ES modules: .mjs/.mts, or a package.json with "type": "module")'
+          : '';
+        throw new PluginLoadError(`cannot load plugin module ${file}: ${reason}${hint}`);
       }
       // CommonJS modules arrive as { default: module.exports }.
       const exported =

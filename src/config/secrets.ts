@@ -2,7 +2,8 @@
  * Secret redaction for anything that leaves the process (errors in reports, logs): values of config fields
  * whose names say they are secrets, and credentials embedded in URLs, are replaced by `***`.
  */
-const SECRET_KEY = /pass(word)?|secret|token|api[_-]?key|auth|credential|cookie/i;
+// `auth` only as a whole name or suffix (auth, basic_auth), so fields such as `auth_mode` stay readable.
+const SECRET_KEY = /pass(word)?|secret|token|api[_-]?key|^auth$|_auth$|authorization|credential|cookie/i;
 
 /** True when a config field's name says its value is a secret. */
 export function isSecretKey(name: string): boolean {
@@ -11,9 +12,11 @@ export function isSecretKey(name: string): boolean {
 
 /** Collects the secret strings of a config block (nested objects and header maps included). */
 export function secretsOf(config: unknown, keyName = ''): string[] {
-  if (typeof config === 'string') return SECRET_KEY.test(keyName) && config.length >= 3 ? [config] : [];
-  if (!config || typeof config !== 'object') return [];
-  return Object.entries(config as Record<string, unknown>).flatMap(([key, value]) =>
+  // Plugin blocks have no schema: a password may well be a number.
+  const scalar = typeof config === 'number' || typeof config === 'boolean' ? String(config) : config;
+  if (typeof scalar === 'string') return SECRET_KEY.test(keyName) && scalar.length >= 3 ? [scalar] : [];
+  if (!scalar || typeof scalar !== 'object') return [];
+  return Object.entries(scalar as Record<string, unknown>).flatMap(([key, value]) =>
     secretsOf(value, SECRET_KEY.test(keyName) ? keyName : key),
   );
 }

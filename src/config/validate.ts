@@ -58,7 +58,9 @@ function describe(issue: z.core.$ZodIssue, value: unknown): string {
     const got = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
     return `expected ${issue.expected}, got ${got}${quoted}`;
   }
-  if (issue.code === 'invalid_format' && quoted) return `${issue.message}, got${quoted}`;
+  // Only our own number patterns are quoted: a malformed URL may carry credentials.
+  if (issue.code === 'invalid_format' && issue.format === 'regex' && quoted)
+    return `${issue.message}, got${quoted}`;
   return issue.message.replace(/^Invalid input: /, '');
 }
 

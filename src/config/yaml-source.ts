@@ -1,8 +1,10 @@
 /**
  * YAML/JSON text → plain value, keeping source positions so later validation errors can say where a field is.
  * JSON is parsed by the same YAML 1.2 parser (JSON is a subset), so both get the same positions and errors.
+ * YAML 1.2's core schema is used, with `<<` merge keys (which PyYAML, slo-generator's parser, supports): it
+ * keeps `y`/`n`, dates and version-like strings as strings, where full YAML 1.1 would change their meaning.
  */
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { ConfigIssue } from './errors.js';
 
 /** A parsed config document: its value and a way to find where any field was written. */
@@ -18,14 +20,9 @@ export interface SourceDocument {
 /** Parses YAML or JSON text. Syntax errors are returned as issues (all of them), never thrown. */
 export function parseSource(text: string, file: string): { doc: SourceDocument; issues: ConfigIssue[] } {
   const lineCounter = new LineCounter();
-  // YAML 1.1, as PyYAML reads slo-generator's files: `yes`/`no` booleans and `<<` merge keys.
-  const document = parseDocument(text, {
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: true,
-    version: '1.1',
-  });
-  const issues: ConfigIssue[] = document.errors.map((error) => {
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
+  // Warnings (an unknown tag, say) change what a value means: they are errors here.
+  const issues: ConfigIssue[] = [...document.errors, ...document.warnings].map((error) => {
     const pos = lineCounter.linePos(error.pos[0]);
     return {
       file,
@@ -56,10 +53,24 @@ export function parseSource(text: string, file: string): { doc: SourceDocument; 
   };
   const sourceText = (path: readonly PropertyKey[]) => {
     let node: unknown = document.contents;
-    for (const part of path) node = childOf(node, part);
+    for (const part of path) {
+      node = childOf(node, part);
+      if (isAlias(node)) node = node.resolve(document);
+    }
     return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
   };
-  const value = issues.length ? undefined : document.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  if (!issues.length) {
+    try {
+      value = document.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // Errors found while building values (a bad merge source, say); the message may quote user text.
+      const first = String((error as Error).message)
+        .split('\n')[0]!
+        .replace(/:.*$/, '');
+      issues.push({ file, line: 0, column: 0, path: '', message: `invalid YAML: ${first}` });
+    }
+  }
   return { doc: { file, value, locate, sourceText }, issues };
 }
 

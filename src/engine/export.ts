@@ -41,6 +41,8 @@ export interface ExportSummary {
   retries: number;
   /** (report, exporter) pairs skipped in delete mode because the exporter has no `delete`. */
   skipped: number;
+  /** Per report, the exporters that exported (or deleted) it. */
+  succeeded: Map<SloReport, string[]>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -59,7 +61,7 @@ export async function exportResults(
 ): Promise<ExportSummary> {
   const attempts = Math.max(1, options.attempts ?? 3);
   const backoffMs = options.backoffMs ?? 200;
-  const summary: ExportSummary = { exported: 0, failed: 0, retries: 0, skipped: 0 };
+  const summary: ExportSummary = { exported: 0, failed: 0, retries: 0, skipped: 0, succeeded: new Map() };
   const instances = new Map<string, Promise<ResolvedExporter>>();
   const exporterFor = (key: string) => {
     let pending = instances.get(key);
@@ -109,6 +111,7 @@ export async function exportResults(
         if (options.delete) await exporter.instance.delete!(payload, config);
         else await exporter.instance.export(payload, config);
         summary.exported++;
+        summary.succeeded.set(report, [...(summary.succeeded.get(report) ?? []), key]);
         return;
       } catch (error) {
         if (attempt >= attempts) return fail(report, key, exporter.className, error);

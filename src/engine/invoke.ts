@@ -36,10 +36,11 @@ export function resolveMethod(
   method: string,
   backendKey: string,
 ): (timestamp: number, window: number, slo: SloConfig) => unknown {
-  const target = backend as Record<string, unknown>;
-  const fn = target[method] ?? target[camelCase(method)];
+  const available = methodNames(backend);
+  // Only the object's own methods: `toString` or `constructor` are not backend methods.
+  const name = [method, camelCase(method)].find((n) => available.includes(n));
+  const fn = name === undefined ? undefined : (backend as Record<string, unknown>)[name];
   if (typeof fn !== 'function') {
-    const available = methodNames(backend);
     throw new TypeError(
       `backend "${backendKey}" has no method "${method}" (available: ${available.join(', ') || 'none'})`,
     );

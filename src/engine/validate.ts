@@ -8,6 +8,7 @@ import { builtinBackendFor } from '../backends/registry.js';
 import { didYouMean, notDefinedMessage } from '../config/did-you-mean.js';
 import type { ConfigIssue } from '../config/errors.js';
 import type { LoadedSharedConfig, LoadedSlo } from '../config/load.js';
+import { lookup } from '../config/lookup.js';
 import { isPluginKey, loadPluginClass } from '../config/plugin-loader.js';
 import { validateWith } from '../config/validate.js';
 import { builtinExporterFor, checkExporterKey } from '../exporters/registry.js';
@@ -128,7 +129,7 @@ export async function validateConfig(
 
     const builtin = builtinBackendFor(spec.backend);
     if (builtin) {
-      const schema = builtin.methods[spec.method];
+      const schema = lookup(builtin.methods, spec.method);
       if (!schema) {
         const known = Object.keys(builtin.methods);
         const hint = didYouMean(spec.method, known);
@@ -146,9 +147,9 @@ export async function validateConfig(
     } else if (loadPlugins && isPluginKey(spec.backend)) {
       try {
         const Cls = await loadPluginClass(spec.backend, pluginDirs);
-        const proto = Cls.prototype as Record<string, unknown>;
-        if (typeof proto[spec.method] !== 'function' && typeof proto[camelCase(spec.method)] !== 'function') {
-          const available = methodNames(proto).join(', ') || 'none';
+        const methods = methodNames(Cls.prototype as object);
+        if (!methods.includes(spec.method) && !methods.includes(camelCase(spec.method))) {
+          const available = methods.join(', ') || 'none';
           issues.push({
             ...at(['spec', 'method']),
             path: 'spec.method',

@@ -19,7 +19,7 @@
 import { createHash } from 'node:crypto';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { z } from 'zod';
-import { requestHeaders } from '../config/http-auth.js';
+import { requestHeaders, splitUrlCredentials } from '../config/http-auth.js';
 import { DeliveryError, deliver } from './http-delivery.js';
 import { reportIdentity } from './report-identity.js';
 import type { BuiltinExporter, ExportedReport, Exporter } from './types.js';
@@ -154,13 +154,14 @@ class CloudeventExporter implements Exporter {
 
   constructor(config: Record<string, unknown>) {
     this.#config = configSchema.parse(config);
-    this.#url = (this.#config.service_url ?? this.#config.url)!;
     const auth = this.#config.auth;
-    const { headers, secrets } = requestHeaders(this.#config.headers, {
+    const { url, auth: merged } = splitUrlCredentials((this.#config.service_url ?? this.#config.url)!, {
       username: auth?.username,
       password: auth?.password,
       bearer_token: auth?.token,
     });
+    this.#url = url;
+    const { headers, secrets } = requestHeaders(this.#config.headers, merged);
     this.#headers = headers;
     this.#secrets = secrets;
   }

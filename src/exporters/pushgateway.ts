@@ -107,7 +107,7 @@ export class PushgatewayExporter extends MetricsExporter implements Exporter {
       bearer_token: c.bearer_token,
     });
     this.#config = c;
-    this.#base = url;
+    this.#base = url.replace(/\/+$/, '');
     const { headers, secrets } = requestHeaders(c.headers, auth);
     this.#headers = headers;
     this.#secrets = secrets;

@@ -271,8 +271,18 @@ describe('compute --delete', () => {
     );
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual([
-      { name: 'a', error_budget_policy_step_name: '1h', deleted: true, errors: [] },
-      { name: 'a', error_budget_policy_step_name: '1d', deleted: true, errors: [] },
+      {
+        name: 'a',
+        error_budget_policy_step_name: '1h',
+        deleted_from: ['custom.recorder.Recorder'],
+        errors: [],
+      },
+      {
+        name: 'a',
+        error_budget_policy_step_name: '1d',
+        deleted_from: ['custom.recorder.Recorder'],
+        errors: [],
+      },
     ]);
     expect(readFileSync(`${dir.root}/deleted.txt`, 'utf8')).toBe('a|1h\na|1d\n');
     expect(existsSync(`${dir.root}/queried`)).toBe(false);

@@ -170,7 +170,7 @@ describe('loadSharedConfig', () => {
 });
 
 describe('slo-generator files as PyYAML reads them', () => {
-  it('accepts YAML 1.1 booleans and merge keys, numeric strings for float fields and an empty exporters list', async () => {
+  it('accepts merge keys, numeric strings for float fields and an empty exporters list; keeps y/n and dates as text', async () => {
     dir = tempDir();
     const file = dir.write(
       'config.yaml',
@@ -178,7 +178,7 @@ describe('slo-generator files as PyYAML reads them', () => {
 error_budget_policies:
   default:
     steps:
-      - &hour {name: 1 hour, window: 3600, burn_rate_threshold: "9", alert: yes, message_alert: a, message_ok: b}
+      - &hour {name: 1 hour, window: 3600, burn_rate_threshold: "9", alert: true, message_alert: a, message_ok: b}
       - <<: *hour
         name: 12 hours
         window: 43200
@@ -205,18 +205,21 @@ error_budget_policies:
     ]);
     const slo = dir.write(
       'slo.yaml',
-      SLO.replace('goal: 0.999', 'goal: "0.999"').replace('  exporters: [prometheus]', '  exporters:'),
+      SLO.replace('goal: 0.999', 'goal: "0.999"')
+        .replace('  exporters: [prometheus]', '  exporters:')
+        .replace('    service_name: prom', '    service_name: prom\n    tier: n\n    since: 2024-01-01'),
     );
     const [loaded] = await loadSlos(slo, {});
     expect(loaded!.config.spec.goal).toBe(0.999);
     expect(loaded!.config.spec.exporters).toBeUndefined();
+    expect(loaded!.config.metadata.labels).toEqual({ service_name: 'prom', tier: 'n', since: '2024-01-01' });
   });
 
   it('never quotes the value of a secret field in an error', async () => {
     dir = tempDir();
     const file = dir.write(
       'config.yaml',
-      'backends: {prometheus: {url: "http://p", basic_auth: "admin:hunter22", headers: "Bearer tok-abcdef"}}\nerror_budget_policies: {}\n',
+      'backends: {prometheus: {url: "http//admin:Hunter2Secret@p", basic_auth: "admin:hunter22", headers: "Bearer tok-abcdef"}}\nerror_budget_policies: {}\n',
     );
     const shared = await loadSharedConfig(file, {});
     const { validateConfig } = await import('../../src/engine/validate.js');
@@ -226,6 +229,8 @@ error_budget_policies:
     expect(issues).toContain('backends.prometheus.basic_auth: expected object, got string');
     expect(issues).not.toContain('hunter22');
     expect(issues).not.toContain('tok-abcdef');
+    expect(issues).toContain('backends.prometheus.url: Invalid URL');
+    expect(issues).not.toContain('Hunter2Secret');
   });
 });
 
@@ -238,10 +243,14 @@ describe('threshold_bucket text', () => {
         `    expression: latency_bucket\n    threshold_bucket: ${threshold}\n`,
       ).replace('good_bad_ratio', 'distribution_cut');
     const values = [];
-    for (const threshold of ['1.0', '1', '0.25', '"0.5"']) {
+    for (const threshold of ['1.0', '1', '0.25', '"0.5"', '1e3', '0x10']) {
       const [loaded] = await loadSlos(dir.write('slo.yaml', slo(threshold)), {});
       values.push(loaded!.config.spec.service_level_indicator.threshold_bucket);
     }
-    expect(values).toEqual(['1.0', 1, '0.25', '0.5']);
+    expect(values).toEqual(['1.0', 1, '0.25', '0.5', '1e3', 16]);
+    // Plugin backends get the number, as slo-generator gives them.
+    const plugin = slo('1.0').replace('backend: prometheus', 'backend: custom.latency.Backend');
+    const [loaded] = await loadSlos(dir.write('slo.yaml', plugin), {});
+    expect(loaded!.config.spec.service_level_indicator.threshold_bucket).toBe(1);
   });
 });

@@ -224,7 +224,7 @@ describe('compute keeps secrets and prototypes out', () => {
       'export class Leaky { constructor(c) { this.c = c; } good_bad_ratio() { throw new Error(`login failed for ${this.c.password}`); } }\n',
     );
     const config = shared({
-      'custom.leaky.Leaky': { password: 'hunter22' },
+      'custom.leaky.Leaky': { password: 8675309 },
       prometheus: { url: 'http://admin:s3cr3tpw@127.0.0.1:1', timeout: 2 },
     });
     const result = await run(
@@ -240,6 +240,7 @@ describe('compute keeps secrets and prototypes out', () => {
     );
     const [leaky, prom] = result.results.map((r) => r.reports[0]!.errors[0]!);
     expect(leaky).toBe('Error: login failed for ***');
+    expect(leaky).not.toContain('8675309');
     expect(prom).toMatch(
       /^PrometheusQueryError: query to Prometheus at http:\/\/127\.0\.0\.1:1 could not be sent: /,
     );
@@ -248,9 +249,15 @@ describe('compute keeps secrets and prototypes out', () => {
   });
 
   it('treats keys such as "constructor" as undefined names, not as Object.prototype members', async () => {
-    const result = await run([slo('proto', { error_budget_policy: 'constructor', backend: 'toString' })]);
+    const result = await run([
+      slo('proto', { error_budget_policy: 'constructor', backend: 'toString' }),
+      slo('method', { method: 'toString' }),
+    ]);
     expect(result.results[0]!.reports[0]!.errors[0]).toBe(
       'error budget policy "constructor" is not defined in the shared config (defined: default)',
+    );
+    expect(result.results[1]!.reports[0]!.errors[0]).toMatch(
+      /has no method "toString" \(available: good_bad_ratio,/,
     );
   });
 });

@@ -80,7 +80,7 @@ const run = (r: SloResult[], s = shared(), options = {}) =>
 describe('exportResults', () => {
   it("uses the SLO's exporters then default_exporters, once each, with the config block and its name", async () => {
     const summary = await run(results([REC]), shared([V2, REC]));
-    expect(summary).toEqual({ exported: 2, failed: 0, retries: 0, skipped: 0 });
+    expect(summary).toMatchObject({ exported: 2, failed: 0, retries: 0, skipped: 0 });
     expect(seen().calls.map((c) => c.exporter)).toEqual(['recording', 'v2']);
     expect(seen().calls[0]!.config).toEqual({ arg: 1, name: REC });
   });
@@ -102,7 +102,7 @@ describe('exportResults', () => {
     seen().failuresLeft = 2;
     const r = results([FLAKY]);
     const summary = await run(r);
-    expect(summary).toEqual({ exported: 1, failed: 0, retries: 2, skipped: 0 });
+    expect(summary).toMatchObject({ exported: 1, failed: 0, retries: 2, skipped: 0 });
     expect(seen().calls).toHaveLength(3);
     expect(r[0]!.reports[0]!.errors).toEqual([]);
   });
@@ -111,7 +111,7 @@ describe('exportResults', () => {
     seen().failuresLeft = 99;
     const r = results([FLAKY, REC]);
     const summary = await run(r, shared(), { attempts: 4 });
-    expect(summary).toEqual({ exported: 1, failed: 1, retries: 3, skipped: 0 });
+    expect(summary).toMatchObject({ exported: 1, failed: 1, retries: 3, skipped: 0 });
     expect(seen().calls.filter((c) => c.exporter === 'flaky')).toHaveLength(4);
     expect(r[0]!.reports[0]!.errors).toEqual([
       `Flaky "${FLAKY}" failed. | Error: gateway said 503 to user:***`,

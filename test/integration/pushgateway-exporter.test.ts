@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sharedConfigSchema } from '../../src/config/schema.js';
 import { exportResults } from '../../src/engine/export.js';
 import { PushgatewayExporter } from '../../src/exporters/pushgateway.js';
@@ -177,8 +177,14 @@ describe('pushgateway exporter against a real Pushgateway', () => {
       '/metrics/job/slo-generator/slo/delete-slo/error_budget_policy_step_name/1h',
       '',
     ]);
-    const left = await stored('delete-slo');
-    expect(new Set(left.map((s) => s.labels.error_budget_policy_step_name))).toEqual(new Set(['6h']));
+    // The gateway answers 202 and deletes asynchronously: wait (bounded) for the group to go.
+    await vi.waitFor(
+      async () => {
+        const left = await stored('delete-slo');
+        expect(new Set(left.map((s) => s.labels.error_budget_policy_step_name))).toEqual(new Set(['6h']));
+      },
+      { timeout: 5000, interval: 50 },
+    );
     expect(
       (await pgw.samples(['push_time_seconds'])).some(
         (s) => s.labels.slo === 'delete-slo' && s.labels.error_budget_policy_step_name === '1h',
@@ -198,8 +204,11 @@ describe('pushgateway exporter against a real Pushgateway', () => {
       { pluginDirs: [] },
       { delete: true },
     );
-    expect(summary).toEqual({ exported: 1, failed: 0, retries: 0, skipped: 0 });
-    expect(await stored('delete-slo')).toEqual([]);
+    expect(summary).toMatchObject({ exported: 1, failed: 0, retries: 0, skipped: 0 });
+    await vi.waitFor(async () => expect(await stored('delete-slo')).toEqual([]), {
+      timeout: 5000,
+      interval: 50,
+    });
   });
 
   it('grouping values with "/", empty values and other specials survive (base64 / percent-encoding)', async () => {
@@ -307,7 +316,7 @@ describe('pushgateway exporter against a real Pushgateway', () => {
       username: 'admin',
       password: 'hunter2-secret',
     });
-    expect(summary).toEqual({ exported: 1, failed: 0, retries: 2, skipped: 0 });
+    expect(summary).toMatchObject({ exported: 1, failed: 0, retries: 2, skipped: 0 });
     expect(flaky.requests).toHaveLength(3);
     expect(report.errors).toEqual([]);
     expect((await stored('retry-slo')).find((s) => s.name === 'error_budget_burn_rate')?.raw).toBe('5');
@@ -326,7 +335,7 @@ describe('pushgateway exporter against a real Pushgateway', () => {
       username: 'admin',
       password,
     });
-    expect(summary).toEqual({ exported: 0, failed: 1, retries: 2, skipped: 0 });
+    expect(summary).toMatchObject({ exported: 0, failed: 1, retries: 2, skipped: 0 });
     expect(echo.requests).toHaveLength(3);
     expect(report.errors).toHaveLength(1);
     const [error] = report.errors;
