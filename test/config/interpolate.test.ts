@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { didYouMean } from '../../src/config/did-you-mean.js';
+import { interpolate } from '../../src/config/interpolate.js';
+
+describe('interpolate', () => {
+  const env = { HOST: 'prom', PORT: '9090', EMPTY: '' };
+  it.each([
+    ['url: http://${HOST}:${PORT}', 'url: http://prom:9090'],
+    ['a: ${MISSING:-fallback}', 'a: fallback'],
+    ['a: ${MISSING:-}', 'a: '],
+    ['a: ${EMPTY:-x}', 'a: '], // set but empty is kept, as the variable is set
+    ['a: $HOST ${ HOST }', 'a: $HOST ${ HOST }'], // only ${NAME} is a placeholder, as in slo-generator
+    ['  # commented: ${MISSING}', '  # commented: ${MISSING}'],
+  ])('%s', (text, expected) => {
+    expect(interpolate(text, env, 'f.yaml')).toEqual({ text: expected, issues: [] });
+  });
+
+  it('reports every missing variable with its line and column', () => {
+    const { issues } = interpolate('a: 1\nb: ${ONE} ${TWO}\n', {}, 'f.yaml');
+    expect(issues.map((i) => [i.line, i.column, i.message.split(' is ')[0]])).toEqual([
+      [2, 4, 'environment variable "ONE"'],
+      [2, 11, 'environment variable "TWO"'],
+    ]);
+  });
+});
+
+describe('didYouMean', () => {
+  it.each([
+    ['methdo', ['method', 'backend'], 'method'],
+    ['exporterz', ['exporters', 'backends'], 'exporters'],
+    ['Backend', ['backend'], 'backend'],
+    ['zzzzzz', ['method', 'backend'], undefined],
+  ])('%s → %s', (word, candidates, expected) => {
+    expect(didYouMean(word, candidates)).toBe(expected);
+  });
+});
