@@ -22,8 +22,8 @@
  * Environment: BENCH_REPORTS (500), BENCH_REPEAT (3), PUSHGATEWAY_BIN (/usr/bin/prometheus-pushgateway).
  */
 import { Gauge, Registry } from 'prom-client';
+import { mapLimit } from '../dist/async/limiter.js';
 import { sharedConfigSchema } from '../dist/config/schema.js';
-import { mapLimit } from '../dist/engine/concurrency.js';
 import { exportResults } from '../dist/engine/export.js';
 import { MetricsExporter } from '../dist/exporters/metrics-exporter.js';
 import { PrometheusSelfExporter, SELF_DEFAULT_METRICS } from '../dist/exporters/prometheus-self.js';

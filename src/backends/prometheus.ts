@@ -6,9 +6,9 @@
  * instance per backend per run), which is how SLOs sharing a denominator share its query.
  */
 import { z } from 'zod';
-import { describeFetchError, displayUrl, requestHeaders, splitUrlCredentials } from '../config/http-auth.js';
 import { redact } from '../config/secrets.js';
 import { NO_DATA, type SloConfig } from '../domain/types.js';
+import { describeFetchError, displayUrl, requestHeaders, splitUrlCredentials } from '../http/auth.js';
 import { DEFAULT_OPERATORS, formatQuery, thresholdLabel } from './prometheus-query.js';
 import type { BuiltinBackend } from './types.js';
 

@@ -3,7 +3,7 @@
  * names the type (`prometheus/prod` is a `prometheus` backend), as in slo-generator.
  */
 import { lookup } from '../config/lookup.js';
-import { isPluginKey, loadPluginClass } from '../config/plugin-loader.js';
+import { isPluginKey, loadPluginClass } from '../plugins/loader.js';
 import { prometheusBackend } from './prometheus.js';
 import type { Backend, BuiltinBackend } from './types.js';
 

@@ -5,6 +5,8 @@
  * one SLO's failure never hides another's result.
  */
 
+import { createLimiter } from '../async/limiter.js';
+import { stableKey } from '../async/stable-key.js';
 import { createBackend } from '../backends/registry.js';
 import type { Backend } from '../backends/types.js';
 import { notDefinedMessage } from '../config/did-you-mean.js';
@@ -14,10 +16,8 @@ import type { SharedConfig } from '../config/schema.js';
 import { redact, secretsOf } from '../config/secrets.js';
 import { buildReport, DEFAULT_MIN_VALID_EVENTS } from '../domain/report.js';
 import type { PolicyStep, SloConfig, SloReport } from '../domain/types.js';
-import { createLimiter } from './concurrency.js';
 import { formatError, resolveMethod } from './invoke.js';
 import { type Logger, silentLogger } from './logger.js';
-import { stableKey } from './stable-key.js';
 
 /** What one compute run needs. */
 export interface ComputeOptions {
@@ -171,6 +171,7 @@ export async function compute(
     if (!dedup) return call(slo, window);
     const { backend, method, service_level_indicator } = slo.spec;
     const key = stableKey([backend, method, service_level_indicator, window]);
+    if (key === undefined) return call(slo, window);
     let pending = calls.get(key);
     if (!pending) {
       pending = call(slo, window);

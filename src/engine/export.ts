@@ -4,6 +4,7 @@
  * format, secrets redacted) and counted, and the other exporters still run.
  */
 
+import { mapLimit } from '../async/limiter.js';
 import { notDefinedMessage } from '../config/did-you-mean.js';
 import { lookup } from '../config/lookup.js';
 import type { SharedConfig } from '../config/schema.js';
@@ -13,7 +14,6 @@ import { createExporter, type ResolvedExporter } from '../exporters/registry.js'
 import { reportV2toV1 } from '../exporters/report-v1.js';
 import type { ExporterContext } from '../exporters/types.js';
 import type { SloResult } from './compute.js';
-import { mapLimit } from './concurrency.js';
 import { formatError } from './invoke.js';
 import { type Logger, silentLogger } from './logger.js';
 

@@ -9,9 +9,9 @@ import { didYouMean, notDefinedMessage } from '../config/did-you-mean.js';
 import type { ConfigIssue } from '../config/errors.js';
 import type { LoadedSharedConfig, LoadedSlo } from '../config/load.js';
 import { lookup } from '../config/lookup.js';
-import { isPluginKey, loadPluginClass } from '../config/plugin-loader.js';
 import { validateWith } from '../config/validate.js';
 import { builtinExporterFor, checkExporterKey } from '../exporters/registry.js';
+import { isPluginKey, loadPluginClass } from '../plugins/loader.js';
 import { camelCase, methodNames } from './invoke.js';
 
 function reference(

@@ -19,8 +19,8 @@
 import { createHash } from 'node:crypto';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { z } from 'zod';
-import { requestHeaders, splitUrlCredentials } from '../config/http-auth.js';
-import { DeliveryError, deliver } from './http-delivery.js';
+import { requestHeaders, splitUrlCredentials } from '../http/auth.js';
+import { DeliveryError, deliver } from '../http/delivery.js';
 import { reportIdentity } from './report-identity.js';
 import type { BuiltinExporter, ExportedReport, Exporter } from './types.js';
 

@@ -22,14 +22,14 @@
  *   basic auth. `delete` removes the report's group (`compute --delete`).
  */
 import { z } from 'zod';
-import { requestHeaders, splitUrlCredentials } from '../config/http-auth.js';
+import { requestHeaders, splitUrlCredentials } from '../http/auth.js';
+import { DeliveryError, deliver } from '../http/delivery.js';
 import {
   formatLabels,
   PROMETHEUS_TEXT_CONTENT_TYPE,
   renderFamilies,
   type Sample,
 } from '../lang/prometheus-text.js';
-import { DeliveryError, deliver } from './http-delivery.js';
 import { type Metric, MetricsExporter, metricSpecSchema } from './metrics-exporter.js';
 import { reportIdentity } from './report-identity.js';
 import type { BuiltinExporter, ExportedReport, Exporter, ExporterConfig } from './types.js';

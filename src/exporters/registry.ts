@@ -3,7 +3,7 @@
  * `prometheus` exporter), plugin classes by module path, as in slo-generator.
  */
 import { lookup } from '../config/lookup.js';
-import { isPluginKey, loadPluginClass } from '../config/plugin-loader.js';
+import { isPluginKey, loadPluginClass } from '../plugins/loader.js';
 import { cloudeventExporter } from './cloudevent.js';
 import { historyExporter } from './history.js';
 import { jsonExporter } from './json.js';

@@ -1,5 +1,5 @@
 /**
- * Module resolution hook for plugin modules (registered by plugin-loader.ts through `module.register`):
+ * Module resolution hook for plugin modules (registered by loader.ts through `module.register`):
  * the bare specifier `slokit` in a user's plugin resolves to the running slokit package, so a plugin file
  * kept next to a config works without slokit installed in that folder.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLimiter, mapLimit } from '../../src/engine/concurrency.js';
+import { createLimiter, mapLimit } from '../../src/async/limiter.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 

@@ -3,7 +3,7 @@
  * CloudEvents exporters): headers from auth fields, credentials moved out of URLs, URLs and network failures
  * described without secrets. The secrets collected here are what `redact` removes from error messages.
  */
-import { isSecretKey } from './secrets.js';
+import { isSecretKey } from '../config/secrets.js';
 
 /** Authentication fields accepted in backend and exporter blocks. */
 export interface HttpAuth {

@@ -52,7 +52,7 @@ let hookRegistered = false;
 function registerSlokitHook(): void {
   if (hookRegistered) return;
   hookRegistered = true;
-  const hook = new URL('./plugin-resolve-hook.js', import.meta.url);
+  const hook = new URL('./resolve-hook.js', import.meta.url);
   if (existsSync(fileURLToPath(hook))) {
     register(hook, { data: { slokitUrl: new URL('../index.js', import.meta.url).href } });
   }

@@ -3,8 +3,9 @@
  * any non-2xx answer is an error quoting the status and the start of the body, timeouts and unreachable
  * receivers get one-line reasons, and configured secrets never appear in the message.
  */
-import { describeFetchError, displayUrl } from '../config/http-auth.js';
+
 import { redact } from '../config/secrets.js';
+import { describeFetchError, displayUrl } from './auth.js';
 
 /** A delivery that failed; `status` is set when the receiver answered. */
 export class DeliveryError extends Error {
