@@ -13,8 +13,8 @@ export type BackendMethod = (
   slo: SloConfig,
 ) => SliResult | Promise<SliResult>;
 
-/** A backend instance: any object whose methods the SLOs' `method` fields name. */
-export type Backend = object;
+/** A backend instance: any object whose methods the SLOs' `method` fields name (shape in backend.ts). */
+export type Backend = import('./backend.js').Backend;
 
 /** What a built-in backend registers: how to build it and the schemas `slokit validate` checks. */
 export interface BuiltinBackend {

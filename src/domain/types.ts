@@ -52,59 +52,98 @@ export interface PolicyStep {
 }
 
 /**
- * What a backend method may return: a `[good, bad]` pair or a direct SLI value. Anything else (including
- * `undefined` from a failing backend) is carried as `unknown` and rejected by report validation.
+ * A backend's answer for one window: event counts `[good, bad]` (each a count of events in the window, or
+ * `NO_DATA` for a side without samples).
  */
-export type SliResult = readonly [number, number] | number;
+export type GoodBadCounts = readonly [good: number, bad: number];
+
+/**
+ * What a backend method may return: event counts, or a direct SLI (a ratio between 0 and 1, or `NO_DATA`).
+ * Anything else (including `undefined` from a failing backend) is carried as `unknown` and rejected by report
+ * validation.
+ */
+export type SliResult = GoodBadCounts | number;
 
 /** NO_DATA sentinel used by slo-generator backends for "no samples". */
 export const NO_DATA = -1;
 
-/** A valid SLO report; keys are declared in slo-generator's serialisation order. */
-export interface ValidReport {
+/*
+ * Reports are type aliases rather than interfaces on purpose: an object type alias is assignable to
+ * `Readonly<Record<string, unknown>>`, the by-field-name view metrics exporters read reports through.
+ */
+
+/**
+ * A valid SLO report (slo-generator v2, `SLOReport.to_json`). Keys are declared in slo-generator's
+ * serialisation order. Units: ratios are between 0 and 1 unless marked percent; windows are seconds;
+ * durations named `*_minutes` are minutes; timestamps are Unix seconds.
+ */
+export type ValidReport = {
+  /** The SLO's `metadata.name`. */
   name: string;
+  /** The SLO's `spec.description`. */
   description: string;
+  /** Target SLI, ratio (0.999 = 99.9 %). */
   goal: number;
+  /** The SLO's backend key (`prometheus`, `custom.module.Class`, ...). */
   backend: string;
-  /** `sli_measurement - goal`. */
+  /** `sli_measurement - goal`, ratio; negative when the SLO is missed over the window. */
   gap: number;
+  /** Name of the error budget policy step this report is for. */
   error_budget_policy_step_name: string;
+  /** `1 - goal`, ratio: the share of events allowed to be bad. */
   error_budget_target: number;
+  /** `1 - sli_measurement`, ratio: the share of events that were bad. */
   error_budget_measurement: number;
-  /** `(1 - sli) / (1 - goal)`, Python-rounded to 1 decimal; 0 when goal is 1. */
+  /** `(1 - sli) / (1 - goal)`, Python-rounded to 1 decimal; 0 when goal is 1. 1 = spending exactly on budget. */
   error_budget_burn_rate: number;
+  /** The step's `burn_rate_threshold`: the report alerts when the burn rate is strictly above it. */
   error_budget_burn_rate_threshold: number;
+  /** Error budget of the window, minutes: `window * (1 - goal) / 60`. */
   error_budget_minutes: number;
+  /** Budget left, minutes: `window * (sli - goal) / 60`; negative when overspent. */
   error_budget_remaining_minutes: number;
+  /** Budget spent, minutes: `window * (1 - sli) / 60`. */
   error_minutes: number;
-  /** Share of the window's error budget consumed, in percent (100 = exactly on budget); slo-generator 2.6. */
+  /** Share of the window's error budget consumed, in **percent** (100 = exactly on budget); slo-generator 2.6. */
   error_budget_consumed_ratio: number;
   valid: true;
   /** Evaluation time, Unix seconds truncated to an integer. */
   timestamp: number;
   /** Evaluation time in ISO-8601, in the process's time zone, microseconds kept. */
   timestamp_human: string;
+  /** Measurement window of the step, seconds. */
   window: number;
+  /** Whether `error_budget_burn_rate > error_budget_burn_rate_threshold`. */
   alert: boolean;
+  /** The step's `message_alert` when alerting, `message_ok` when the burn rate is at most 1, else a fixed text. */
   consequence_message: string;
+  /** The SLO's own `spec.exporters` keys (default exporters not included), as slo-generator reports them. */
   exporters: string[];
+  /** Name of the SLO's error budget policy (`default` when unset). */
   error_budget_policy: string;
-  /** good / (good + bad), or the backend's SLI, Python-rounded to 6 decimals. */
+  /** SLI, ratio: good / (good + bad), or the backend's SLI, Python-rounded to 6 decimals. */
   sli_measurement: number;
-  /** good + bad truncated; -2 (NO_DATA twice) when the backend returned the SLI directly. */
+  /** good + bad, truncated; -2 (NO_DATA twice) when the backend returned the SLI directly. */
   events_count: number;
+  /** Bad events in the window, truncated; -1 (NO_DATA) when the backend returned the SLI directly. */
   bad_events_count: number;
+  /** Good events in the window, truncated; -1 (NO_DATA) when the backend returned the SLI directly. */
   good_events_count: number;
+  /** The SLO's whole `metadata` block. */
   metadata: SloMetadata;
+  /** Errors attached to a valid report: failed exports (`<Class> "<key>" failed. | <error>`). */
   errors: string[];
-}
+};
 
 /** An invalid report carries only these four keys, in this order, as slo-generator's `to_json` does. */
-export interface InvalidReport {
+export type InvalidReport = {
+  /** The SLO's whole `metadata` block (`metadata.name` names the SLO). */
   metadata: SloMetadata;
+  /** Why there is no measurement: backend errors, validation failures (slo-generator's texts). */
   errors: string[];
   error_budget_policy_step_name: string;
   valid: false;
-}
+};
 
+/** One report of one SLO for one error budget policy step; `valid` tells the two shapes apart. */
 export type SloReport = ValidReport | InvalidReport;

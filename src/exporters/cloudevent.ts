@@ -121,7 +121,7 @@ export function eventId(name: string, step: string, timestamp: number): string {
 /** The report fields an event needs; throws when the report is not a v2 report. */
 function eventFields(report: ExportedReport): { name: string; step: string; timestamp: number } {
   const { slo, step } = reportIdentity(report);
-  const { timestamp } = report;
+  const timestamp = report.valid ? report.timestamp : undefined;
   if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) {
     throw new TypeError('the cloudevent exporter needs a report with a numeric timestamp');
   }

@@ -9,17 +9,17 @@
  *     retention: 90d             # optional: seconds, or a Prometheus duration (90d, 12h, 1h30m)
  * ```
  *
- * All `history` exporters of a process that name the same file share one open database (better-sqlite3
- * is synchronous, so writes are serialised anyway). When they configure different retentions, the shortest
- * one applies. Invalid reports are skipped (they have no timestamp), and `compute --delete` leaves the
+ * All `history` exporters of one exporter context that name the same file share one open database
+ * (`context.historyStores`, closed by the context's owner). When they configure different retentions, the
+ * shortest one applies. Invalid reports are skipped (they have no timestamp), and `compute --delete` leaves the
  * history alone: it is a record of what was measured.
  */
-import { resolve } from 'node:path';
 import { z } from 'zod';
-import type { ValidReport } from '../domain/types.js';
-import { HistoryStore } from '../history/store.js';
+import type { SloReport } from '../domain/types.js';
+import type { HistoryStores } from '../history/stores.js';
 import { parseDuration } from '../lang/duration.js';
-import type { BuiltinExporter, ExportedReport, Exporter } from './types.js';
+import { historyStoresOf } from './context.js';
+import type { BuiltinExporter, Exporter } from './types.js';
 
 /** Default database file, relative to the working directory. */
 export const DEFAULT_HISTORY_PATH = '.slokit/history.db';
@@ -57,46 +57,24 @@ const configSchema = z.strictObject({
 
 export type HistoryExporterConfig = z.output<typeof configSchema>;
 
-const stores = new Map<string, HistoryStore>();
-const storeKey = (path: string) => (path === ':memory:' ? path : resolve(path));
-
-/**
- * The process-wide store of a database file, opened on first use. A shorter `retention` than the one the
- * store has replaces it.
- */
-export function openHistoryStore(path: string = DEFAULT_HISTORY_PATH, retention?: number): HistoryStore {
-  const key = storeKey(path);
-  let store = stores.get(key);
-  if (!store?.isOpen) {
-    store = new HistoryStore(path, retention === undefined ? {} : { retention });
-    stores.set(key, store);
-  } else if (retention !== undefined && (store.retention === undefined || retention < store.retention)) {
-    store.setRetention(retention);
-  }
-  return store;
-}
-
-/** Closes every store `openHistoryStore` opened (server shutdown, tests). */
-export function closeHistoryStores(): void {
-  for (const store of stores.values()) store.close();
-  stores.clear();
-}
-
-class HistoryExporter implements Exporter {
+class HistoryExporter implements Exporter<SloReport> {
   readonly #config: HistoryExporterConfig;
+  readonly #stores: HistoryStores;
 
-  constructor(config: Record<string, unknown>) {
+  constructor(config: Record<string, unknown>, stores: HistoryStores) {
     this.#config = configSchema.parse(config);
+    this.#stores = stores;
   }
 
-  export(report: ExportedReport): void {
-    if (report.valid !== true) return;
-    openHistoryStore(this.#config.path, this.#config.retention).insert(report as unknown as ValidReport);
+  /** Stores a valid v2 report; other reports are skipped. Throws when the database cannot be written. */
+  export(report: SloReport): void {
+    if (!report.valid) return;
+    this.#stores.open(this.#config.path, this.#config.retention).insert(report);
   }
 }
 
 export const historyExporter: BuiltinExporter = {
-  create: (config) => new HistoryExporter(config),
+  create: (config, context) => new HistoryExporter(config, historyStoresOf(context)),
   configSchema,
   reportVersion: 2,
 };

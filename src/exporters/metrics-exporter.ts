@@ -9,7 +9,7 @@
  * list them in `additional_labels` to get them back.
  */
 import { z } from 'zod';
-import type { ExportedReport, ExporterConfig, ReportVersion } from './types.js';
+import type { ExportedReport, ExporterConfig } from './types.js';
 
 /** Labels every default metric carries (a value that is an object, `metadata`, is flattened one level). */
 export const DEFAULT_METRIC_LABELS: readonly string[] = [
@@ -64,12 +64,18 @@ export interface Metric {
   help: string;
 }
 
-/** Resolves label names against a report: object values (metadata) are flattened first, then plain keys. */
-export function resolveLabels(report: ExportedReport, names: readonly string[]): Record<string, string> {
+/**
+ * Resolves label names against a report's fields (by name: label names come from the config): object values
+ * (metadata) are flattened first, then plain keys. Missing fields are skipped.
+ */
+export function resolveLabels(
+  fields: Readonly<Record<string, unknown>>,
+  names: readonly string[],
+): Record<string, string> {
   const nested: Record<string, string> = {};
   const flat: Record<string, string> = {};
   for (const name of names) {
-    const value = report[name];
+    const value = fields[name];
     if (value === undefined || value === null) continue;
     if (typeof value === 'object' && !Array.isArray(value)) {
       for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
@@ -88,10 +94,12 @@ export function buildMetrics(
   specs: readonly MetricSpec[] = DEFAULT_METRICS,
   prefix = '',
 ): Metric[] {
+  // Metrics name report fields as strings from the config, so they are looked up by name.
+  const fields: Readonly<Record<string, unknown>> = report;
   return specs.map((spec) => {
     const s = typeof spec === 'string' ? { name: spec } : spec;
     if (!(s.name in report)) throw new Error(`metric "${s.name}" is not a field of the report`);
-    const value = Number(report[s.name]);
+    const value = Number(fields[s.name]);
     const additional = s.additional_labels ?? [];
     const alias = s.alias ?? s.name;
     const description = s.description ?? '';
@@ -101,8 +109,8 @@ export function buildMetrics(
       description,
       help: description || `Value of the SLO report field ${s.name}.`,
       value,
-      timestamp: Number(report.timestamp),
-      labels: resolveLabels(report, [...(s.labels ?? DEFAULT_METRIC_LABELS), ...additional]),
+      timestamp: Number(fields.timestamp),
+      labels: resolveLabels(fields, [...(s.labels ?? DEFAULT_METRIC_LABELS), ...additional]),
       additional_labels: additional,
     };
   });
@@ -114,7 +122,7 @@ export function buildMetrics(
  */
 export abstract class MetricsExporter {
   /** Metrics exporters receive v1 reports, as in slo-generator. */
-  static readonly reportVersion: ReportVersion = 1;
+  static readonly reportVersion: 1 = 1;
   /** Prepended to every metric name that does not already start with it. */
   protected metricPrefix = '';
 

@@ -28,9 +28,10 @@
  *   (-2 for `slo_events`, -1 for the others). A `metrics` block replaces the list, as in slo-generator.
  */
 import { z } from 'zod';
+import { reportMetricsOf } from './context.js';
 import { type Metric, type MetricSpec, MetricsExporter, metricSpecSchema } from './metrics-exporter.js';
 import { reportIdentity } from './report-identity.js';
-import { defaultReportMetrics, type ReportMetricsRegistry, reportKeyOf } from './report-metrics-registry.js';
+import { ReportMetricsRegistry, reportKeyOf } from './report-metrics-registry.js';
 import type { BuiltinExporter, ExportedReport, Exporter, ExporterConfig } from './types.js';
 
 /** Default metrics of `prometheus_self` (lint-clean names; see the module comment). */
@@ -67,7 +68,14 @@ export class PrometheusSelfExporter extends MetricsExporter implements Exporter 
   /** The registry this exporter writes to. */
   readonly registry: ReportMetricsRegistry;
 
-  constructor(config: Record<string, unknown> = {}, registry: ReportMetricsRegistry = defaultReportMetrics) {
+  /**
+   * `config`: the exporter's block (`metrics`, optional); throws a ZodError when it does not match.
+   * `registry`: where the series go; default a registry of this exporter's own.
+   */
+  constructor(
+    config: Record<string, unknown> = {},
+    registry: ReportMetricsRegistry = new ReportMetricsRegistry(),
+  ) {
     super();
     this.#config = configSchema.parse(config);
     this.registry = registry;
@@ -101,8 +109,7 @@ export class PrometheusSelfExporter extends MetricsExporter implements Exporter 
 }
 
 export const prometheusSelfExporter: BuiltinExporter = {
-  create: (config, context) =>
-    new PrometheusSelfExporter(config, context.reportMetrics ?? defaultReportMetrics),
+  create: (config, context) => new PrometheusSelfExporter(config, reportMetricsOf(context)),
   configSchema,
   reportVersion: 1,
 };

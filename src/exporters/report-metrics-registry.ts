@@ -1,6 +1,7 @@
 /**
  * `ReportMetricsRegistry`: the latest metrics of each SLO report, kept in memory and rendered as Prometheus
- * text format 0.0.4 for `/metrics` (the `prometheus_self` exporter fills it; `slokit serve` exposes it).
+ * text format 0.0.4 for `/metrics` (the `prometheus_self` exporter fills the one of its exporter context;
+ * `slokit serve` exposes it).
  *
  * - A series is identified by metric name + its full label set, labels by name (slo-generator's
  *   prometheus_self sets label values positionally and mislabels SLOs whose label names differ).
@@ -195,9 +196,3 @@ export class ReportMetricsRegistry {
     }
   }
 }
-
-/**
- * The registry `prometheus_self` uses when the engine's context brings none; `slokit serve` exposes it on
- * `/metrics`.
- */
-export const defaultReportMetrics = new ReportMetricsRegistry();

@@ -2,11 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { PrometheusSelfExporter, SELF_DEFAULT_METRICS } from '../../src/exporters/prometheus-self.js';
 import { createExporter } from '../../src/exporters/registry.js';
-import {
-  defaultReportMetrics,
-  ReportMetricsRegistry,
-  reportKeyOf,
-} from '../../src/exporters/report-metrics-registry.js';
+import { ReportMetricsRegistry, reportKeyOf } from '../../src/exporters/report-metrics-registry.js';
+import type { ExporterContext } from '../../src/exporters/types.js';
 import { parseExposition, policyStep, sloConfig, v1Report } from '../helpers/pushgateway.js';
 
 const PROMTOOL = process.env.PROMTOOL_BIN ?? '/usr/bin/promtool';
@@ -216,7 +213,7 @@ describe('prometheus_self exporter and ReportMetricsRegistry', () => {
     expect(registry.render()).toBe('# HELP x X\n# TYPE x gauge\nx{k="v"} 3\n');
   });
 
-  it('is registered as prometheus_self; uses the context registry, else the module default', async () => {
+  it('is registered as prometheus_self; uses the context registry, else one created for the context', async () => {
     const registry = new ReportMetricsRegistry();
     const withContext = await createExporter(
       'prometheus_self',
@@ -228,12 +225,20 @@ describe('prometheus_self exporter and ReportMetricsRegistry', () => {
     await withContext.instance.export(v1Report(svc, policyStep('1h'), [1, 1]), cfg);
     expect(registry.seriesCount).toBe(7);
 
-    const fallback = await createExporter('prometheus_self/b', {}, { pluginDirs: [] });
-    const report = v1Report(sloConfig('default-registry-test'), policyStep('1h'), [1, 1]);
+    // A context without a registry gets its own on first use, stored in the context for its owner to read;
+    // another context never sees its series.
+    const context: ExporterContext = { pluginDirs: [] };
+    const other: ExporterContext = { pluginDirs: [] };
+    const fallback = await createExporter('prometheus_self/b', {}, context);
+    await createExporter('prometheus_self', {}, other);
+    const report = v1Report(sloConfig('context-registry-test'), policyStep('1h'), [1, 1]);
     await fallback.instance.export(report, cfg);
-    expect(defaultReportMetrics.render()).toContain('slo="default-registry-test"');
+    expect(context.reportMetrics?.render()).toContain('slo="context-registry-test"');
+    expect(other.reportMetrics).toBeInstanceOf(ReportMetricsRegistry);
+    expect(other.reportMetrics).not.toBe(context.reportMetrics);
+    expect(other.reportMetrics?.seriesCount).toBe(0);
     await fallback.instance.delete?.(report, cfg);
-    expect(defaultReportMetrics.render()).not.toContain('slo="default-registry-test"');
+    expect(context.reportMetrics?.render()).toBe('');
     await expect(createExporter('prometheus_self', { url: 'x' }, { pluginDirs: [] })).rejects.toThrow();
   });
 

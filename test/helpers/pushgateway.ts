@@ -7,7 +7,7 @@ import { createServer as createHttpServer, type IncomingHttpHeaders, request, ty
 import * as lib from '../../bench/lib/pushgateway.mjs';
 import { buildReport } from '../../src/domain/report.js';
 import type { PolicyStep, SloConfig, SloReport } from '../../src/domain/types.js';
-import { reportV2toV1 } from '../../src/exporters/report-v1.js';
+import { reportV2toV1, type SloReportV1 } from '../../src/exporters/report-v1.js';
 
 export { freePort } from '../../bench/lib/server-process.mjs';
 
@@ -187,6 +187,6 @@ export function v1Report(
   step: PolicyStep,
   result: unknown,
   timestamp = 1702660513,
-): Record<string, unknown> {
+): SloReportV1 {
   return reportV2toV1(v2Report(slo, step, result, timestamp));
 }

@@ -4,7 +4,9 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/domain/report.js';
 import type { PolicyStep, SloConfig, ValidReport } from '../../src/domain/types.js';
-import { closeHistoryStores, historyExporter, parseRetention } from '../../src/exporters/history.js';
+import { closeExporterContext, createExporterContext } from '../../src/exporters/context.js';
+import { historyExporter, parseRetention } from '../../src/exporters/history.js';
+import type { ExporterContext } from '../../src/exporters/types.js';
 import { HistoryStore, MIGRATIONS, migrate, SCHEMA_VERSION } from '../../src/history/store.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -47,7 +49,6 @@ beforeEach(() => {
   dir = tempDir('slokit-history-');
 });
 afterEach(() => {
-  closeHistoryStores();
   dir.cleanup();
 });
 
@@ -325,10 +326,11 @@ describe('history exporter', () => {
     });
   });
 
-  it('writes each valid report, sharing one store per path', async () => {
+  it('writes each valid report, sharing one store per path within a context', async () => {
     const path = join(dir.root, 'db', 'history.db');
-    const a = historyExporter.create({ path }, { pluginDirs: [] });
-    const b = historyExporter.create({ path, retention: '90d' }, { pluginDirs: [] });
+    const context = createExporterContext({ pluginDirs: [] });
+    const a = historyExporter.create({ path }, context);
+    const b = historyExporter.create({ path, retention: '90d' }, context);
     const now = Math.floor(Date.now() / 1000);
     await a.export({ ...report('e-slo', '1 hour', now) }, { name: 'history' });
     await b.export({ ...report('e-slo', '12 hours', now) }, { name: 'history/b' });
@@ -336,9 +338,38 @@ describe('history exporter', () => {
       { metadata: { name: 'e-slo' }, errors: ['x'], error_budget_policy_step_name: '1 hour', valid: false },
       { name: 'history' },
     );
-    closeHistoryStores();
+    expect(context.historyStores.size).toBe(1);
+    expect(context.historyStores.open(path).retention).toBe(90 * 86400);
+    closeExporterContext(context);
+    expect(context.historyStores.size).toBe(0);
     const store = new HistoryStore(path);
     expect(store.latest('e-slo').map((r) => r.step)).toEqual(['1 hour', '12 hours']);
     store.close();
+  });
+
+  it('opens stores lazily in a plain context and closes them with it', async () => {
+    const path = join(dir.root, 'lazy.db');
+    const context: ExporterContext = { pluginDirs: [] };
+    const exporter = historyExporter.create({ path }, context);
+    expect(context.historyStores?.size).toBe(0);
+    await exporter.export(report('l-slo', '1 hour', T0), { name: 'history' });
+    const opened = context.historyStores?.open(path);
+    expect(opened?.count('l-slo')).toBe(1);
+    closeExporterContext(context);
+    expect(opened?.isOpen).toBe(false);
+    closeExporterContext(context); // twice is harmless
+  });
+
+  it('keeps the stores of two contexts apart', async () => {
+    const path = join(dir.root, 'two.db');
+    const first = createExporterContext({ pluginDirs: [] });
+    const second = createExporterContext({ pluginDirs: [] });
+    const a = first.historyStores.open(path);
+    const b = second.historyStores.open(path);
+    expect(a).not.toBe(b);
+    closeExporterContext(first);
+    expect(a.isOpen).toBe(false);
+    expect(b.isOpen).toBe(true);
+    closeExporterContext(second);
   });
 });
