@@ -12,7 +12,8 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeHistoryStores, historyExporter } from '../dist/exporters/history.js';
+import { closeExporterContext, createExporterContext } from '../dist/exporters/context.js';
+import { historyExporter } from '../dist/exporters/history.js';
 import { HistoryStore } from '../dist/history/store.js';
 import { POLICY_STEPS as STEPS, sloConfig, sloResults, T0 } from './lib/reports.mjs';
 import { mean, time } from './lib/timing.mjs';
@@ -49,6 +50,7 @@ const rate = (n, ms) => Math.round(n / (ms / 1000)).toLocaleString('en-US');
 const fmt = (ms) => `${ms.toFixed(ms < 10 ? 3 : 1)} ms`;
 
 const dir = mkdtempSync(join(tmpdir(), 'slokit-bench-history-'));
+const context = createExporterContext({ pluginDirs: [] });
 try {
   const reports = makeReports();
   console.log(
@@ -57,12 +59,12 @@ try {
 
   const exporterPath = join(dir, 'exporter.db');
   const exporterConfig = { path: exporterPath };
-  const exporter = historyExporter.create(exporterConfig, { pluginDirs: [] });
+  const exporter = historyExporter.create(exporterConfig, context);
   const config = { ...exporterConfig, name: 'history' };
   const oneByOne = time(() => {
     for (const report of reports) exporter.export(report, config);
   });
-  closeHistoryStores();
+  closeExporterContext(context);
 
   const batchPath = join(dir, 'batch.db');
   const store = new HistoryStore(batchPath);
@@ -98,6 +100,6 @@ try {
     `database size        : ${(size / 1024 / 1024).toFixed(1)} MiB (${Math.round(size / reports.length)} B/report; report JSON ${Math.round(json)} B)`,
   );
 } finally {
-  closeHistoryStores();
+  closeExporterContext(context);
   rmSync(dir, { recursive: true, force: true });
 }
