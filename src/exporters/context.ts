@@ -11,7 +11,7 @@ import type { ExporterContext } from './types.js';
 /**
  * A context with its own resources. `pluginDirs`: directories plugin exporters are resolved against, in
  * order; `reportMetrics`: the registry to fill (give the one your `/metrics` endpoint renders), default a
- * new one. Release it with `closeExporterContext`.
+ * new one. History databases open on first use. Release it with `closeExporterContext`. Never throws.
  */
 export function createExporterContext(options: {
   pluginDirs: readonly string[];
@@ -24,13 +24,13 @@ export function createExporterContext(options: {
   };
 }
 
-/** The context's report metrics registry, created and stored in `context.reportMetrics` on first use. */
+/** The context's report metrics registry, created and stored in `context.reportMetrics` on first use. Never throws. */
 export function reportMetricsOf(context: ExporterContext): ReportMetricsRegistry {
   context.reportMetrics ??= new ReportMetricsRegistry();
   return context.reportMetrics;
 }
 
-/** The context's history stores, created and stored in `context.historyStores` on first use. */
+/** The context's history stores, created and stored in `context.historyStores` on first use. Never throws. */
 export function historyStoresOf(context: ExporterContext): HistoryStores {
   context.historyStores ??= new HistoryStores();
   return context.historyStores;

@@ -88,7 +88,10 @@ export function resolveLabels(
   return { ...nested, ...flat };
 }
 
-/** Builds the metric objects of a report from a `metrics` block (default: `DEFAULT_METRICS`). */
+/**
+ * Builds the metric objects of a report from a `metrics` block (default: `DEFAULT_METRICS`). Throws an `Error`
+ * when a metric names a field the report does not have (v1 names: `slo_target`, not `goal`).
+ */
 export function buildMetrics(
   report: ExportedReport,
   specs: readonly MetricSpec[] = DEFAULT_METRICS,
@@ -131,7 +134,7 @@ export abstract class MetricsExporter {
   /** slo-generator's spelling of `exportMetric`. */
   export_metric?(metric: Metric, config: ExporterConfig): unknown;
 
-  /** The metrics of a report, as this exporter would export them. */
+  /** The metrics of a report, as this exporter would export them. Throws as `buildMetrics` does. */
   metricsOf(report: ExportedReport, config: ExporterConfig): Metric[] {
     return buildMetrics(
       report,
@@ -145,6 +148,11 @@ export abstract class MetricsExporter {
     return DEFAULT_METRICS;
   }
 
+  /**
+   * Exports each metric of the report in turn with `exportMetric`; resolves with their results. Rejects with
+   * a `TypeError` when the subclass implements neither spelling, and with whatever `buildMetrics` or
+   * `exportMetric` throws.
+   */
   async export(report: ExportedReport, config: ExporterConfig): Promise<unknown[]> {
     const exportOne = this.exportMetric ?? this.export_metric;
     if (!exportOne)

@@ -85,7 +85,10 @@ export class PrometheusSelfExporter extends MetricsExporter implements Exporter 
     return SELF_DEFAULT_METRICS;
   }
 
-  /** Replaces the report's series in the registry. Returns the metrics stored. */
+  /**
+   * Replaces the report's series in the registry. Returns the metrics stored. Rejects as
+   * `ReportMetricsRegistry.replace` and `buildMetrics` throw, leaving the registry unchanged.
+   */
   override async export(report: ExportedReport, config?: ExporterConfig): Promise<Metric[]> {
     const { slo, step } = reportIdentity(report);
     const metrics = this.metricsOf(report, { ...this.#config, name: config?.name ?? 'prometheus_self' });
@@ -101,7 +104,7 @@ export class PrometheusSelfExporter extends MetricsExporter implements Exporter 
     return metrics;
   }
 
-  /** Removes the report's series from the registry. */
+  /** Removes the report's series from the registry. Rejects with a `TypeError` for a report without SLO name or step. */
   async delete(report: ExportedReport): Promise<void> {
     const { slo, step } = reportIdentity(report);
     this.registry.delete(reportKeyOf(slo, step));

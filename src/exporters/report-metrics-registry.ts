@@ -85,7 +85,9 @@ export class ReportMetricsRegistry {
 
   /**
    * Replaces the series of one report with `series`. Validates every name first, so a bad metric leaves
-   * the registry unchanged. Two entries with the same name and labels: the last one wins.
+   * the registry unchanged. Two entries with the same name and labels: the last one wins. Throws an
+   * `ExpositionError` for an invalid metric or label name, and an `Error` when a series (name + labels) is
+   * already owned by another report.
    */
   replace(reportKey: string, series: readonly ReportSeries[]): void {
     const incoming = new Map<string, { entry: ReportSeries; labelKey: string }>();
@@ -150,7 +152,7 @@ export class ReportMetricsRegistry {
     this.#familyOrder = null;
   }
 
-  /** The exposition: every family, sorted, in text format 0.0.4 (empty string when there are none). */
+  /** The exposition: every family, sorted, in text format 0.0.4 (empty string when there are none). Never throws. */
   render(): string {
     if (!this.#familyOrder) {
       this.#familyOrder = [...this.#families.values()].sort((a, b) => byKey(a.name, b.name));

@@ -281,7 +281,11 @@ export class HistoryStore {
   #retention: number | undefined;
   #lastPrune = Number.NEGATIVE_INFINITY;
 
-  /** Opens (creating the file and its parent directories if needed) and migrates the database at `path`. */
+  /**
+   * Opens (creating the file and its parent directories if needed) and migrates the database at `path`.
+   * Throws the file system's or SQLite's error (unwritable directory, not a database, locked longer than
+   * 5 s) and an `Error` for a database from a newer slokit or, read-only, one not yet migrated.
+   */
   constructor(path: string, options: HistoryStoreOptions = {}) {
     this.path = path;
     const memory = path === ':memory:' || path === '';
@@ -339,13 +343,16 @@ export class HistoryStore {
     this.#retention = seconds;
   }
 
-  /** Stores one report (replacing a stored report with the same SLO, step and timestamp). */
+  /**
+   * Stores one report (replacing a stored report with the same SLO, step and timestamp). Throws a
+   * `TypeError` for an invalid report or one without name, step or finite timestamp, and SQLite's errors.
+   */
   insert(report: ValidReport): void {
     this.#insert.run(toParams(report));
     this.#autoPrune();
   }
 
-  /** Stores many reports in one transaction (all or none); returns how many were stored. */
+  /** Stores many reports in one transaction (all or none); returns how many were stored. Throws as `insert`. */
   insertMany(reports: Iterable<ValidReport>): number {
     const count = this.#insertMany(reports);
     this.#autoPrune();
