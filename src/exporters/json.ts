@@ -19,6 +19,7 @@ class JsonExporter implements Exporter {
     this.#path = configSchema.parse(config).path;
   }
 
+  /** Appends the report as one JSON line. Rejects with the file system's error (EACCES, ENOSPC...). */
   async export(report: ExportedReport): Promise<void> {
     const line = `${JSON.stringify(report)}\n`;
     if (this.#path === '-') {

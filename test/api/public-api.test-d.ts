@@ -177,6 +177,14 @@ describe('exporters', () => {
       },
     );
     expectTypeOf(new V1()).toExtend<Exporter<SloReportV1>>();
+    // `export` only ever gets valid reports, so it may declare the narrower type.
+    defineExporter(
+      class ValidOnly {
+        export(report: ValidReportV1) {
+          return report.sli_measurement;
+        }
+      },
+    );
     expectTypeOf<typeof V2.reportVersion>().toEqualTypeOf<2>();
 
     class Metrics extends MetricsExporter {
