@@ -94,7 +94,10 @@ export type ValidReport = {
   error_budget_target: number;
   /** `1 - sli_measurement`, ratio: the share of events that were bad. */
   error_budget_measurement: number;
-  /** `(1 - sli) / (1 - goal)`, Python-rounded to 1 decimal; 0 when goal is 1. 1 = spending exactly on budget. */
+  /**
+   * `(1 - sli) / (1 - goal)`, Python-rounded to 1 decimal; 0 when goal is 1. 1 means the budget is spent at
+   * exactly the rate that uses it up by the end of the window.
+   */
   error_budget_burn_rate: number;
   /** The step's `burn_rate_threshold`: the report alerts when the burn rate is strictly above it. */
   error_budget_burn_rate_threshold: number;
@@ -104,7 +107,7 @@ export type ValidReport = {
   error_budget_remaining_minutes: number;
   /** Budget spent, minutes: `window * (1 - sli) / 60`. */
   error_minutes: number;
-  /** Share of the window's error budget consumed, in **percent** (100 = exactly on budget); slo-generator 2.6. */
+  /** Share of the window's error budget consumed, in **percent** (100 = exactly on budget); since 2.6. */
   error_budget_consumed_ratio: number;
   valid: true;
   /** Evaluation time, Unix seconds truncated to an integer. */
@@ -115,7 +118,10 @@ export type ValidReport = {
   window: number;
   /** Whether `error_budget_burn_rate > error_budget_burn_rate_threshold`. */
   alert: boolean;
-  /** The step's `message_alert` when alerting, `message_ok` when the burn rate is at most 1, else a fixed text. */
+  /**
+   * The step's `message_alert` when alerting, `message_ok` when the burn rate is at most 1, else
+   * "Missed for this measurement window, but not enough to alert".
+   */
   consequence_message: string;
   /** The SLO's own `spec.exporters` keys (default exporters not included), as slo-generator reports them. */
   exporters: string[];

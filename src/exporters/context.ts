@@ -24,7 +24,7 @@ export function createExporterContext(options: {
   };
 }
 
-/** The context's report metrics registry, created and stored in `context.reportMetrics` on first use. Never throws. */
+/** The context's metrics registry, created and kept in `context.reportMetrics` on first use. Never throws. */
 export function reportMetricsOf(context: ExporterContext): ReportMetricsRegistry {
   context.reportMetrics ??= new ReportMetricsRegistry();
   return context.reportMetrics;

@@ -11,8 +11,8 @@
  *
  * All `history` exporters of one exporter context that name the same file share one open database
  * (`context.historyStores`, closed by the context's owner). When they configure different retentions, the
- * shortest one applies. Invalid reports are skipped (they have no timestamp), and `compute --delete` leaves the
- * history alone: it is a record of what was measured.
+ * shortest one applies. Invalid reports are skipped (they have no timestamp), and `compute --delete` leaves
+ * the history alone: it is a record of what was measured.
  */
 import { z } from 'zod';
 import type { SloReport } from '../domain/types.js';

@@ -89,8 +89,8 @@ export function resolveLabels(
 }
 
 /**
- * Builds the metric objects of a report from a `metrics` block (default: `DEFAULT_METRICS`). Throws an `Error`
- * when a metric names a field the report does not have (v1 names: `slo_target`, not `goal`).
+ * Builds the metric objects of a report from a `metrics` block (default: `DEFAULT_METRICS`). Throws an
+ * `Error` when a metric names a field the report does not have (v1 names: `slo_target`, not `goal`).
  */
 export function buildMetrics(
   report: ExportedReport,

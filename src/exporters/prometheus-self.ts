@@ -104,7 +104,7 @@ export class PrometheusSelfExporter extends MetricsExporter implements Exporter 
     return metrics;
   }
 
-  /** Removes the report's series from the registry. Rejects with a `TypeError` for a report without SLO name or step. */
+  /** Removes the report's series from the registry; rejects (`TypeError`) for a report without SLO/step. */
   async delete(report: ExportedReport): Promise<void> {
     const { slo, step } = reportIdentity(report);
     this.registry.delete(reportKeyOf(slo, step));
