@@ -4,13 +4,14 @@
  * Embedding a run, as `slokit compute --export` does it:
  *
  * ```ts
- * import { closeExporterContext, compute, createExporterContext, exportResults, loadSharedConfig,
- *   loadSlos, validateConfig } from 'slokit';
+ * import { closeExporterContext, compute, createExporterContext, exportResults, formatIssue,
+ *   loadSharedConfig, loadSlos, validateConfig } from 'slokit';
  *
  * const slos = await loadSlos(['slos/']);                       // throws ConfigError
  * const shared = await loadSharedConfig('config.yaml');         // throws ConfigError
  * const pluginDirs = [process.cwd()];
  * const issues = await validateConfig(slos, shared, { pluginDirs, loadPlugins: true });  // ConfigIssue[]
+ * for (const issue of issues) console.error(formatIssue(issue));  // file:line:column: field: message
  * const run = await compute(slos.map((s) => s.config), shared.config, { pluginDirs });
  * const context = createExporterContext({ pluginDirs });
  * try {
@@ -30,8 +31,8 @@
  *   counted in `ExportSummary.failed`.
  * - `validateConfig`: never for a problem in the files: it returns them as `ConfigIssue`s (a plugin that does
  *   not load is an issue carrying the `PluginLoadError` message).
- * - `buildReport`, `reportV2toV1`, `pythonRound`, `defineBackend`, `defineExporter`, `createExporterContext`,
- *   `closeExporterContext`: never.
+ * - `buildReport`, `reportV2toV1`, `pythonRound`, `formatIssue`, `defineBackend`, `defineExporter`,
+ *   `createExporterContext`, `closeExporterContext`: never.
  * - `ReportMetricsRegistry.replace`: `Error` for an invalid metric name or a series another report owns.
  * - `HistoryStore` (constructor, `insert`): SQLite errors (unwritable file, a database from a newer slokit),
  *   `TypeError` for an invalid report.
@@ -58,7 +59,7 @@ export type {
   QuerySliMethod,
 } from './backends/backend.js';
 export type { BackendMethod } from './backends/types.js';
-export { ConfigError, type ConfigIssue } from './config/errors.js';
+export { ConfigError, type ConfigIssue, formatIssue } from './config/errors.js';
 export { type LoadedSharedConfig, type LoadedSlo, loadSharedConfig, loadSlos } from './config/load.js';
 export type { SharedConfig } from './config/schema.js';
 export { buildReport, type ReportInput } from './domain/report.js';

@@ -3,6 +3,7 @@
  * kind, and a whole run (load, validate, compute, export, close) works through the root alone, with real
  * files, a real plugin backend module and the real SQLite history.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as slokit from '../../src/index.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -17,6 +18,7 @@ const DOCUMENTED_VALUES = {
     'defineBackend',
     'defineExporter',
     'exportResults',
+    'formatIssue',
     'loadSharedConfig',
     'loadSlos',
     'pythonRound',
@@ -150,6 +152,19 @@ error_budget_policies:
     } finally {
       history.close();
     }
+  });
+
+  it('returns validation problems as positioned issues that formatIssue prints', async () => {
+    const misspelt = dir.write(
+      'misspelt/slo.yaml',
+      readFileSync(sloFile, 'utf8').replace('plugins.counts.Counts', 'plugins.count.Counts'),
+    );
+    const slos = await slokit.loadSlos(misspelt);
+    const shared = await slokit.loadSharedConfig(configFile);
+    const issues = await slokit.validateConfig(slos, shared, { pluginDirs: [dir.root], loadPlugins: true });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ file: misspelt, line: 8, path: 'spec.backend' });
+    expect(slokit.formatIssue(issues[0]!)).toMatch(new RegExp(`^${misspelt}:8:\\d+: spec\\.backend: `));
   });
 
   it('throws ConfigError from the loaders, naming the file', async () => {
