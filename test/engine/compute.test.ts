@@ -112,13 +112,32 @@ describe('compute with plugin backends', () => {
     ).toEqual([3600, 86400]);
   });
 
-  it('makes identical (backend, method, indicator, window) requests once', async () => {
-    const slos = [slo('a'), slo('b'), slo('c', { service_level_indicator: { bad: 2 } })];
+  it('makes a request once only when everything the backend receives is identical', async () => {
+    // Two copies of SLO a (alternative files sharing a name) are the same request; b differs by name only,
+    // c by indicator. The policy's two 1h steps share within an SLO: 2 windows x 3 distinct SLO configs.
+    const slos = [slo('a'), slo('a'), slo('b'), slo('c', { service_level_indicator: { bad: 2 } })];
     const result = await run(slos);
-    // a and b share both windows; c differs by indicator: 2 windows x 2 distinct indicators.
-    expect(probe().calls).toHaveLength(4);
-    expect(result.backendCalls).toBe(4);
-    expect((result.results[2]!.reports[0] as ValidReport).bad_events_count).toBe(2);
+    expect(probe().calls).toHaveLength(6);
+    expect(result.backendCalls).toBe(6);
+    expect(probe().calls.filter((c) => c.slo === 'a')).toHaveLength(2);
+    expect((result.results[3]!.reports[0] as ValidReport).bad_events_count).toBe(2);
+  });
+
+  it('gives SLOs with the same indicator their own answers when the plugin reads other fields (issue 7)', async () => {
+    dir.write(
+      'custom/by_name.js',
+      `const GOOD = { checkout: 990, search: 900, login: 999 };
+export class ByName { good_bad_ratio(t, w, slo) { const g = GOOD[slo.metadata.name]; return [g, 1000 - g]; } }
+`,
+    );
+    const backend = 'custom.by_name.ByName';
+    const slos = ['checkout', 'search', 'login'].map((name) => slo(name, { backend }));
+    for (const dedup of [true, false]) {
+      const result = await run(slos, shared({ [backend]: {} }), { dedup });
+      expect(result.results.map((r) => (r.reports[0] as ValidReport).sli_measurement)).toEqual([
+        0.99, 0.9, 0.999,
+      ]);
+    }
   });
 
   it('sends every request when deduplication is off', async () => {
