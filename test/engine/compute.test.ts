@@ -236,6 +236,44 @@ export class ByName { good_bad_ratio(t, w, slo) { const g = GOOD[slo.metadata.na
   });
 });
 
+describe('compute isolates what plugins do', () => {
+  const FAULTY = 'custom.faulty.Faulty';
+  beforeAll(() => {
+    dir.write(
+      'custom/faulty.js',
+      `export class Faulty {
+  never() { return new Promise(() => {}); }
+  getterThrows() { return Object.defineProperty([0, 0], 0, { get() { throw new Error('read me not'); } }); }
+  revoked() { const { proxy, revoke } = Proxy.revocable([1, 2], {}); revoke(); return proxy; }
+}
+`,
+    );
+  });
+  const faulty = (name: string, method: string) => slo(name, { backend: FAULTY, method });
+  const config = () => shared({ [COUNTING]: {}, [FAULTY]: {} });
+
+  it('times out a call that never answers: that report invalid, the others valid', async () => {
+    const result = await run([faulty('hangs', 'never'), slo('fine')], config(), {
+      callTimeout: 0.2,
+    });
+    expect(result.results[0]!.reports[0]!.errors).toEqual([
+      `TimeoutError: backend call never of backend ${FAULTY} timed out after 0.2 s`,
+      'Backend returned None.',
+    ]);
+    expect(result.results[1]!.reports.every((r) => r.valid)).toBe(true);
+  });
+
+  it('makes a result whose elements throw when read an invalid report, not a crash', async () => {
+    const result = await run(
+      [faulty('getter', 'getterThrows'), faulty('revoked', 'revoked'), slo('fine')],
+      config(),
+    );
+    expect(result.results[0]!.reports[0]!.errors[0]).toBe('Error: read me not');
+    expect(result.results[1]!.reports[0]!.errors[0]).toMatch(/^TypeError: .*revoked/);
+    expect(result.results[2]!.reports.every((r) => r.valid)).toBe(true);
+  });
+});
+
 describe('compute keeps secrets and prototypes out', () => {
   it('redacts backend config secrets from errors, for plugins and for Prometheus URLs with credentials', async () => {
     dir.write(
