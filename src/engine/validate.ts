@@ -29,9 +29,10 @@ function reference(
 async function pluginExporterProblem(
   key: string,
   pluginDirs: readonly string[],
+  timeoutSeconds?: number,
 ): Promise<string | undefined> {
   try {
-    const Cls = await loadPluginClass(key, pluginDirs);
+    const Cls = await loadPluginClass(key, pluginDirs, { timeoutSeconds });
     return typeof (Cls.prototype as { export?: unknown }).export === 'function'
       ? undefined
       : `plugin exporter class has no export method (implement export, or extend MetricsExporter)`;
@@ -49,13 +50,15 @@ export interface ValidateOptions {
    * leaves this off: a broken plugin makes its SLOs' reports invalid (or its exports fail), not the run.
    */
   loadPlugins: boolean;
+  /** Seconds a plugin module may take to load; default 60. */
+  callTimeout?: number;
 }
 
 /** Returns every problem found across the SLOs and the shared config; empty when all is well. */
 export async function validateConfig(
   slos: readonly LoadedSlo[],
   shared: LoadedSharedConfig,
-  { pluginDirs, loadPlugins }: ValidateOptions,
+  { pluginDirs, loadPlugins, callTimeout }: ValidateOptions,
 ): Promise<ConfigIssue[]> {
   const issues: ConfigIssue[] = [];
   const { config, source } = shared;
@@ -77,7 +80,7 @@ export async function validateConfig(
     if (builtin) issues.push(...validateWith(builtin.configSchema, block, source, ['exporters', key]).issues);
     const problem = isPluginKey(key)
       ? loadPlugins
-        ? await pluginExporterProblem(key, pluginDirs)
+        ? await pluginExporterProblem(key, pluginDirs, callTimeout)
         : undefined
       : checkExporterKey(key);
     if (problem) {
@@ -146,7 +149,7 @@ export async function validateConfig(
       }
     } else if (loadPlugins && isPluginKey(spec.backend)) {
       try {
-        const Cls = await loadPluginClass(spec.backend, pluginDirs);
+        const Cls = await loadPluginClass(spec.backend, pluginDirs, { timeoutSeconds: callTimeout });
         const methods = methodNames(Cls.prototype as object);
         if (!methods.includes(spec.method) && !methods.includes(camelCase(spec.method))) {
           const available = methods.join(', ') || 'none';

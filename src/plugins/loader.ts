@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DEFAULT_CALL_TIMEOUT, withDeadline } from '../async/deadline.js';
+import { DEFAULT_CALL_TIMEOUT, TimeoutError, withDeadline } from '../async/deadline.js';
 import { KeyedOnce } from '../async/keyed-once.js';
 import { runInPluginScope } from './scope.js';
 
@@ -131,6 +131,7 @@ async function load(key: string, baseDirs: readonly string[], timeoutSeconds: nu
       try {
         module = await withDeadline(importFile(file), timeoutSeconds, `loading plugin module ${file}`);
       } catch (error) {
+        if (error instanceof TimeoutError) throw new PluginLoadError(error.message);
         // Node appends a multi-line "Require stack"; the first line says what went wrong.
         const reason = String((error as Error)?.message ?? error).split('\n')[0]!;
         const hint = /slokit|import statement|require\(\) of ES Module/.test(reason)
