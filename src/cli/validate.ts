@@ -14,12 +14,12 @@ interface ValidateFlags {
 
 async function run(flags: ValidateFlags, { guard }: CommandContext): Promise<number> {
   const inputs = await loadInputs(flags.sloConfig, flags.config);
-  const { backends, exporters, call_timeout } = inputs.shared.config;
+  const { backends, exporters } = inputs.shared.config;
   guard.addSecrets([...secretsOf(backends), ...secretsOf(exporters)]);
   const issues = await validateConfig(inputs.slos, inputs.shared, {
     pluginDirs: inputs.pluginDirs,
     loadPlugins: true,
-    callTimeout: flags.callTimeout ?? call_timeout,
+    callTimeout: flags.callTimeout,
   });
   if (issues.length) throw new ConfigError(issues);
   process.stdout.write(`ok: ${inputs.slos.length} SLO(s) and ${flags.config} are valid\n`);

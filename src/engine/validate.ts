@@ -4,6 +4,7 @@
  * their schemas; plugin backends must load and have the method the SLO names.
  */
 
+import { DEFAULT_CALL_TIMEOUT } from '../async/deadline.js';
 import { builtinBackendFor } from '../backends/registry.js';
 import { didYouMean, notDefinedMessage } from '../config/did-you-mean.js';
 import type { ConfigIssue } from '../config/errors.js';
@@ -50,7 +51,7 @@ export interface ValidateOptions {
    * leaves this off: a broken plugin makes its SLOs' reports invalid (or its exports fail), not the run.
    */
   loadPlugins: boolean;
-  /** Seconds a plugin module may take to load; default 60. */
+  /** Seconds a plugin module may take to load; default: shared config `call_timeout`, else 60. */
   callTimeout?: number;
 }
 
@@ -62,6 +63,7 @@ export async function validateConfig(
 ): Promise<ConfigIssue[]> {
   const issues: ConfigIssue[] = [];
   const { config, source } = shared;
+  const timeoutSeconds = callTimeout ?? config.call_timeout ?? DEFAULT_CALL_TIMEOUT;
 
   for (const [key, block] of Object.entries(config.backends)) {
     const builtin = builtinBackendFor(key);
@@ -80,7 +82,7 @@ export async function validateConfig(
     if (builtin) issues.push(...validateWith(builtin.configSchema, block, source, ['exporters', key]).issues);
     const problem = isPluginKey(key)
       ? loadPlugins
-        ? await pluginExporterProblem(key, pluginDirs, callTimeout)
+        ? await pluginExporterProblem(key, pluginDirs, timeoutSeconds)
         : undefined
       : checkExporterKey(key);
     if (problem) {
@@ -149,7 +151,7 @@ export async function validateConfig(
       }
     } else if (loadPlugins && isPluginKey(spec.backend)) {
       try {
-        const Cls = await loadPluginClass(spec.backend, pluginDirs, { timeoutSeconds: callTimeout });
+        const Cls = await loadPluginClass(spec.backend, pluginDirs, { timeoutSeconds });
         const methods = methodNames(Cls.prototype as object);
         if (!methods.includes(spec.method) && !methods.includes(camelCase(spec.method))) {
           const available = methods.join(', ') || 'none';

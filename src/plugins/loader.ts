@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DEFAULT_CALL_TIMEOUT, TimeoutError, withDeadline } from '../async/deadline.js';
+import { TimeoutError, withDeadline } from '../async/deadline.js';
 import { KeyedOnce } from '../async/keyed-once.js';
 import { runInPluginScope } from './scope.js';
 
@@ -58,7 +58,11 @@ export function parsePluginKey(key: string): {
 
 /** How plugin modules are loaded. */
 export interface LoadOptions {
-  /** Seconds a module may take to load (top-level code, top-level await); default 60. */
+  /**
+   * Seconds a module may take to load (top-level code, top-level await). Without it the loader sets no
+   * deadline of its own: the engine bounds creating a backend or exporter as a whole with the run's
+   * `--call-timeout`, which may be longer than any default here.
+   */
   timeoutSeconds?: number;
 }
 
@@ -118,7 +122,11 @@ function notFound(key: string, modulePath: string | undefined, baseDirs: readonl
   return new PluginLoadError(`plugin "${key}" not found; tried: ${tried.join(', ')}`);
 }
 
-async function load(key: string, baseDirs: readonly string[], timeoutSeconds: number): Promise<PluginClass> {
+async function load(
+  key: string,
+  baseDirs: readonly string[],
+  timeoutSeconds: number | undefined,
+): Promise<PluginClass> {
   const { candidates, exportName, modulePath } = parsePluginKey(key);
   const tried: string[] = [];
   for (const dir of baseDirs) {
@@ -129,7 +137,10 @@ async function load(key: string, baseDirs: readonly string[], timeoutSeconds: nu
       if (!existsSync(file)) continue;
       let module: Record<string, unknown>;
       try {
-        module = await withDeadline(importFile(file), timeoutSeconds, `loading plugin module ${file}`);
+        const pending = importFile(file);
+        module = await (timeoutSeconds === undefined
+          ? pending
+          : withDeadline(pending, timeoutSeconds, `loading plugin module ${file}`));
       } catch (error) {
         if (error instanceof TimeoutError) throw new PluginLoadError(error.message);
         // Node appends a multi-line "Require stack"; the first line says what went wrong.
@@ -161,12 +172,12 @@ const classes = new KeyedOnce<PluginClass>('forget');
  * Resolves a plugin key to its class. `baseDirs` are tried in order (working directory first, then the
  * config file's directory). Rejects with `PluginLoadError` when no file exists (naming every path tried, and
  * a Python file of the same name if there is one), when the module fails or takes longer than
- * `timeoutSeconds` to load, or when it has no such exported class.
+ * `timeoutSeconds` to load (when given), or when it has no such exported class.
  */
 export function loadPluginClass(
   key: string,
   baseDirs: readonly string[],
-  { timeoutSeconds = DEFAULT_CALL_TIMEOUT }: LoadOptions = {},
+  { timeoutSeconds }: LoadOptions = {},
 ): Promise<PluginClass> {
   return classes.get(JSON.stringify([key, ...baseDirs]), () => load(key, baseDirs, timeoutSeconds));
 }

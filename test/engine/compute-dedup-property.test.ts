@@ -167,18 +167,20 @@ describe('dedup and concurrency never change a result', () => {
       },
     };
     const valid = new Map<string, number>();
+    const calls = { dedup: 0, all: 0 };
     for (let seed = 1; seed <= 60; seed++) {
       const r = prng(seed);
       const slos = Array.from({ length: 2 + r.int(10) }, (_, i) => randomSlo(r, i));
       const outputs = [];
       for (const dedup of [true, false]) {
         for (const concurrency of [1, 16]) {
-          const { results } = await compute(slos, shared, {
+          const { results, backendCalls } = await compute(slos, shared, {
             timestamp: EVAL_TIME,
             dedup,
             concurrency,
             pluginDirs: [dir.root],
           });
+          calls[dedup ? 'dedup' : 'all'] += backendCalls;
           outputs.push({ label: `seed ${seed}, dedup ${dedup}, concurrency ${concurrency}`, results });
         }
       }
@@ -199,5 +201,7 @@ describe('dedup and concurrency never change a result', () => {
       prometheus: expect.any(Number),
     });
     expect(Math.min(...valid.values())).toBeGreaterThan(20);
+    // ...and if sharing happened at all (same-window policy steps, duplicate SLOs).
+    expect(calls.dedup).toBeLessThan(calls.all);
   }, 120_000);
 });
