@@ -182,7 +182,12 @@ export async function compute(
         const backend = await backendFor(key);
         const fn = resolveMethod(backend, method, key);
         const scope = `backend "${key}" (SLO "${slo.metadata.name}")`;
-        const pending = runInPluginScope(scope, async () => snapshotResult(await fn(timestamp, window, slo)));
+        // The backend gets its own copy of the SLO config: what it changes there cannot leak into reports or
+        // into other calls.
+        const input = structuredClone(slo);
+        const pending = runInPluginScope(scope, async () =>
+          snapshotResult(await fn(timestamp, window, input)),
+        );
         return {
           result: await withDeadline(pending, callTimeout, `backend call ${method} of backend ${key}`),
         };

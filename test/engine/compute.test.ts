@@ -243,6 +243,7 @@ describe('compute isolates what plugins do', () => {
       'custom/faulty.js',
       `export class Faulty {
   never() { return new Promise(() => {}); }
+  mutates(t, w, slo) { slo.metadata.name = 'hijacked'; slo.spec.goal = 0.1; slo.spec.service_level_indicator.x = 1; return [9, 1]; }
   getterThrows() { return Object.defineProperty([0, 0], 0, { get() { throw new Error('read me not'); } }); }
   revoked() { const { proxy, revoke } = Proxy.revocable([1, 2], {}); revoke(); return proxy; }
 }
@@ -261,6 +262,19 @@ describe('compute isolates what plugins do', () => {
       'Backend returned None.',
     ]);
     expect(result.results[1]!.reports.every((r) => r.valid)).toBe(true);
+  });
+
+  it('gives each call its own copy of the SLO config: what a plugin changes there changes no report', async () => {
+    const slos = [faulty('mutated', 'mutates'), faulty('mutated', 'mutates')];
+    const result = await run(slos, config());
+    for (const { reports } of result.results) {
+      expect(reports.map((r) => [r.metadata.name, (r as ValidReport).goal])).toEqual([
+        ['mutated', 0.9],
+        ['mutated', 0.9],
+        ['mutated', 0.9],
+      ]);
+    }
+    expect(slos[0]!.spec.service_level_indicator).toEqual({});
   });
 
   it('makes a result whose elements throw when read an invalid report, not a crash', async () => {
