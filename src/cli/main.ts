@@ -15,11 +15,14 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 // Installed before any plugin can load: see guard.ts for what it catches and why.
 const guard = guardProcess();
 
+// Kept here rather than in process.exitCode, which plugin code could overwrite.
+let exitCode: number = EXIT.ok;
+
 async function exec(action: (context: CommandContext) => Promise<number>): Promise<void> {
   try {
-    process.exitCode = await action({ guard });
+    exitCode = await action({ guard });
   } catch (error) {
-    process.exitCode = reportError(error);
+    exitCode = reportError(error);
   }
 }
 
@@ -47,15 +50,14 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     // Help and version exit 0; every other commander error is a usage error.
-    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   } else {
-    process.exitCode = reportError(error);
+    exitCode = reportError(error);
   }
 }
 
 // The run is over: exit even if a plugin left timers or sockets open. A caught plugin fault is a failure.
 clearInterval(holdLoop);
-const code = Number(process.exitCode ?? EXIT.ok);
 await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 guard.dispose();
-guard.exit(code === EXIT.ok && guard.faults > 0 ? EXIT.failed : code);
+guard.exit(exitCode === EXIT.ok && guard.faults > 0 ? EXIT.failed : exitCode);
