@@ -1,56 +1,38 @@
 /** `slokit compute`: compute SLO reports (and export them) for the SLOs given. */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { ConfigError } from '../config/errors.js';
+import { secretsOf } from '../config/secrets.js';
 import { compute, identityResults } from '../engine/compute.js';
 import { exportResults } from '../engine/export.js';
 import { validateConfig } from '../engine/validate.js';
-import { EXIT, loadInputs, UsageError } from './context.js';
-import { createLogger, LOG_LEVELS } from './logger.js';
-import { OUTPUT_FORMATS, type OutputFormat, render, renderDeletions } from './output.js';
+import { type CommandContext, EXIT, type Exec, loadInputs, UsageError } from './context.js';
+import { createLogger, LOG_LEVELS, type LogLevel } from './logger.js';
+import { callTimeoutOption, numberParser } from './options.js';
+import { colorEnabled, OUTPUT_FORMATS, type OutputFormat, render, renderDeletions } from './output.js';
 import { progressReporter } from './progress.js';
 
 interface ComputeFlags {
   sloConfig: string[];
   config: string;
-  timestamp?: string;
-  output?: string;
-  concurrency: string;
+  timestamp?: number;
+  output?: OutputFormat;
+  concurrency: number;
   dedup: boolean;
-  minValidEvents?: string;
+  minValidEvents?: number;
+  callTimeout?: number;
   export: boolean;
   delete: boolean;
-  logLevel: string;
-}
-
-/** Parses a numeric flag; `integer` restricts it to positive or non-negative integers. */
-function parseNumber(name: string, value: string, integer?: 'positive' | 'non-negative'): number {
-  const n = Number(value);
-  const ok =
-    value.trim() !== '' &&
-    Number.isFinite(n) &&
-    (!integer || (Number.isInteger(n) && (integer === 'positive' ? n >= 1 : n >= 0)));
-  if (!ok)
-    throw new UsageError(`${name} must be ${integer ? `a ${integer} integer` : 'a number'}, got "${value}"`);
-  return n;
+  logLevel: LogLevel;
 }
 
 /** Output format: explicit flag, else a table on a terminal and JSON otherwise. */
-export function outputFormat(flag: string | undefined, isTTY: boolean): OutputFormat {
-  if (flag === undefined) return isTTY ? 'table' : 'json';
-  if (!OUTPUT_FORMATS.includes(flag as OutputFormat)) {
-    throw new UsageError(`--output must be one of ${OUTPUT_FORMATS.join(', ')}, got "${flag}"`);
-  }
-  return flag as OutputFormat;
+export function outputFormat(flag: OutputFormat | undefined, isTTY: boolean): OutputFormat {
+  return flag ?? (isTTY ? 'table' : 'json');
 }
 
-async function run(flags: ComputeFlags): Promise<number> {
+async function run(flags: ComputeFlags, { guard }: CommandContext): Promise<number> {
   const format = outputFormat(flags.output, Boolean(process.stdout.isTTY));
-  const timestamp = flags.timestamp === undefined ? undefined : parseNumber('--timestamp', flags.timestamp);
-  const concurrency = parseNumber('--concurrency', flags.concurrency, 'positive');
-  const minValidEvents =
-    flags.minValidEvents === undefined
-      ? undefined
-      : parseNumber('--min-valid-events', flags.minValidEvents, 'non-negative');
+  const { timestamp, concurrency, minValidEvents, callTimeout } = flags;
   if (flags.export && flags.delete) throw new UsageError('--export and --delete cannot be combined');
   const logger = createLogger(flags.logLevel);
   const inputs = await loadInputs(flags.sloConfig, flags.config);
@@ -61,8 +43,9 @@ async function run(flags: ComputeFlags): Promise<number> {
   if (issues.length) throw new ConfigError(issues);
   const slos = inputs.slos.map((s) => s.config);
   const shared = inputs.shared.config;
+  guard.addSecrets([...secretsOf(shared.backends), ...secretsOf(shared.exporters)]);
   const retry = shared.exporter_retry;
-  const exportOptions = { attempts: retry?.attempts, backoffMs: retry?.backoff_ms, logger };
+  const exportOptions = { attempts: retry?.attempts, backoffMs: retry?.backoff_ms, logger, callTimeout };
   const context = { pluginDirs: inputs.pluginDirs };
 
   if (flags.delete) {
@@ -80,6 +63,7 @@ async function run(flags: ComputeFlags): Promise<number> {
     concurrency,
     dedup: flags.dedup,
     minValidEvents,
+    callTimeout,
     pluginDirs: inputs.pluginDirs,
     logger,
     onProgress: progress.update,
@@ -89,14 +73,11 @@ async function run(flags: ComputeFlags): Promise<number> {
     ? await exportResults(result.results, shared, context, exportOptions)
     : undefined;
   const reports = result.results.flatMap((r) => r.reports);
-  process.stdout.write(render(reports, format, Boolean(process.stdout.isTTY)));
+  process.stdout.write(render(reports, format, colorEnabled(process.env, Boolean(process.stdout.isTTY))));
   return reports.every((r) => r.valid) && !summary?.failed ? EXIT.ok : EXIT.failed;
 }
 
-export function registerCompute(
-  program: Command,
-  exec: (action: () => Promise<number>) => Promise<void>,
-): void {
+export function registerCompute(program: Command, exec: Exec): void {
   program
     .command('compute')
     .description(
@@ -108,15 +89,31 @@ export function registerCompute(
       'shared config (backends, exporters, error_budget_policies)',
       'config.yaml',
     )
-    .option('-t, --timestamp <seconds>', 'evaluation timestamp, Unix seconds (default: now)')
-    .option(
-      '-o, --output <format>',
-      `output format: ${OUTPUT_FORMATS.join('|')} (default: table on a terminal, else json)`,
+    .addOption(
+      new Option('-t, --timestamp <seconds>', 'evaluation timestamp, Unix seconds (default: now)').argParser(
+        numberParser('number'),
+      ),
     )
-    .option('--concurrency <n>', 'maximum backend requests in flight', '8')
+    .addOption(
+      new Option('-o, --output <format>', 'output format (default: table on a terminal, else json)').choices(
+        OUTPUT_FORMATS,
+      ),
+    )
+    .addOption(
+      new Option('--concurrency <n>', 'maximum backend requests in flight')
+        .argParser(numberParser('positive integer'))
+        .default(8),
+    )
     .option('--no-dedup', 'send every request even when identical ones were already made in this run')
-    .option('--min-valid-events <n>', 'minimum good+bad events for a valid ratio report')
-    .option('--log-level <level>', `structured logs on stderr: ${LOG_LEVELS.join('|')}`, 'warn')
+    .addOption(
+      new Option('--min-valid-events <n>', 'minimum good+bad events for a valid ratio report').argParser(
+        numberParser('non-negative integer'),
+      ),
+    )
+    .addOption(callTimeoutOption())
+    .addOption(
+      new Option('--log-level <level>', 'structured logs on stderr').choices(LOG_LEVELS).default('warn'),
+    )
     .option('-e, --export', "hand valid reports to the SLO's exporters and default_exporters", false)
     .option(
       '-d, --delete',
@@ -125,7 +122,7 @@ export function registerCompute(
     )
     .addHelpText(
       'after',
-      '\nExit codes: 0 all reports valid, 1 an invalid report or failed export, 2 usage or config error.',
+      '\nExit codes: 0 all reports valid, 1 an invalid report, failed export or plugin fault, 2 usage or config error.',
     )
-    .action((flags: ComputeFlags) => exec(() => run(flags)));
+    .action((flags: ComputeFlags) => exec((context) => run(flags, context)));
 }

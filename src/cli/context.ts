@@ -2,6 +2,7 @@
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../config/errors.js';
 import { type LoadedSharedConfig, type LoadedSlo, loadSharedConfig, loadSlos } from '../config/load.js';
+import type { ProcessGuard } from './guard.js';
 
 /** Process exit codes: 0 all good, 1 an invalid report or failed export, 2 usage or config error. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -10,6 +11,15 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** What a command's action receives from main. */
+export interface CommandContext {
+  /** The process guard of this command (plugin faults, secrets to redact from what it prints). */
+  guard: ProcessGuard;
+}
+
+/** Runs a command's action and records its exit code (main.ts). */
+export type Exec = (action: (context: CommandContext) => Promise<number>) => Promise<void>;
 
 /** Loaded inputs of a command that reads SLOs and the shared config. */
 export interface Inputs {

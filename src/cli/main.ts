@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCompute } from './compute.js';
-import { EXIT, reportError } from './context.js';
+import { type CommandContext, EXIT, reportError } from './context.js';
+import { guardProcess } from './guard.js';
 import { registerSchema } from './schema.js';
 import { registerValidate } from './validate.js';
 
@@ -11,13 +12,23 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
   version: string;
 };
 
-async function exec(action: () => Promise<number>): Promise<void> {
+// Installed before any plugin can load: see guard.ts for what it catches and why.
+const guard = guardProcess();
+
+// Kept here rather than in process.exitCode, which plugin code could overwrite.
+let exitCode: number = EXIT.ok;
+
+async function exec(action: (context: CommandContext) => Promise<number>): Promise<void> {
   try {
-    process.exitCode = await action();
+    exitCode = await action({ guard });
   } catch (error) {
-    process.exitCode = reportError(error);
+    exitCode = reportError(error);
   }
 }
+
+/** Resolves once everything written to `stream` so far has been handed to the OS. */
+const flushed = (stream: NodeJS.WriteStream) =>
+  new Promise<void>((resolve) => stream.write('', () => resolve()));
 
 const program = new Command('slokit')
   .description('SLO engine: SLIs, error budgets and burn rates from any source (slo-generator v2 compatible)')
@@ -29,13 +40,24 @@ registerCompute(program, exec);
 registerValidate(program, exec);
 registerSchema(program, exec);
 
+// Deadline timers are unref'd (they must not hold an embedder's process). The CLI holds the event loop for
+// the command instead: a plugin promise that nothing can settle then still meets its deadline, rather than
+// Node ending the process with "unsettled top-level await" (exit 13) and no output.
+const holdLoop = setInterval(() => {}, 2 ** 30);
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
     // Help and version exit 0; every other commander error is a usage error.
-    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   } else {
-    process.exitCode = reportError(error);
+    exitCode = reportError(error);
   }
 }
+
+// The run is over: exit even if a plugin left timers or sockets open. A caught plugin fault is a failure.
+clearInterval(holdLoop);
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+guard.dispose();
+guard.exit(exitCode === EXIT.ok && guard.faults > 0 ? EXIT.failed : exitCode);

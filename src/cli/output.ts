@@ -9,6 +9,18 @@ import { formatDuration } from '../lang/duration.js';
 export type OutputFormat = 'table' | 'json' | 'yaml';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'yaml'];
 
+/**
+ * Whether to colour output, with the precedence and values of Node's own `tty` colour detection: `FORCE_COLOR`
+ * set decides ("", "1", "true", "2", "3" colour; anything else, e.g. "0", does not), else `NO_COLOR` set and
+ * not empty (https://no-color.org) disables colours, else colours only on a terminal.
+ */
+export function colorEnabled(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return ['', '1', 'true', '2', '3'].includes(force);
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return isTTY;
+}
+
 const ANSI = { red: '\u001b[31m', green: '\u001b[32m', yellow: '\u001b[33m', reset: '\u001b[0m' };
 
 /** A ratio as a percentage with up to 4 decimals: 0.999 → "99.9". */

@@ -1,7 +1,7 @@
 /** `slokit schema`: prints the JSON Schema of the config files for editors and CI. */
 import type { Command } from 'commander';
 import { jsonSchemas } from '../config/schema.js';
-import { EXIT, UsageError } from './context.js';
+import { EXIT, type Exec, UsageError } from './context.js';
 
 async function run(kind: string | undefined): Promise<number> {
   const schemas = jsonSchemas();
@@ -15,10 +15,7 @@ async function run(kind: string | undefined): Promise<number> {
   return EXIT.ok;
 }
 
-export function registerSchema(
-  program: Command,
-  exec: (action: () => Promise<number>) => Promise<void>,
-): void {
+export function registerSchema(program: Command, exec: Exec): void {
   program
     .command('schema')
     .description('Print the JSON Schema of SLO files ("slo"), the shared config ("config"), or both')

@@ -1,24 +1,32 @@
 /** `slokit validate`: checks SLO files and the shared config without querying anything. */
 import type { Command } from 'commander';
 import { ConfigError } from '../config/errors.js';
+import { secretsOf } from '../config/secrets.js';
 import { validateConfig } from '../engine/validate.js';
-import { EXIT, loadInputs } from './context.js';
+import { type CommandContext, EXIT, type Exec, loadInputs } from './context.js';
+import { callTimeoutOption } from './options.js';
 
-async function run(flags: { sloConfig: string[]; config: string }): Promise<number> {
+interface ValidateFlags {
+  sloConfig: string[];
+  config: string;
+  callTimeout?: number;
+}
+
+async function run(flags: ValidateFlags, { guard }: CommandContext): Promise<number> {
   const inputs = await loadInputs(flags.sloConfig, flags.config);
+  const { backends, exporters } = inputs.shared.config;
+  guard.addSecrets([...secretsOf(backends), ...secretsOf(exporters)]);
   const issues = await validateConfig(inputs.slos, inputs.shared, {
     pluginDirs: inputs.pluginDirs,
     loadPlugins: true,
+    callTimeout: flags.callTimeout,
   });
   if (issues.length) throw new ConfigError(issues);
   process.stdout.write(`ok: ${inputs.slos.length} SLO(s) and ${flags.config} are valid\n`);
   return EXIT.ok;
 }
 
-export function registerValidate(
-  program: Command,
-  exec: (action: () => Promise<number>) => Promise<void>,
-): void {
+export function registerValidate(program: Command, exec: Exec): void {
   program
     .command('validate')
     .description(
@@ -26,9 +34,10 @@ export function registerValidate(
     )
     .requiredOption('-f, --slo-config <path...>', 'SLO file or directory')
     .option('-c, --config <path>', 'shared config', 'config.yaml')
+    .addOption(callTimeoutOption())
     .addHelpText(
       'after',
       '\nExit codes: 0 valid, 2 config errors (each printed as file:line:column: field: problem).',
     )
-    .action((flags: { sloConfig: string[]; config: string }) => exec(() => run(flags)));
+    .action((flags: ValidateFlags) => exec((context) => run(flags, context)));
 }

@@ -104,6 +104,12 @@ export const sharedConfigSchema = z.strictObject({
     .nonnegative()
     .optional()
     .describe('Minimum good+bad events for a valid ratio report; overrides the MIN_VALID_EVENTS variable.'),
+  call_timeout: z
+    .number()
+    .positive()
+    .max(86_400)
+    .optional()
+    .describe('Seconds a backend call, exporter call or plugin module load may take (default 60).'),
   exporter_retry: z
     .strictObject({
       attempts: z

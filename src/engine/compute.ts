@@ -1,10 +1,13 @@
 /**
  * The compute engine: for each SLO and each step of its error budget policy, ask the SLO's backend for a
- * result over the step's window and build the report. One evaluation timestamp for the whole run; identical
- * (backend, method, indicator, window) requests are made once; backend calls run concurrently under a bound;
- * one SLO's failure never hides another's result.
+ * result over the step's window and build the report. One evaluation timestamp for the whole run; a request
+ * is made once when everything the backend receives is identical (backend, method, window, timestamp and
+ * the whole SLO config, since a plugin may read any of it); backend calls run concurrently under a bound,
+ * each with a deadline; one SLO's failure never hides another's result.
  */
 
+import { DEFAULT_CALL_TIMEOUT, withDeadline } from '../async/deadline.js';
+import { KeyedOnce } from '../async/keyed-once.js';
 import { createLimiter } from '../async/limiter.js';
 import { stableKey } from '../async/stable-key.js';
 import { createBackend } from '../backends/registry.js';
@@ -16,7 +19,8 @@ import type { SharedConfig } from '../config/schema.js';
 import { redact, secretsOf } from '../config/secrets.js';
 import { buildReport, DEFAULT_MIN_VALID_EVENTS } from '../domain/report.js';
 import type { PolicyStep, SloConfig, SloReport } from '../domain/types.js';
-import { formatError, resolveMethod } from './invoke.js';
+import { runInPluginScope } from '../plugins/scope.js';
+import { formatError, resolveMethod, snapshotResult } from './invoke.js';
 import { type Logger, silentLogger } from './logger.js';
 
 /** What one compute run needs. */
@@ -27,6 +31,11 @@ export interface ComputeOptions {
   concurrency?: number;
   /** Share identical requests and backend instances within the run; default true. */
   dedup?: boolean;
+  /**
+   * Seconds one backend call (or loading a backend) may take before that report is invalid with
+   * "... timed out after N s"; default: shared config `call_timeout`, else 60.
+   */
+  callTimeout?: number;
   /** Minimum valid events; default: shared config `min_valid_events`, else env MIN_VALID_EVENTS, else 1. */
   minValidEvents?: number;
   /** Directories plugin modules are resolved against, in order (cwd, then the config file's directory). */
@@ -49,6 +58,12 @@ export interface ComputeResult {
   results: SloResult[];
   /** Backend method calls actually made (after deduplication). */
   backendCalls: number;
+}
+
+/** A backend call's result, or the error that makes its reports invalid (never a rejection). */
+interface CallOutcome {
+  result?: unknown;
+  error?: string;
 }
 
 interface Task {
@@ -140,44 +155,52 @@ export async function compute(
   const pluginDirs = options.pluginDirs ?? [process.cwd()];
   const tasks = planTasks(slos, shared);
 
-  const instances = new Map<string, Promise<Backend>>();
+  const callTimeout = options.callTimeout ?? shared.call_timeout ?? DEFAULT_CALL_TIMEOUT;
+
+  // One instance per backend key for the run; a backend that failed to load stays failed for the run, so
+  // every SLO using it reports the same error without waiting for the load again.
+  const instances = new KeyedOnce<Backend>('remember');
   const backendFor = (key: string): Promise<Backend> => {
-    const make = () => createBackend(key, lookup(shared.backends, key) ?? {}, pluginDirs);
-    if (!dedup) return make();
-    let instance = instances.get(key);
-    if (!instance) {
-      instance = make();
-      instances.set(key, instance);
-    }
-    return instance;
+    const make = () =>
+      withDeadline(
+        runInPluginScope(`backend "${key}"`, () =>
+          createBackend(key, lookup(shared.backends, key) ?? {}, pluginDirs),
+        ),
+        callTimeout,
+        `loading backend ${key}`,
+      );
+    return dedup ? instances.get(key, make) : make();
   };
 
   let backendCalls = 0;
-  const limit = createLimiter(Math.max(1, options.concurrency ?? 8));
-  const calls = new Map<string, Promise<{ result?: unknown; error?: string }>>();
-  const call = (slo: SloConfig, window: number) =>
+  const limit = createLimiter(options.concurrency ?? 8);
+  const call = (slo: SloConfig, window: number): Promise<CallOutcome> =>
     limit(async () => {
       backendCalls++;
+      const { backend: key, method } = slo.spec;
       try {
-        const backend = await backendFor(slo.spec.backend);
-        const method = resolveMethod(backend, slo.spec.method, slo.spec.backend);
-        return { result: await method(timestamp, window, slo) };
+        const backend = await backendFor(key);
+        const fn = resolveMethod(backend, method, key);
+        const scope = `backend "${key}" (SLO "${slo.metadata.name}")`;
+        // The backend gets its own copy of the SLO config: what it changes there cannot leak into reports or
+        // into other calls.
+        const input = structuredClone(slo);
+        const pending = runInPluginScope(scope, async () =>
+          snapshotResult(await fn(timestamp, window, input)),
+        );
+        return {
+          result: await withDeadline(pending, callTimeout, `backend call ${method} of backend ${key}`),
+        };
       } catch (error) {
         // Plugin and backend errors may quote their config (a URL with a password, a token): scrub it.
-        return { error: redact(formatError(error), secretsOf(lookup(shared.backends, slo.spec.backend))) };
+        return { error: redact(formatError(error), secretsOf(lookup(shared.backends, key))) };
       }
     });
+  // A call is shared only when its whole input is identical; an input that is not plain data is never shared.
+  const calls = new KeyedOnce<CallOutcome>('remember');
   const callOnce = (slo: SloConfig, window: number) => {
-    if (!dedup) return call(slo, window);
-    const { backend, method, service_level_indicator } = slo.spec;
-    const key = stableKey([backend, method, service_level_indicator, window]);
-    if (key === undefined) return call(slo, window);
-    let pending = calls.get(key);
-    if (!pending) {
-      pending = call(slo, window);
-      calls.set(key, pending);
-    }
-    return pending;
+    const key = dedup ? stableKey([slo.spec.backend, slo.spec.method, window, timestamp, slo]) : undefined;
+    return key === undefined ? call(slo, window) : calls.get(key, () => call(slo, window));
   };
 
   let done = 0;

@@ -1,9 +1,12 @@
 /**
  * Hands reports to their exporters: the SLO's `exporters` plus the shared `default_exporters`. Each export is
  * retried with exponential backoff; a final failure is appended to the report's `errors` (slo-generator's
- * format, secrets redacted) and counted, and the other exporters still run.
+ * format, secrets redacted) and counted, and the other exporters still run. Every exporter load and call has
+ * a deadline; a call that timed out is not retried (it may still be running, and a retry could duplicate it).
  */
 
+import { DEFAULT_CALL_TIMEOUT, TimeoutError, withDeadline } from '../async/deadline.js';
+import { KeyedOnce } from '../async/keyed-once.js';
 import { mapLimit } from '../async/limiter.js';
 import { notDefinedMessage } from '../config/did-you-mean.js';
 import { lookup } from '../config/lookup.js';
@@ -13,6 +16,7 @@ import type { SloReport } from '../domain/types.js';
 import { createExporter, type ResolvedExporter } from '../exporters/registry.js';
 import { reportV2toV1 } from '../exporters/report-v1.js';
 import type { ExporterContext } from '../exporters/types.js';
+import { runInPluginScope } from '../plugins/scope.js';
 import type { SloResult } from './compute.js';
 import { formatError } from './invoke.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -29,6 +33,11 @@ export interface ExportOptions {
   concurrency?: number;
   /** Call the exporters' `delete` (remove what was exported) instead of `export`. */
   delete?: boolean;
+  /**
+   * Seconds one exporter call (or loading an exporter) may take before that export fails with
+   * "... timed out after N s"; default: shared config `call_timeout`, else 60.
+   */
+  callTimeout?: number;
 }
 
 /** Counts of one export pass. */
@@ -62,18 +71,19 @@ export async function exportResults(
   const attempts = Math.max(1, options.attempts ?? 3);
   const backoffMs = options.backoffMs ?? 200;
   const summary: ExportSummary = { exported: 0, failed: 0, retries: 0, skipped: 0, succeeded: new Map() };
-  const instances = new Map<string, Promise<ResolvedExporter>>();
-  const exporterFor = (key: string) => {
-    let pending = instances.get(key);
-    if (!pending) {
+  const callTimeout = options.callTimeout ?? shared.call_timeout ?? DEFAULT_CALL_TIMEOUT;
+  // One instance per exporter key for the pass; one that failed to load stays failed for the pass.
+  const instances = new KeyedOnce<ResolvedExporter>('remember');
+  const exporterFor = (key: string) =>
+    instances.get(key, () => {
       const config = lookup(shared.exporters, key);
-      pending = config
-        ? createExporter(key, config, context)
-        : Promise.reject(new Error(notDefinedMessage('exporter', key, Object.keys(shared.exporters))));
-      instances.set(key, pending);
-    }
-    return pending;
-  };
+      if (!config) throw new Error(notDefinedMessage('exporter', key, Object.keys(shared.exporters)));
+      return withDeadline(
+        runInPluginScope(`exporter "${key}"`, () => createExporter(key, config, context)),
+        callTimeout,
+        `loading exporter ${key}`,
+      );
+    });
 
   const fail = (report: SloReport, key: string, className: string, error: unknown) => {
     summary.failed++;
@@ -106,15 +116,21 @@ export async function exportResults(
     }
     const config = { ...lookup(shared.exporters, key), name: key };
     const payload = exporter.reportVersion === 1 ? reportV2toV1(report) : { ...report };
+    const action = options.delete ? 'delete' : 'export';
+    const scope = `exporter "${key}" (SLO "${report.metadata.name}")`;
     for (let attempt = 1; ; attempt++) {
       try {
-        if (options.delete) await exporter.instance.delete!(payload, config);
-        else await exporter.instance.export(payload, config);
+        const pending = runInPluginScope(scope, async () => {
+          if (options.delete) await exporter.instance.delete!(payload, config);
+          else await exporter.instance.export(payload, config);
+        });
+        await withDeadline(pending, callTimeout, `exporter call ${action} of exporter ${key}`);
         summary.exported++;
         summary.succeeded.set(report, [...(summary.succeeded.get(report) ?? []), key]);
         return;
       } catch (error) {
-        if (attempt >= attempts) return fail(report, key, exporter.className, error);
+        if (attempt >= attempts || error instanceof TimeoutError)
+          return fail(report, key, exporter.className, error);
         summary.retries++;
         await sleep(backoffMs * 2 ** (attempt - 1));
       }

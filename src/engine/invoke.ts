@@ -47,3 +47,20 @@ export function resolveMethod(
   }
   return (fn as (...args: unknown[]) => unknown).bind(backend);
 }
+
+/**
+ * A plain copy of a backend result, read while the caller can still attribute a failure to the backend: an
+ * array (a tuple) is copied element by element, any other object becomes `{}` (only its kind matters to the
+ * report), primitives pass. A result whose reads throw (a getter, a Proxy, a revoked Proxy) throws here.
+ */
+export function snapshotResult(result: unknown): unknown {
+  if (typeof result !== 'object' || result === null) return result;
+  if (!Array.isArray(result)) return {};
+  const length = result.length;
+  const copy: unknown[] = [];
+  for (let i = 0; i < length; i++) {
+    const item: unknown = result[i];
+    copy.push(typeof item === 'object' && item !== null ? {} : item);
+  }
+  return copy;
+}

@@ -4,6 +4,7 @@
  * their schemas; plugin backends must load and have the method the SLO names.
  */
 
+import { DEFAULT_CALL_TIMEOUT } from '../async/deadline.js';
 import { builtinBackendFor } from '../backends/registry.js';
 import { didYouMean, notDefinedMessage } from '../config/did-you-mean.js';
 import type { ConfigIssue } from '../config/errors.js';
@@ -29,9 +30,10 @@ function reference(
 async function pluginExporterProblem(
   key: string,
   pluginDirs: readonly string[],
+  timeoutSeconds?: number,
 ): Promise<string | undefined> {
   try {
-    const Cls = await loadPluginClass(key, pluginDirs);
+    const Cls = await loadPluginClass(key, pluginDirs, { timeoutSeconds });
     return typeof (Cls.prototype as { export?: unknown }).export === 'function'
       ? undefined
       : `plugin exporter class has no export method (implement export, or extend MetricsExporter)`;
@@ -49,16 +51,19 @@ export interface ValidateOptions {
    * leaves this off: a broken plugin makes its SLOs' reports invalid (or its exports fail), not the run.
    */
   loadPlugins: boolean;
+  /** Seconds a plugin module may take to load; default: shared config `call_timeout`, else 60. */
+  callTimeout?: number;
 }
 
 /** Returns every problem found across the SLOs and the shared config; empty when all is well. */
 export async function validateConfig(
   slos: readonly LoadedSlo[],
   shared: LoadedSharedConfig,
-  { pluginDirs, loadPlugins }: ValidateOptions,
+  { pluginDirs, loadPlugins, callTimeout }: ValidateOptions,
 ): Promise<ConfigIssue[]> {
   const issues: ConfigIssue[] = [];
   const { config, source } = shared;
+  const timeoutSeconds = callTimeout ?? config.call_timeout ?? DEFAULT_CALL_TIMEOUT;
 
   for (const [key, block] of Object.entries(config.backends)) {
     const builtin = builtinBackendFor(key);
@@ -77,7 +82,7 @@ export async function validateConfig(
     if (builtin) issues.push(...validateWith(builtin.configSchema, block, source, ['exporters', key]).issues);
     const problem = isPluginKey(key)
       ? loadPlugins
-        ? await pluginExporterProblem(key, pluginDirs)
+        ? await pluginExporterProblem(key, pluginDirs, timeoutSeconds)
         : undefined
       : checkExporterKey(key);
     if (problem) {
@@ -146,7 +151,7 @@ export async function validateConfig(
       }
     } else if (loadPlugins && isPluginKey(spec.backend)) {
       try {
-        const Cls = await loadPluginClass(spec.backend, pluginDirs);
+        const Cls = await loadPluginClass(spec.backend, pluginDirs, { timeoutSeconds });
         const methods = methodNames(Cls.prototype as object);
         if (!methods.includes(spec.method) && !methods.includes(camelCase(spec.method))) {
           const available = methods.join(', ') || 'none';

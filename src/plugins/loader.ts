@@ -2,14 +2,20 @@
  * Loads user plugin classes (custom backends and exporters) named the way slo-generator names them:
  * a dotted module path `custom.custom_backend.CustomBackend` → `custom/custom_backend.{js,mjs,cjs,ts}` +
  * export `CustomBackend`, resolved against the working directory and then the config file's directory;
- * or an explicit `./path/to/file.js#ClassName`. TypeScript files are loaded through tsx.
+ * or an explicit `./path/to/file.js#ClassName`. TypeScript files are loaded through tsx's ESM loader,
+ * registered once in this process, so TypeScript plugins share the running module graph (a plugin importing
+ * `slokit` gets the very classes the engine uses). Every module load has a deadline.
  */
 import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TimeoutError, withDeadline } from '../async/deadline.js';
+import { KeyedOnce } from '../async/keyed-once.js';
+import { runInPluginScope } from './scope.js';
 
 const EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'];
+const TYPESCRIPT = /\.[mc]?ts$/;
 
 /** A constructor as plugin modules export it. */
 export type PluginClass = new (...args: unknown[]) => object;
@@ -26,59 +32,102 @@ export function isPluginKey(key: string): boolean {
   );
 }
 
-/** Splits a plugin key into candidate file paths (without base directory) and the export name. */
-export function parsePluginKey(key: string): { candidates: string[]; exportName: string } {
+/**
+ * Splits a plugin key into candidate file paths (without base directory), the export name, and the module
+ * path without extension (`custom/custom_backend`; undefined when the key names a file with its extension).
+ */
+export function parsePluginKey(key: string): {
+  candidates: string[];
+  exportName: string;
+  modulePath?: string;
+} {
   const hash = key.lastIndexOf('#');
   if (hash >= 0) {
     const file = key.slice(0, hash);
     const exportName = key.slice(hash + 1) || 'default';
     const hasExtension = EXTENSIONS.some((ext) => file.endsWith(ext));
-    return { candidates: hasExtension ? [file] : EXTENSIONS.map((ext) => file + ext), exportName };
+    return hasExtension
+      ? { candidates: [file], exportName }
+      : { candidates: EXTENSIONS.map((ext) => file + ext), exportName, modulePath: file };
   }
   const parts = key.split('.');
   const exportName = parts.pop()!;
   const modulePath = parts.join('/');
-  return { candidates: EXTENSIONS.map((ext) => modulePath + ext), exportName };
+  return { candidates: EXTENSIONS.map((ext) => modulePath + ext), exportName, modulePath };
 }
 
-const cache = new Map<string, Promise<PluginClass>>();
-
-let hookRegistered = false;
+/** How plugin modules are loaded. */
+export interface LoadOptions {
+  /**
+   * Seconds a module may take to load (top-level code, top-level await). Without it the loader sets no
+   * deadline of its own: the engine bounds creating a backend or exporter as a whole with the run's
+   * `--call-timeout`, which may be longer than any default here.
+   */
+  timeoutSeconds?: number;
+}
 
 /**
- * Registers, once, the hook that resolves `slokit` in ES-module plugins to this package. Skipped when slokit
- * runs from its TypeScript sources (tests), where the compiled hook does not exist.
+ * Registers, once per process, the hook that resolves `slokit` in ES-module plugins to this package. Skipped
+ * when slokit runs from its TypeScript sources (tests), where the compiled hook does not exist.
  */
-function registerSlokitHook(): void {
-  if (hookRegistered) return;
-  hookRegistered = true;
-  const hook = new URL('./resolve-hook.js', import.meta.url);
-  if (existsSync(fileURLToPath(hook))) {
-    register(hook, { data: { slokitUrl: new URL('../index.js', import.meta.url).href } });
-  }
-}
+const slokitHook = new KeyedOnce<void>('remember');
+const registerSlokitHook = () =>
+  slokitHook.get('slokit', () => {
+    const hook = new URL('./resolve-hook.js', import.meta.url);
+    if (existsSync(fileURLToPath(hook))) {
+      register(hook, { data: { slokitUrl: new URL('../index.js', import.meta.url).href } });
+    }
+  });
 
-/** One evaluation per file, however many keys name classes in it. */
-const modules = new Map<string, Promise<Record<string, unknown>>>();
+/**
+ * tsx's ESM loader, registered once and only when a TypeScript plugin is first loaded (tsx is not imported
+ * otherwise). Registered in the process's own module graph (no namespace), so a TS plugin's `import 'slokit'`
+ * yields the module instance the engine runs. A failed registration is retried by the next TS plugin.
+ */
+const typescriptLoader = new KeyedOnce<void>('forget');
+const registerTypeScript = () =>
+  typescriptLoader.get('tsx', async () => {
+    const { register: registerTsx } = await import('tsx/esm/api');
+    registerTsx();
+  });
+
+/**
+ * One evaluation per file, however many keys name classes in it. The import itself has no deadline (a module
+ * that hangs while loading stays pending; every caller applies its own); a failed import is forgotten so a
+ * fixed file is picked up by a later run of a long-lived process.
+ */
+const modules = new KeyedOnce<Record<string, unknown>>('forget');
 
 function importFile(file: string): Promise<Record<string, unknown>> {
-  let pending = modules.get(file);
-  if (!pending) {
-    registerSlokitHook();
+  return modules.get(file, async () => {
+    await registerSlokitHook();
+    if (TYPESCRIPT.test(file)) await registerTypeScript();
     const url = pathToFileURL(file).href;
-    pending = /\.[mc]?ts$/.test(file)
-      ? import('tsx/esm/api').then(
-          ({ tsImport }) => tsImport(url, import.meta.url) as Promise<Record<string, unknown>>,
-        )
-      : (import(url) as Promise<Record<string, unknown>>);
-    modules.set(file, pending);
-    pending.catch(() => modules.delete(file));
-  }
-  return pending;
+    return runInPluginScope(`plugin module ${file}`, () => import(url) as Promise<Record<string, unknown>>);
+  });
 }
 
-async function load(key: string, baseDirs: readonly string[]): Promise<PluginClass> {
-  const { candidates, exportName } = parsePluginKey(key);
+/** Why no plugin file was found: a Python file where a JavaScript one was expected gets its own hint. */
+function notFound(key: string, modulePath: string | undefined, baseDirs: readonly string[], tried: string[]) {
+  const python = modulePath
+    ? baseDirs.map((dir) => resolve(dir, `${modulePath}.py`)).find((file) => existsSync(file))
+    : undefined;
+  if (python) {
+    return new PluginLoadError(
+      `plugin "${key}" not found: found the Python file ${python}, but slokit plugins are JavaScript or ` +
+        `TypeScript modules; write ${modulePath}.js or ${modulePath}.ts exporting the same class ` +
+        `(tried: ${tried.join(', ')})`,
+    );
+  }
+  return new PluginLoadError(`plugin "${key}" not found; tried: ${tried.join(', ')}`);
+}
+
+async function load(
+  key: string,
+  baseDirs: readonly string[],
+  timeoutSeconds: number | undefined,
+): Promise<PluginClass> {
+  const { candidates, exportName, modulePath } = parsePluginKey(key);
   const tried: string[] = [];
   for (const dir of baseDirs) {
     for (const candidate of candidates) {
@@ -88,10 +137,14 @@ async function load(key: string, baseDirs: readonly string[]): Promise<PluginCla
       if (!existsSync(file)) continue;
       let module: Record<string, unknown>;
       try {
-        module = await importFile(file);
+        const pending = importFile(file);
+        module = await (timeoutSeconds === undefined
+          ? pending
+          : withDeadline(pending, timeoutSeconds, `loading plugin module ${file}`));
       } catch (error) {
+        if (error instanceof TimeoutError) throw new PluginLoadError(error.message);
         // Node appends a multi-line "Require stack"; the first line says what went wrong.
-        const reason = String((error as Error).message).split('\n')[0]!;
+        const reason = String((error as Error)?.message ?? error).split('\n')[0]!;
         const hint = /slokit|import statement|require\(\) of ES Module/.test(reason)
           ? ' (plugins that import slokit must be ES modules: .mjs/.mts, or a package.json with "type": "module")'
           : '';
@@ -109,20 +162,22 @@ async function load(key: string, baseDirs: readonly string[]): Promise<PluginCla
       return exported as PluginClass;
     }
   }
-  throw new PluginLoadError(`plugin "${key}" not found; tried: ${tried.join(', ')}`);
+  throw notFound(key, modulePath, baseDirs, tried);
 }
+
+/** Classes per (key, base directories); a failure is forgotten so the next caller tries again. */
+const classes = new KeyedOnce<PluginClass>('forget');
 
 /**
  * Resolves a plugin key to its class. `baseDirs` are tried in order (working directory first, then the
- * config file's directory). Results are cached per key and base directories.
+ * config file's directory). Rejects with `PluginLoadError` when no file exists (naming every path tried, and
+ * a Python file of the same name if there is one), when the module fails or takes longer than
+ * `timeoutSeconds` to load (when given), or when it has no such exported class.
  */
-export function loadPluginClass(key: string, baseDirs: readonly string[]): Promise<PluginClass> {
-  const cacheKey = `${key}\0${baseDirs.join('\0')}`;
-  let pending = cache.get(cacheKey);
-  if (!pending) {
-    pending = load(key, baseDirs);
-    cache.set(cacheKey, pending);
-    pending.catch(() => cache.delete(cacheKey));
-  }
-  return pending;
+export function loadPluginClass(
+  key: string,
+  baseDirs: readonly string[],
+  { timeoutSeconds }: LoadOptions = {},
+): Promise<PluginClass> {
+  return classes.get(JSON.stringify([key, ...baseDirs]), () => load(key, baseDirs, timeoutSeconds));
 }

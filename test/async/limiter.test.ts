@@ -22,6 +22,47 @@ describe('createLimiter', () => {
     expect(peak).toBe(2);
   });
 
+  it("hands a finishing call's slot to the oldest waiter: a call arriving at that moment waits its turn", async () => {
+    const limit = createLimiter(1);
+    const order: string[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const first = limit(() => {
+      order.push('first');
+      return gate;
+    });
+    const waiter = limit(async () => {
+      order.push('waiter');
+    });
+    await tick();
+    // This newcomer asks for a slot the moment the running call's promise settles, before the waiter could
+    // resume: a limiter that frees the slot and lets the waiter re-compete would run the newcomer first.
+    const newcomer = gate.then(() =>
+      limit(async () => {
+        order.push('newcomer');
+      }),
+    );
+    open();
+    await Promise.all([first, waiter, newcomer]);
+    expect(order).toEqual(['first', 'waiter', 'newcomer']);
+  });
+
+  it('starts waiters in arrival order', async () => {
+    const limit = createLimiter(2);
+    const started: number[] = [];
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        limit(async () => {
+          started.push(i);
+          await tick();
+        }),
+      ),
+    );
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
   it('releases the slot when the call throws', async () => {
     const limit = createLimiter(1);
     await expect(limit(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

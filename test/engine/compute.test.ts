@@ -112,13 +112,32 @@ describe('compute with plugin backends', () => {
     ).toEqual([3600, 86400]);
   });
 
-  it('makes identical (backend, method, indicator, window) requests once', async () => {
-    const slos = [slo('a'), slo('b'), slo('c', { service_level_indicator: { bad: 2 } })];
+  it('makes a request once only when everything the backend receives is identical', async () => {
+    // Two copies of SLO a (alternative files sharing a name) are the same request; b differs by name only,
+    // c by indicator. The policy's two 1h steps share within an SLO: 2 windows x 3 distinct SLO configs.
+    const slos = [slo('a'), slo('a'), slo('b'), slo('c', { service_level_indicator: { bad: 2 } })];
     const result = await run(slos);
-    // a and b share both windows; c differs by indicator: 2 windows x 2 distinct indicators.
-    expect(probe().calls).toHaveLength(4);
-    expect(result.backendCalls).toBe(4);
-    expect((result.results[2]!.reports[0] as ValidReport).bad_events_count).toBe(2);
+    expect(probe().calls).toHaveLength(6);
+    expect(result.backendCalls).toBe(6);
+    expect(probe().calls.filter((c) => c.slo === 'a')).toHaveLength(2);
+    expect((result.results[3]!.reports[0] as ValidReport).bad_events_count).toBe(2);
+  });
+
+  it('gives SLOs with the same indicator their own answers when the plugin reads other fields (issue 7)', async () => {
+    dir.write(
+      'custom/by_name.js',
+      `const GOOD = { checkout: 990, search: 900, login: 999 };
+export class ByName { good_bad_ratio(t, w, slo) { const g = GOOD[slo.metadata.name]; return [g, 1000 - g]; } }
+`,
+    );
+    const backend = 'custom.by_name.ByName';
+    const slos = ['checkout', 'search', 'login'].map((name) => slo(name, { backend }));
+    for (const dedup of [true, false]) {
+      const result = await run(slos, shared({ [backend]: {} }), { dedup });
+      expect(result.results.map((r) => (r.reports[0] as ValidReport).sli_measurement)).toEqual([
+        0.99, 0.9, 0.999,
+      ]);
+    }
   });
 
   it('sends every request when deduplication is off', async () => {
@@ -213,6 +232,58 @@ describe('compute with plugin backends', () => {
     expect(result.results[1]!.reports[0]!.errors[0]).toBe(
       'error budget policy "strict" is not defined in the shared config (defined: default)',
     );
+    expect(result.results[2]!.reports.every((r) => r.valid)).toBe(true);
+  });
+});
+
+describe('compute isolates what plugins do', () => {
+  const FAULTY = 'custom.faulty.Faulty';
+  beforeAll(() => {
+    dir.write(
+      'custom/faulty.js',
+      `export class Faulty {
+  never() { return new Promise(() => {}); }
+  mutates(t, w, slo) { slo.metadata.name = 'hijacked'; slo.spec.goal = 0.1; slo.spec.service_level_indicator.x = 1; return [9, 1]; }
+  getterThrows() { return Object.defineProperty([0, 0], 0, { get() { throw new Error('read me not'); } }); }
+  revoked() { const { proxy, revoke } = Proxy.revocable([1, 2], {}); revoke(); return proxy; }
+}
+`,
+    );
+  });
+  const faulty = (name: string, method: string) => slo(name, { backend: FAULTY, method });
+  const config = () => shared({ [COUNTING]: {}, [FAULTY]: {} });
+
+  it('times out a call that never answers: that report invalid, the others valid', async () => {
+    const result = await run([faulty('hangs', 'never'), slo('fine')], config(), {
+      callTimeout: 0.2,
+    });
+    expect(result.results[0]!.reports[0]!.errors).toEqual([
+      `TimeoutError: backend call never of backend ${FAULTY} timed out after 0.2 s`,
+      'Backend returned None.',
+    ]);
+    expect(result.results[1]!.reports.every((r) => r.valid)).toBe(true);
+  });
+
+  it('gives each call its own copy of the SLO config: what a plugin changes there changes no report', async () => {
+    const slos = [faulty('mutated', 'mutates'), faulty('mutated', 'mutates')];
+    const result = await run(slos, config());
+    for (const { reports } of result.results) {
+      expect(reports.map((r) => [r.metadata.name, (r as ValidReport).goal])).toEqual([
+        ['mutated', 0.9],
+        ['mutated', 0.9],
+        ['mutated', 0.9],
+      ]);
+    }
+    expect(slos[0]!.spec.service_level_indicator).toEqual({});
+  });
+
+  it('makes a result whose elements throw when read an invalid report, not a crash', async () => {
+    const result = await run(
+      [faulty('getter', 'getterThrows'), faulty('revoked', 'revoked'), slo('fine')],
+      config(),
+    );
+    expect(result.results[0]!.reports[0]!.errors[0]).toBe('Error: read me not');
+    expect(result.results[1]!.reports[0]!.errors[0]).toMatch(/^TypeError: .*revoked/);
     expect(result.results[2]!.reports.every((r) => r.valid)).toBe(true);
   });
 });

@@ -33,6 +33,9 @@ export class Flaky {
     if (globalThis.__exports.failuresLeft-- > 0) throw new Error('gateway said 503 to user:' + config.password);
   }
 }
+export class Hangs {
+  export(report, config) { record('hangs', 'export', report, config); return new Promise(() => {}); }
+}
 export class V2 {
   static reportVersion = 2;
   export(report, config) { record('v2', 'export', report, config); }
@@ -48,9 +51,10 @@ beforeEach(() => {
 const REC = 'custom.exporters.Recording';
 const FLAKY = 'custom.exporters.Flaky';
 const V2 = 'custom.exporters.V2';
+const HANGS = 'custom.exporters.Hangs';
 const shared = (defaults: string[] = []): SharedConfig => ({
   backends: {},
-  exporters: { [REC]: { arg: 1 }, [FLAKY]: { password: 's3cr3t-pw' }, [V2]: {} },
+  exporters: { [REC]: { arg: 1 }, [FLAKY]: { password: 's3cr3t-pw' }, [V2]: {}, [HANGS]: {} },
   default_exporters: defaults,
   error_budget_policies: {},
 });
@@ -125,11 +129,21 @@ describe('exportResults', () => {
     const summary = await run(r, s);
     expect(summary).toMatchObject({ failed: 2, retries: 0 });
     expect(r[0]!.reports[0]!.errors[0]).toBe(
-      'Exporter "nowhere" failed. | Error: exporter "nowhere" is not defined in the shared config (defined: custom.exporters.Recording, custom.exporters.Flaky, custom.exporters.V2, custom.missing.Exporter)',
+      'Exporter "nowhere" failed. | Error: exporter "nowhere" is not defined in the shared config (defined: custom.exporters.Recording, custom.exporters.Flaky, custom.exporters.V2, custom.exporters.Hangs, custom.missing.Exporter)',
     );
     expect(r[0]!.reports[0]!.errors[1]).toMatch(
       /^Exporter "custom.missing.Exporter" failed\. \| PluginLoadError: plugin "custom.missing.Exporter" not found/,
     );
+  });
+
+  it('fails an export that never returns at its deadline, without retrying, and runs the next exporter', async () => {
+    const r = results([HANGS, REC]);
+    const summary = await run(r, shared(), { callTimeout: 0.2 });
+    expect(summary).toMatchObject({ exported: 1, failed: 1, retries: 0 });
+    expect(seen().calls.map((c) => c.exporter)).toEqual(['hangs', 'recording']);
+    expect(r[0]!.reports[0]!.errors).toEqual([
+      `Hangs "${HANGS}" failed. | TimeoutError: exporter call export of exporter ${HANGS} timed out after 0.2 s`,
+    ]);
   });
 
   it('exports valid reports only, and calls delete for every report in delete mode', async () => {

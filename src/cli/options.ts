@@ -1,0 +1,39 @@
+/**
+ * Option parsing shared by the commands: commander `argParser`s for numeric flags (a bad value is a usage
+ * error, exit code 2, naming the flag and what was expected) and the `--call-timeout` option.
+ */
+import { InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_CALL_TIMEOUT } from '../async/deadline.js';
+
+/** The largest deadline accepted, in seconds (one day; Node timers hold at most ~24.8 days). */
+export const MAX_CALL_TIMEOUT = 86_400;
+
+type NumberKind = 'number' | 'positive number' | 'positive integer' | 'non-negative integer';
+
+/** A commander argParser accepting a finite number of `kind` (and at most `max`). */
+export function numberParser(kind: NumberKind, max = Number.POSITIVE_INFINITY): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    const ok =
+      value.trim() !== '' &&
+      Number.isFinite(n) &&
+      n <= max &&
+      (kind === 'number' ||
+        (kind === 'positive number' && n > 0) ||
+        (kind === 'positive integer' && Number.isInteger(n) && n >= 1) ||
+        (kind === 'non-negative integer' && Number.isInteger(n) && n >= 0));
+    if (!ok) {
+      const bound = max === Number.POSITIVE_INFINITY ? '' : ` up to ${max}`;
+      throw new InvalidArgumentError(`expected a ${kind}${bound}.`);
+    }
+    return n;
+  };
+}
+
+/** `--call-timeout SECONDS`: the deadline of each backend call, exporter call and plugin module load. */
+export function callTimeoutOption(): Option {
+  return new Option(
+    '--call-timeout <seconds>',
+    `deadline of each backend call, exporter call and plugin module load (default: call_timeout of the config, else ${DEFAULT_CALL_TIMEOUT})`,
+  ).argParser(numberParser('positive number', MAX_CALL_TIMEOUT));
+}
