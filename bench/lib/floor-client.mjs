@@ -9,45 +9,30 @@
  * `startCountingProxy`. Exits 1 on a transport error or a non-2xx answer.
  */
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { keepAliveClient } from './keepalive-client.mjs';
 
 const IN_FLIGHT = 8;
 const [file, base] = process.argv.slice(2);
 const requests = JSON.parse(readFileSync(file, 'utf8'));
-const target = new URL(base);
-const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
-
-function send({ method, url, contentType, body }) {
-  return new Promise((resolve, reject) => {
-    const headers = { 'content-length': Buffer.byteLength(body) };
-    if (contentType) headers['content-type'] = contentType;
-    const req = request(
-      { agent, host: target.hostname, port: target.port, method, path: url, headers },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          if ((res.statusCode ?? 0) >= 300) reject(new Error(`HTTP ${res.statusCode} for ${url}`));
-          else resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const client = keepAliveClient(IN_FLIGHT);
 
 let next = 0;
 let answers = 0;
 let success = 0;
 async function worker() {
   while (next < requests.length) {
-    const payload = await send(requests[next++]);
+    const { method, url, contentType, body } = requests[next++];
+    const response = await client.send({
+      method,
+      url: `${base}${url}`,
+      headers: contentType ? { 'content-type': contentType } : {},
+      body,
+    });
+    if (response.status >= 300) throw new Error(`HTTP ${response.status} for ${url}`);
     answers++;
-    if (payload.status === 'success') success++;
+    if (JSON.parse(response.body).status === 'success') success++;
   }
 }
 await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-agent.destroy();
+client.close();
 process.stdout.write(JSON.stringify({ answers, success }));

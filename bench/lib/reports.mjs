@@ -60,3 +60,33 @@ export function sloResults(
   }
   return results;
 }
+
+/**
+ * An availability SLO of the exporter benchmarks: 100 services, one feature per SLO, `env` prod/staging.
+ * @param {number} i
+ */
+export function exporterSlo(i) {
+  return sloConfig(
+    `svc${i % 100}-feature${i}-availability`,
+    {
+      service_name: `svc${i % 100}`,
+      feature_name: `feature${i}`,
+      slo_name: 'availability',
+      env: i % 2 ? 'prod' : 'staging',
+    },
+    { description: 'availability', exporters: ['prometheus'] },
+  );
+}
+
+/**
+ * `count` reports (one per policy step, SLO by SLO, over `exporterSlo`s) as `compute` results; `seed` varies
+ * the timestamp and the good/bad counts, so two seeds give every series a new value.
+ */
+export function exporterResults(count, seed = 0) {
+  const slos = Array.from({ length: Math.ceil(count / POLICY_STEPS.length) }, (_, i) => exporterSlo(i));
+  return sloResults(slos, {
+    timestamp: T0 + seed * 60,
+    limit: count,
+    counts: (i) => [100_000 + ((i * 7919 + seed * 104_729) % 50_000), (i * 31 + seed * 17) % 300],
+  });
+}
