@@ -24,10 +24,16 @@ import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { writeScenario } from './lib/compute-scenario.mjs';
 import { runChecked, runProcess } from './lib/process.mjs';
-import { benchHistory, instantQueryCount, startCountingProxy, startPrometheus } from './lib/prometheus.mjs';
+import {
+  benchHistory,
+  instantQueryCount,
+  processCpuSeconds,
+  startCountingProxy,
+  startPrometheus,
+} from './lib/prometheus.mjs';
 import { POLICY_STEPS } from './lib/reports.mjs';
 import { makeTempDir } from './lib/server-process.mjs';
-import { interleaved, roundsFromEnv, summary, timingHeader, timingRow } from './lib/timing.mjs';
+import { interleaved, median, roundsFromEnv, summary, timingHeader, timingRow } from './lib/timing.mjs';
 
 const ROUNDS = roundsFromEnv(5);
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 50);
@@ -112,11 +118,13 @@ async function main() {
     const curlFile = join(dir, 'curl.cfg');
     writeFileSync(curlFile, curlConfig(distinct, prometheus.url));
 
-    /** Times one process and counts the queries Prometheus received meanwhile. */
+    /** Times one process; counts the queries and the CPU time Prometheus spent meanwhile. */
     const timed = async (args, command = process.execPath) => {
       const before = await instantQueryCount(prometheus.url);
+      const cpuBefore = processCpuSeconds(prometheus.pid);
       const result = await runProcess(command, args);
-      return { ...result, queries: (await instantQueryCount(prometheus.url)) - before };
+      const promCpuMs = (processCpuSeconds(prometheus.pid) - cpuBefore) * 1000;
+      return { ...result, promCpuMs, queries: (await instantQueryCount(prometheus.url)) - before };
     };
     const slokitRun = (extra) => async () => {
       const r = await timed(compute(configs.direct, extra));
@@ -156,12 +164,15 @@ async function main() {
     const results = await interleaved(variants, ROUNDS);
 
     const width = 36;
-    console.log(`\n${timingHeader('variant (whole process)', width)}   queries`);
+    const extra = 'queries  CPU client / prometheus  ';
+    console.log(`\n${timingHeader('variant (whole process)', width, extra)}`);
     const stats = new Map();
     for (const [name, runs] of results) {
       const s = summary(runs.map((r) => r.ms));
       stats.set(name, s);
-      console.log(`${timingRow(name, s, width)}   ${[...new Set(runs.map((r) => r.queries))].join('/')}`);
+      const queries = [...new Set(runs.map((r) => r.queries))].join('/');
+      const cpu = `${median(runs.map((r) => r.cpuMs)).toFixed(0)} / ${median(runs.map((r) => r.promCpuMs)).toFixed(0)} ms`;
+      console.log(timingRow(name, s, width, `${queries.padStart(7)}  ${cpu.padStart(24)}  `));
     }
     if (!CURL) console.log('  (curl not found: no curl row)');
     if (failures.length) return;
@@ -180,6 +191,10 @@ async function main() {
     if (CURL) console.log(`  slokit / curl  : ${ratio(slokit, stats.get('curl --parallel (8)'))}`);
     console.log(
       '  noise = (median - min) / min per variant; other processes share these cores, so compare minimums too.',
+    );
+    console.log(
+      '  CPU (median): user + system time of the client process (10 ms ticks) and of Prometheus during the\n' +
+        '  run; less sensitive to other load than wall time.',
     );
   } finally {
     await proxy.stop();

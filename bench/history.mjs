@@ -5,7 +5,7 @@
  *
  * In-process timings (this process, better-sqlite3 on real files in the temporary directory).
  * Writes the same reports (50 SLOs x 4 policy steps x N/200 timestamps, 5 minutes apart) into fresh database
- * files, BENCH_ROUNDS (5) interleaved rounds of: the `history` exporter, one report per call (one transaction
+ * files, BENCH_ROUNDS (3) interleaved rounds of: the `history` exporter, one report per call (one transaction
  * each, as `compute` does), then `HistoryStore.insertMany` (one transaction); both files must then hold every
  * report. Then times queries on the filled file, each repeated over the same rounds: a range query of one
  * SLO (all steps, half the time span), the same without the full report JSON, `latest()` over every SLO and
@@ -20,7 +20,7 @@ import { POLICY_STEPS as STEPS, sloConfig, sloResults, T0 } from './lib/reports.
 import { formatMs, interleaved, mean, roundsFromEnv, summary, time } from './lib/timing.mjs';
 
 const TOTAL = Number(process.argv[2] ?? 20_000);
-const ROUNDS = roundsFromEnv(5);
+const ROUNDS = roundsFromEnv(3);
 const SLOS = 50;
 const STEP_SECONDS = 300;
 const TIMESTAMPS = Math.ceil(TOTAL / (SLOS * STEPS.length));

@@ -9,7 +9,7 @@
  * Checked before any ratio: both variants' expositions hold the same series with the same values (parsed into
  * sorted series → value maps and digested), in every round, and as many series as expected.
  *
- * Environment: BENCH_SERIES (100000), BENCH_ROUNDS (5).
+ * Environment: BENCH_SERIES (100000), BENCH_ROUNDS (3).
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ import { runChecked } from './lib/process.mjs';
 import { formatMs, interleaved, roundsFromEnv, summary } from './lib/timing.mjs';
 
 const SERIES = Number(process.env.BENCH_SERIES ?? 100_000);
-const ROUNDS = roundsFromEnv(5);
+const ROUNDS = roundsFromEnv(3);
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'lib', 'metrics-child.mjs');
 const perReport = SELF_DEFAULT_METRICS.length;
 const reports = Math.ceil(SERIES / perReport);

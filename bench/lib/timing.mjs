@@ -71,12 +71,13 @@ export function roundsFromEnv(fallback) {
 /** `12.3 ms` (one decimal under 100 ms, none above). */
 export const formatMs = (ms) => `${ms.toFixed(ms < 100 ? 1 : 0)} ms`;
 
-/** One table line per variant: min, median, noise, and each round. */
-export function timingRow(label, s, width = 28) {
-  return `  ${label.padEnd(width)} ${formatMs(s.min).padStart(10)} ${formatMs(s.median).padStart(10)} ${`${(s.noise * 100).toFixed(0)} %`.padStart(6)}   ${s.values.map((v) => v.toFixed(0)).join(' ')}`;
+/** One table line per variant: min, median, noise, `extra` columns, then each round. */
+export function timingRow(label, s, width = 28, extra = '') {
+  const noise = `${(s.noise * 100).toFixed(0)} %`;
+  return `  ${label.padEnd(width)} ${formatMs(s.min).padStart(10)} ${formatMs(s.median).padStart(10)} ${noise.padStart(6)}   ${extra}${s.values.map((v) => v.toFixed(0)).join(' ')}`;
 }
 
-/** Header matching `timingRow`. */
-export function timingHeader(label = 'variant', width = 28) {
-  return `  ${label.padEnd(width)} ${'min'.padStart(10)} ${'median'.padStart(10)} ${'noise'.padStart(6)}   rounds (ms)`;
+/** Header matching `timingRow` (`extra`: headers of the extra columns, as wide as they are). */
+export function timingHeader(label = 'variant', width = 28, extra = '') {
+  return `  ${label.padEnd(width)} ${'min'.padStart(10)} ${'median'.padStart(10)} ${'noise'.padStart(6)}   ${extra}rounds (ms)`;
 }
