@@ -31,8 +31,8 @@ import {
   startCountingProxy,
   startPrometheus,
 } from './lib/prometheus.mjs';
-import { POLICY_STEPS } from './lib/reports.mjs';
 import { makeTempDir } from './lib/server-process.mjs';
+import { POLICY_STEPS } from './lib/slo-config.mjs';
 import { interleaved, median, roundsFromEnv, summary, timingHeader, timingRow } from './lib/timing.mjs';
 
 const ROUNDS = roundsFromEnv(5);

@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { POLICY_STEPS, sloConfig } from './reports.mjs';
+import { POLICY_STEPS, sloConfig } from './slo-config.mjs';
 
 /** The SLO kinds of each service: [name, filter_good of service `s`, goal]. */
 const KINDS = [
