@@ -1,250 +1,170 @@
 /**
- * Benchmark: the Prometheus exporters.
+ * Benchmark: the Pushgateway exporter against slo-generator's way of pushing, same content (in-process: both
+ * clients run in this process; the gateways are real Debian prometheus-pushgateway processes on loopback).
  *
  *   npm run build && node bench/export.mjs
  *
- * 1. Pushgateway throughput: exports BENCH_REPORTS (500) reports (125 SLOs x 4 policy steps) to a real
- *    Pushgateway (Debian prometheus-pushgateway on a free loopback port) through `exportResults`, the path
- *    `compute` uses (8 reports in flight). Same-run baseline: the same reports pushed the way slo-generator
- *    does it (one POST per metric, every label in the grouping key: 5 requests per report), through the same
- *    MetricsExporter base and the same concurrency (one round only on a default gateway: it is slow). Each
- *    variant gets a fresh gateway and a warm-up round, so measured rounds replace existing groups. Repeated
- *    with `--push.disable-consistency-check`, which takes the gateway's per-push cost (it gathers every
- *    stored group to check consistency) out and leaves the client and HTTP cost. Checked: the gateway holds
- *    one group per report.
- * 2. `/metrics` rendering: `ReportMetricsRegistry.render()` (prometheus_self) for 1,000 and 10,000 series vs
- *    prom-client's `Registry.metrics()` holding the same gauges (same names, labels and values) in the same
- *    process. "after update" renders once after every report was re-exported with new values (every family
- *    re-joined; prom-client always works this way); "unchanged" renders again with nothing changed. Both
- *    timings include `Buffer.from(text)`, the encoding a response needs. Checked: both outputs hold the same
- *    samples.
+ * Each round exports BENCH_REPORTS (500) reports (125 SLOs x 4 policy steps, 8 in flight, new values every
+ * round) two ways, interleaved, each to its own gateway:
+ * - slokit: `exportResults` with the `prometheus` exporter, the path `compute --export` takes: one PUT per
+ *   report, grouping key job + slo + step, the report's 5 metrics in the body;
+ * - slo-generator style: one POST per metric (5 per report), every label of the series in the grouping key,
+ *   a body of one unlabelled gauge, through the same MetricsExporter base, sent with `node:http` and a
+ *   keep-alive agent (a lean client: the ratio is about requests, not HTTP libraries). To push the same
+ *   content it uses the same job and puts `slo` in the grouping key besides slo-generator's labels.
+ * Before timing, a warm-up round fills both gateways, so every measured round replaces existing groups.
+ * After every round both gateways' /metrics must hold the same series with the same values (push_time
+ * metrics and the gateway's own metrics left out), one per metric of every report; no ratio otherwise.
+ * Repeated on gateways started with `--push.disable-consistency-check`, which takes the gateway's per-push
+ * cost (it gathers every stored group to check consistency) out and leaves the client and HTTP cost.
  *
- * Environment: BENCH_REPORTS (500), BENCH_REPEAT (3), PUSHGATEWAY_BIN (/usr/bin/prometheus-pushgateway).
+ * Environment: BENCH_REPORTS (500), BENCH_ROUNDS (5), BENCH_DEFAULT_GATEWAY_ROUNDS (1: a round of the
+ * slo-generator style on a default gateway takes 20-30 s at 500 reports),
+ * PUSHGATEWAY_BIN (/usr/bin/prometheus-pushgateway).
  */
-import { Gauge, Registry } from 'prom-client';
 import { mapLimit } from '../dist/async/limiter.js';
 import { sharedConfigSchema } from '../dist/config/schema.js';
 import { exportResults } from '../dist/engine/export.js';
 import { MetricsExporter } from '../dist/exporters/metrics-exporter.js';
-import { PrometheusSelfExporter, SELF_DEFAULT_METRICS } from '../dist/exporters/prometheus-self.js';
 import { groupingPath } from '../dist/exporters/pushgateway.js';
-import { ReportMetricsRegistry } from '../dist/exporters/report-metrics-registry.js';
+import { reportIdentity } from '../dist/exporters/report-identity.js';
 import { reportV2toV1 } from '../dist/exporters/report-v1.js';
 import { PROMETHEUS_TEXT_CONTENT_TYPE, renderFamilies } from '../dist/lang/prometheus-text.js';
+import { parseExposition, samplesDiff } from './lib/exposition.mjs';
+import { keepAliveClient } from './lib/keepalive-client.mjs';
 import { startPushgateway } from './lib/pushgateway.mjs';
-import { POLICY_STEPS as STEPS, sloConfig, sloResults, T0 } from './lib/reports.mjs';
-import { median, time, timeAsync } from './lib/timing.mjs';
+import { exporterResults, POLICY_STEPS as STEPS } from './lib/reports.mjs';
+import { interleaved, roundsFromEnv, summary, timeAsync, timingHeader, timingRow } from './lib/timing.mjs';
 
 const REPORTS = Number(process.env.BENCH_REPORTS ?? 500);
-const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const ROUNDS = roundsFromEnv(5);
+const DEFAULT_GATEWAY_ROUNDS = Number(process.env.BENCH_DEFAULT_GATEWAY_ROUNDS ?? 1);
+const JOB = 'slo-generator';
+const IN_FLIGHT = 8;
+const METRICS_PER_REPORT = 5;
 
-let failed = false;
+const failures = [];
 const check = (ok, message) => {
-  if (!ok) {
-    failed = true;
-    console.error(`CHECK FAILED: ${message}`);
-  }
+  if (!ok) failures.push(message);
+  return ok;
 };
-const ms = (x) => `${x.toFixed(2)} ms`;
-
-function slo(i) {
-  return sloConfig(
-    `svc${i % 100}-feature${i}-availability`,
-    {
-      service_name: `svc${i % 100}`,
-      feature_name: `feature${i}`,
-      slo_name: 'availability',
-      env: i % 2 ? 'prod' : 'staging',
-    },
-    { description: 'availability', exporters: ['prometheus'] },
-  );
-}
-
-/** `count` SLO results (one report per policy step), values varied by `seed`. */
-function results(count, seed = 0) {
-  const slos = Array.from({ length: Math.ceil(count / STEPS.length) }, (_, i) => slo(i));
-  return sloResults(slos, {
-    timestamp: T0 + seed * 60,
-    limit: count,
-    counts: (i) => [100_000 + ((i * 7919 + seed * 104_729) % 50_000), (i * 31 + seed * 17) % 300],
-  });
-}
-
-/** slo-generator's way: one POST per metric, all labels in the grouping key, a body of one gauge. */
-class PerMetricPushExporter extends MetricsExporter {
-  constructor(url) {
-    super();
-    this.url = url;
-  }
-  async exportMetric(metric) {
-    const grouping = Object.entries(metric.labels);
-    const body = renderFamilies([
-      {
-        name: metric.name,
-        help: metric.description || metric.name,
-        type: 'gauge',
-        samples: [{ value: metric.value }],
-      },
-    ]);
-    const response = await fetch(`${this.url}${groupingPath('slo-generator-style', grouping)}`, {
-      method: 'POST',
-      headers: { 'content-type': PROMETHEUS_TEXT_CONTENT_TYPE },
-      body,
-      redirect: 'manual',
-    });
-    await response.text();
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  }
-}
 
 /**
- * Median milliseconds to export REPORTS reports with `run(url, round)`, on a fresh Pushgateway started with
- * `gatewayArgs` (warm-up round first, so every measured round replaces existing groups).
+ * slo-generator's way: one POST per metric, all labels of the series in the grouping key. Sent with
+ * `node:http` and a keep-alive agent, so the ratio measures the requests made, not the HTTP library.
  */
-async function timePushes(gatewayArgs, rounds, run, expectedGroups) {
-  const pgw = await startPushgateway(gatewayArgs);
-  try {
-    await run(pgw.url, 0);
-    const times = [];
-    for (let round = 1; round <= rounds; round++) times.push((await timeAsync(() => run(pgw.url, round))).ms);
-    const groups = await pgw.groups();
-    check(groups === expectedGroups, `pushgateway holds ${groups} groups, expected ${expectedGroups}`);
-    return median(times);
-  } finally {
-    await pgw.stop();
+class PerMetricPushExporter extends MetricsExporter {
+  constructor(url, client) {
+    super();
+    this.url = url;
+    this.client = client;
   }
-}
-
-async function benchPushgateway() {
-  const context = { pluginDirs: [] };
-  const slokit = async (url, round) => {
-    const shared = sharedConfigSchema.parse({
-      error_budget_policies: { default: { steps: STEPS } },
-      exporters: { prometheus: { url } },
+  async exportMetric(metric, _config, slo) {
+    const body = renderFamilies([
+      { name: metric.name, help: metric.help, type: 'gauge', samples: [{ value: metric.value }] },
+    ]);
+    const grouping = Object.entries({ slo, ...metric.labels });
+    const { status } = await this.client.send({
+      method: 'POST',
+      url: `${this.url}${groupingPath(JOB, grouping)}`,
+      headers: { 'content-type': PROMETHEUS_TEXT_CONTENT_TYPE },
+      body,
     });
-    const summary = await exportResults(results(REPORTS, round), shared, context);
-    check(
-      summary.exported === REPORTS && summary.failed === 0,
-      `exportResults summary ${JSON.stringify(summary)}`,
-    );
-  };
-  const perMetric = async (url, round) => {
-    const baseline = new PerMetricPushExporter(url);
-    const reports = results(REPORTS, round).flatMap((r) => r.reports);
-    await mapLimit(reports, 8, (report) => baseline.export(reportV2toV1(report), { name: 'baseline' }));
-  };
-  // slo-generator's grouping key is the label set, the same for the five metrics of a report: one group each.
-  const line = (label, t) =>
-    console.log(
-      `  ${label.padEnd(52)} ${ms(t).padStart(11)}  ${String(Math.round((REPORTS / t) * 1000)).padStart(5)} reports/s`,
-    );
-
-  console.log(
-    `Pushgateway export, ${REPORTS} reports (${REPORTS / STEPS.length} SLOs x ${STEPS.length} steps), 8 in flight:`,
-  );
-  const a = await timePushes([], REPEAT, slokit, REPORTS);
-  const b = await timePushes([], 1, perMetric, REPORTS);
-  line(`slokit, exportResults, 1 PUT/report (median of ${REPEAT})`, a);
-  line('slo-generator style, 1 POST/metric (1 round)', b);
-  console.log(
-    `  speed-up ${(b / a).toFixed(1)}x  (default gateway: its consistency check gathers every stored group on each push)`,
-  );
-  const c = await timePushes(['--push.disable-consistency-check'], REPEAT, slokit, REPORTS);
-  const d = await timePushes(['--push.disable-consistency-check'], REPEAT, perMetric, REPORTS);
-  console.log('  with --push.disable-consistency-check (client + HTTP cost):');
-  line(`slokit (median of ${REPEAT})`, c);
-  line(`slo-generator style (median of ${REPEAT})`, d);
-  console.log(`  speed-up ${(d / c).toFixed(1)}x`);
-}
-
-function normalized(text) {
-  return text
-    .split('\n')
-    .filter((l) => l && !l.startsWith('#'))
-    .map((l) => {
-      const open = l.indexOf('{');
-      const close = l.lastIndexOf('}');
-      const labels = l
-        .slice(open + 1, close)
-        .split(',')
-        .filter(Boolean)
-        .sort()
-        .join(',');
-      return `${l.slice(0, open)}{${labels}} ${Number(l.slice(close + 2))}`;
-    })
-    .sort();
-}
-
-async function benchRender(seriesCount) {
-  const perReport = SELF_DEFAULT_METRICS.length;
-  const reportCount = Math.ceil(seriesCount / perReport);
-  const registry = new ReportMetricsRegistry();
-  const exporter = new PrometheusSelfExporter({}, registry);
-  const reportsOf = (seed) => results(reportCount, seed).flatMap((r) => r.reports.map(reportV2toV1));
-
-  const promRegistry = new Registry();
-  const labelNames = [
-    'env',
-    'error_budget_policy_step_name',
-    'feature_name',
-    'service_name',
-    'slo',
-    'slo_name',
-  ];
-  const gauges = new Map(
-    SELF_DEFAULT_METRICS.map((m) => [
-      m.alias ?? m.name,
-      new Gauge({ name: m.alias ?? m.name, help: m.description, labelNames, registers: [promRegistry] }),
-    ]),
-  );
-  const fill = async (seed) => {
-    const v1 = reportsOf(seed);
-    for (const report of v1) {
-      const metrics = await exporter.export(report, { name: 'prometheus_self' });
-      const extra = { slo: report.name, error_budget_policy_step_name: report.error_budget_policy_step_name };
-      for (const metric of metrics) gauges.get(metric.name).set({ ...metric.labels, ...extra }, metric.value);
-    }
-  };
-  await fill(0);
-  check(registry.seriesCount === reportCount * perReport, `registry holds ${registry.seriesCount} series`);
-  const ours = registry.render();
-  const theirs = await promRegistry.metrics();
-  const a = normalized(ours);
-  const b = normalized(theirs);
-  check(
-    a.length === reportCount * perReport && a.join('\n') === b.join('\n'),
-    'render() and prom-client disagree',
-  );
-
-  const afterUpdate = [];
-  const unchanged = [];
-  const prom = [];
-  for (let round = 1; round <= REPEAT + 1; round++) {
-    await fill(round); // new values for every series: every family must be re-joined
-    // Buffer.from: what serving the text costs (V8 strings built by concatenation are flattened here).
-    const t1 = time(() => Buffer.from(registry.render())).ms;
-    const t2 = time(() => Buffer.from(registry.render())).ms;
-    const t3 = (await timeAsync(async () => Buffer.from(await promRegistry.metrics()))).ms;
-    if (round > 1) {
-      afterUpdate.push(t1);
-      unchanged.push(t2);
-      prom.push(t3);
-    }
+    if (status < 200 || status >= 300) throw new Error(`HTTP ${status}`);
   }
-  const [x, y, z] = [median(afterUpdate), median(unchanged), median(prom)];
-  console.log(
-    `/metrics render, ${reportCount * perReport} series (${reportCount} reports x ${perReport} metrics, ${ours.length} bytes), median of ${REPEAT}:`,
-  );
-  console.log(`  prom-client Registry.metrics()               ${ms(z).padStart(10)}`);
-  console.log(
-    `  ReportMetricsRegistry.render(), after update ${ms(x).padStart(10)}  ${(z / x).toFixed(1)}x faster`,
-  );
-  console.log(
-    `  ReportMetricsRegistry.render(), unchanged    ${ms(y).padStart(10)}  ${(z / y).toFixed(1)}x faster`,
-  );
+  async export(report, config) {
+    const { slo } = reportIdentity(report);
+    for (const metric of this.metricsOf(report, config)) await this.exportMetric(metric, config, slo);
+  }
 }
 
-console.log(`node ${process.version}`);
-await benchPushgateway();
-for (const n of [1_000, 10_000]) await benchRender(n);
-if (failed) process.exitCode = 1;
+/** slokit's push of `results` (compute results) to the gateway at `url`. */
+const slokit = (url) => {
+  const shared = sharedConfigSchema.parse({
+    error_budget_policies: { default: { steps: STEPS } },
+    exporters: { prometheus: { url, job: JOB } },
+  });
+  return async (results) => {
+    const summary = await exportResults(results, shared, { pluginDirs: [] });
+    check(summary.exported === REPORTS && summary.failed === 0, `exportResults: ${JSON.stringify(summary)}`);
+  };
+};
+/** slo-generator style push of `results` to the gateway at `url`. */
+const perMetric = (url) => async (results) => {
+  const client = keepAliveClient(IN_FLIGHT);
+  const exporter = new PerMetricPushExporter(url, client);
+  const reports = results.flatMap((r) => r.reports);
+  await mapLimit(reports, IN_FLIGHT, (report) => exporter.export(reportV2toV1(report), { name: 'baseline' }));
+  client.close();
+};
+
+/** The pushed series a gateway holds: its exposition without push_time metrics and its own metrics. */
+async function pushedSeries(gateway, names) {
+  return parseExposition(await gateway.scrape(), (name) => names.has(name));
+}
+
+/** Interleaved rounds of both clients on two fresh gateways started with `args`; contents compared. */
+async function compare(args, rounds) {
+  const gateways = await Promise.all([startPushgateway(args), startPushgateway(args)]);
+  try {
+    const [a, b] = gateways;
+    const names = new Set(['error_budget_burn_rate', 'alerting_burn_rate_threshold']);
+    const variants = [
+      { name: 'slokit, 1 PUT/report', gateway: a, push: slokit(a.url) },
+      { name: 'slo-generator style, 1 POST/metric', gateway: b, push: perMetric(b.url) },
+    ];
+    for (const v of variants) await v.push(exporterResults(REPORTS, 0)); // warm-up: creates every group
+    // The metric names pushed: whatever the warm-up put in the slokit gateway besides its own.
+    for (const key of parseExposition(await a.scrape()).keys()) {
+      const name = key.slice(0, key.indexOf('{'));
+      if (!/^(go|process|pushgateway|push_time|push_failure_time)_/.test(name)) names.add(name);
+    }
+    const results = await interleaved(
+      variants.map((v) => ({
+        name: v.name,
+        run: async (round) => {
+          const results = exporterResults(REPORTS, round); // built outside the timing
+          const { ms } = await timeAsync(() => v.push(results));
+          return { ms, series: await pushedSeries(v.gateway, names) };
+        },
+      })),
+      rounds,
+    );
+    const [ours, theirs] = [...results.values()];
+    for (let i = 0; i < rounds; i++) {
+      const diff = samplesDiff(ours[i].series, theirs[i].series);
+      check(diff.length === 0, `round ${i + 1}: gateways differ: ${diff.join('; ')}`);
+      check(
+        ours[i].series.size === REPORTS * METRICS_PER_REPORT,
+        `round ${i + 1}: ${ours[i].series.size} series, expected ${REPORTS * METRICS_PER_REPORT}`,
+      );
+    }
+    return [...results].map(([name, runs]) => [name, summary(runs.map((r) => r.ms))]);
+  } finally {
+    await Promise.all(gateways.map((g) => g.stop()));
+  }
+}
+
+console.log(
+  `Pushgateway export (in-process clients, real gateways): ${REPORTS} reports (${REPORTS / STEPS.length} SLOs x ${STEPS.length} steps), ${IN_FLIGHT} in flight, ${ROUNDS} interleaved rounds; node ${process.version}`,
+);
+const width = 36;
+for (const [title, args, rounds] of [
+  ['default gateway', [], DEFAULT_GATEWAY_ROUNDS],
+  ['--push.disable-consistency-check (client + HTTP cost)', ['--push.disable-consistency-check'], ROUNDS],
+]) {
+  const rows = await compare(args, rounds);
+  console.log(`\n${title}, rounds: ${rounds}\n${timingHeader('client', width)}   reports/s (median)`);
+  for (const [name, s] of rows) {
+    console.log(`${timingRow(name, s, width)}   ${Math.round((REPORTS / s.median) * 1000)}`);
+  }
+  if (failures.length) break;
+  const [[, ours], [, theirs]] = rows;
+  console.log(
+    `  same series and values in both gateways after every round; slo-generator style / slokit: ${(theirs.min / ours.min).toFixed(1)}x (min) ${(theirs.median / ours.median).toFixed(1)}x (median)`,
+  );
+}
+if (failures.length) {
+  console.error(`\nFAILED (no ratio printed):\n  ${failures.join('\n  ')}`);
+  process.exitCode = 1;
+}

@@ -2,6 +2,8 @@
  * Runs every benchmark script in bench/ (each `*.mjs` except this one), one after the other, each in its own
  * Node process. `node bench/run.mjs compute` runs only the scripts whose name contains "compute".
  * Exits non-zero when a benchmark fails (a correctness check inside it, not a missed speed target).
+ * BENCH_ROUNDS=n sets the rounds of every benchmark (defaults, sized for about 4 minutes in all on 2 cores:
+ * compute-e2e 5, export 5, history 3, metrics 3, startup 10).
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -23,6 +25,7 @@ const runScript = (file) =>
   });
 
 const failed = [];
+const startedAll = performance.now();
 for (const file of scripts) {
   console.log(`\n=== bench/${file} ===`);
   const started = performance.now();
@@ -33,6 +36,7 @@ for (const file of scripts) {
   if (code !== 0) failed.push(file);
 }
 if (!scripts.length) console.log('no benchmarks found');
+console.log(`\nall benchmarks: ${((performance.now() - startedAll) / 1000).toFixed(1)} s`);
 if (failed.length) {
   console.error(`\nfailed: ${failed.join(', ')}`);
   process.exitCode = 1;

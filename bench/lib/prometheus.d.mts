@@ -70,9 +70,15 @@ export interface PrometheusServer extends ServerProcess {
 
 export interface RecordedRequest {
   method: string;
+  /** Path without the query string. */
   path: string;
+  /** Path and query string, as sent. */
+  url: string;
   query: string | null;
   time: string | null;
+  contentType: string | null;
+  /** The raw request body (UTF-8). */
+  body: string;
 }
 
 /** A recording HTTP proxy in front of Prometheus. */

@@ -217,13 +217,13 @@ export async function startPrometheus(options = {}) {
 }
 
 /**
- * An HTTP proxy in front of Prometheus that records every request (method, path, PromQL, time) before
- * forwarding it, so tests can count and inspect the queries a run actually sends. `delayMs` holds each
- * request that long before forwarding it, to simulate a Prometheus across a network.
+ * An HTTP proxy in front of Prometheus that records every request (method, path, PromQL, time, and the raw
+ * body and content type, so a benchmark can replay it exactly) before forwarding it, so tests can count and
+ * inspect the queries a run actually sends. `delayMs` holds each request that long before forwarding it, to
+ * simulate a Prometheus across a network.
  * @param {string} targetUrl
  * @param {{ delayMs?: number }} [options]
- * @returns {Promise<{ url: string, requests: { method: string, path: string, query: string | null,
- *   time: string | null }[], queries: (path?: string) => string[], reset: () => void, stop: () => Promise<void> }>}
+ * @returns {Promise<import('./prometheus.d.mts').CountingProxy>}
  */
 export async function startCountingProxy(targetUrl, { delayMs = 0 } = {}) {
   const target = new URL(targetUrl);
@@ -241,8 +241,11 @@ export async function startCountingProxy(targetUrl, { delayMs = 0 } = {}) {
       requests.push({
         method: req.method ?? 'GET',
         path: url.pathname,
+        url: req.url ?? '/',
         query: params.get('query'),
         time: params.get('time'),
+        contentType: req.headers['content-type'] ?? null,
+        body: body.toString('utf8'),
       });
       if (delayMs > 0) setTimeout(forward, delayMs, body);
       else forward(body);

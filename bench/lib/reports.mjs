@@ -3,39 +3,12 @@
  * first).
  */
 import { buildReport } from '../../dist/domain/report.js';
+import { POLICY_STEPS, sloConfig } from './slo-config.mjs';
+
+export { POLICY_STEPS, sloConfig };
 
 /** Timestamp of the first reports: 2023-11-14T22:13:20Z. */
 export const T0 = 1_700_000_000;
-
-/** slo-generator's four-step error budget policy: 1 hour, 12 hours, 7 days, 28 days. */
-export const POLICY_STEPS = [
-  { name: '1 hour', window: 3600, burn_rate_threshold: 9, message_alert: 'page', message_ok: 'ok' },
-  { name: '12 hours', window: 43200, burn_rate_threshold: 3, message_alert: 'page', message_ok: 'ok' },
-  { name: '7 days', window: 604800, burn_rate_threshold: 1.5, message_alert: 'ticket', message_ok: 'ok' },
-  { name: '28 days', window: 2419200, burn_rate_threshold: 1, message_alert: 'ticket', message_ok: 'ok' },
-];
-
-/**
- * An slo-generator v2 `good_bad_ratio` SLO on the `prometheus` backend.
- * @param {string} name
- * @param {Record<string, string>} labels
- * @param {{ description?: string, exporters?: string[], sli?: Record<string, unknown>, goal?: number }} [spec]
- */
-export function sloConfig(name, labels, { description = name, exporters, sli = {}, goal = 0.999 } = {}) {
-  return {
-    apiVersion: 'sre.google.com/v2',
-    kind: 'ServiceLevelObjective',
-    metadata: { name, labels },
-    spec: {
-      description,
-      backend: 'prometheus',
-      method: 'good_bad_ratio',
-      ...(exporters ? { exporters } : {}),
-      service_level_indicator: sli,
-      goal,
-    },
-  };
-}
 
 /**
  * One report per SLO and policy step at `timestamp`, SLO by SLO, `limit` reports at most, as the
@@ -59,4 +32,34 @@ export function sloResults(
     results.push({ slo, reports });
   }
   return results;
+}
+
+/**
+ * An availability SLO of the exporter benchmarks: 100 services, one feature per SLO, `env` prod/staging.
+ * @param {number} i
+ */
+export function exporterSlo(i) {
+  return sloConfig(
+    `svc${i % 100}-feature${i}-availability`,
+    {
+      service_name: `svc${i % 100}`,
+      feature_name: `feature${i}`,
+      slo_name: 'availability',
+      env: i % 2 ? 'prod' : 'staging',
+    },
+    { description: 'availability', exporters: ['prometheus'] },
+  );
+}
+
+/**
+ * `count` reports (one per policy step, SLO by SLO, over `exporterSlo`s) as `compute` results; `seed` varies
+ * the timestamp and the good/bad counts, so two seeds give every series a new value.
+ */
+export function exporterResults(count, seed = 0) {
+  const slos = Array.from({ length: Math.ceil(count / POLICY_STEPS.length) }, (_, i) => exporterSlo(i));
+  return sloResults(slos, {
+    timestamp: T0 + seed * 60,
+    limit: count,
+    counts: (i) => [100_000 + ((i * 7919 + seed * 104_729) % 50_000), (i * 31 + seed * 17) % 300],
+  });
 }

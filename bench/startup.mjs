@@ -1,0 +1,76 @@
+/**
+ * Benchmark, start-up (issue 11, goal 3): whole-process times, from spawn to exit, of the commands a user
+ * types, against an empty `node -e 0`; rounds interleaved. Goals: `--help` at most 2x an empty node,
+ * `validate` on the quickstart under 250 ms.
+ *
+ * For information, the import cost of the heavy dependencies: a process importing only that module
+ * (`node --input-type=module -e "await import('<module>')"`) minus an empty node, min against min. Costs
+ * overlap (shared dependencies, Node's own loader warming up once), so they do not add up to a command's time.
+ *
+ * Environment: BENCH_ROUNDS (10).
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runChecked } from './lib/process.mjs';
+import { formatMs, interleaved, roundsFromEnv, summary, timingHeader, timingRow } from './lib/timing.mjs';
+
+const ROUNDS = roundsFromEnv(10);
+const GOAL_HELP = 2; // x empty node, at most
+const GOAL_VALIDATE_MS = 250;
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(root, 'dist', 'cli', 'main.js');
+const QUICKSTART = ['-f', 'examples/quickstart/slos', '-c', 'examples/quickstart/config.yaml'];
+// `npm run bench` builds the dist/ these modules live in; the packages resolve from the repo's node_modules.
+const MODULES = ['zod', 'cloudevents', 'yaml', 'pino', 'commander', 'better-sqlite3', 'tsx/esm/api'];
+
+const node = (name, args) => ({
+  name,
+  run: () => runChecked(process.execPath, args, { cwd: root }),
+});
+const importOnly = (specifier) =>
+  node(`import ${specifier}`, ['--input-type=module', '-e', `await import(${JSON.stringify(specifier)})`]);
+
+const EMPTY = 'node -e 0 (empty node)';
+const commands = [
+  node(EMPTY, ['-e', '0']),
+  node('slokit --help', [CLI, '--help']),
+  node('slokit compute --help', [CLI, 'compute', '--help']),
+  node('slokit validate (quickstart)', [CLI, 'validate', ...QUICKSTART]),
+  node('slokit compute (quickstart)', [CLI, 'compute', ...QUICKSTART, '--output', 'json']),
+];
+const imports = [...MODULES.map(importOnly), importOnly('./dist/index.js')];
+
+console.log(
+  `start-up: whole processes from spawn to exit, ${ROUNDS} interleaved rounds, cwd ${root}; node ${process.version}`,
+);
+const results = await interleaved([...commands, ...imports], ROUNDS);
+const stats = new Map([...results].map(([name, runs]) => [name, summary(runs.map((r) => r.ms))]));
+const empty = stats.get(EMPTY);
+const width = 32;
+
+console.log(`\n${timingHeader('command', width)}`);
+for (const { name } of commands) {
+  const s = stats.get(name);
+  console.log(
+    `${timingRow(name, s, width)}   ${(s.min / empty.min).toFixed(1)}x / ${(s.median / empty.median).toFixed(1)}x empty node (min / median)`,
+  );
+}
+const help = stats.get('slokit --help');
+const validate = stats.get('slokit validate (quickstart)');
+console.log(
+  `\n  --help / empty node: ${(help.median / empty.median).toFixed(2)}x median (goal <= ${GOAL_HELP}x: ${help.median / empty.median <= GOAL_HELP ? 'met' : 'NOT met'})`,
+);
+console.log(
+  `  validate on the quickstart: ${formatMs(validate.median)} median (goal < ${GOAL_VALIDATE_MS} ms: ${validate.median < GOAL_VALIDATE_MS ? 'met' : 'NOT met'})`,
+);
+
+console.log(
+  `\nImport cost (information): process importing one module, minus empty node (min - min, median - median)`,
+);
+for (const { name } of imports) {
+  const s = stats.get(name);
+  console.log(
+    `  ${name.padEnd(width)} ${formatMs(s.min - empty.min).padStart(10)} ${formatMs(s.median - empty.median).padStart(10)}`,
+  );
+}
