@@ -1,15 +1,17 @@
-/** `slokit compute`: compute SLO reports (and export them) for the SLOs given. */
+/**
+ * `slokit compute`: compute SLO reports (and export them) for the SLOs given. The command's work is imported
+ * when it runs, so `slokit --help` loads none of it.
+ */
 import { type Command, Option } from 'commander';
-import { ConfigError } from '../config/errors.js';
-import { secretsOf } from '../config/secrets.js';
-import { compute, identityResults } from '../engine/compute.js';
-import { exportResults } from '../engine/export.js';
-import { validateConfig } from '../engine/validate.js';
-import { type CommandContext, EXIT, type Exec, loadInputs, UsageError } from './context.js';
-import { createLogger, LOG_LEVELS, type LogLevel } from './logger.js';
-import { callTimeoutOption, numberParser } from './options.js';
-import { colorEnabled, OUTPUT_FORMATS, type OutputFormat, render, renderDeletions } from './output.js';
-import { progressReporter } from './progress.js';
+import { type CommandContext, EXIT, type Exec, UsageError } from './context.js';
+import {
+  callTimeoutOption,
+  LOG_LEVELS,
+  type LogLevel,
+  numberParser,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+} from './options.js';
 
 interface ComputeFlags {
   sloConfig: string[];
@@ -34,6 +36,29 @@ async function run(flags: ComputeFlags, { guard }: CommandContext): Promise<numb
   const format = outputFormat(flags.output, Boolean(process.stdout.isTTY));
   const { timestamp, concurrency, minValidEvents, callTimeout } = flags;
   if (flags.export && flags.delete) throw new UsageError('--export and --delete cannot be combined');
+  const [
+    { ConfigError },
+    { secretsOf },
+    { compute, identityResults },
+    { exportResults },
+    { validateConfig },
+    { closeExporterContext, createExporterContext },
+    { loadInputs },
+    { createLogger },
+    { colorEnabled, render, renderDeletions },
+    { progressReporter },
+  ] = await Promise.all([
+    import('../config/errors.js'),
+    import('../config/secrets.js'),
+    import('../engine/compute.js'),
+    import('../engine/export.js'),
+    import('../engine/validate.js'),
+    import('../exporters/context.js'),
+    import('./inputs.js'),
+    import('./logger.js'),
+    import('./output.js'),
+    import('./progress.js'),
+  ]);
   const logger = createLogger(flags.logLevel);
   const inputs = await loadInputs(flags.sloConfig, flags.config);
   const issues = await validateConfig(inputs.slos, inputs.shared, {
@@ -46,35 +71,42 @@ async function run(flags: ComputeFlags, { guard }: CommandContext): Promise<numb
   guard.addSecrets([...secretsOf(shared.backends), ...secretsOf(shared.exporters)]);
   const retry = shared.exporter_retry;
   const exportOptions = { attempts: retry?.attempts, backoffMs: retry?.backoff_ms, logger, callTimeout };
-  const context = { pluginDirs: inputs.pluginDirs };
-
-  if (flags.delete) {
-    // Deleting needs only each SLO's name and steps: no backend is queried.
-    const results = identityResults(slos, shared);
-    const { succeeded } = await exportResults(results, shared, context, { ...exportOptions, delete: true });
-    const reports = results.flatMap((r) => r.reports);
-    process.stdout.write(renderDeletions(reports, succeeded, format));
-    return reports.every((r) => r.errors.length === 0) ? EXIT.ok : EXIT.failed;
+  const context = createExporterContext({ pluginDirs: inputs.pluginDirs });
+  try {
+    return await computeAndExport();
+  } finally {
+    closeExporterContext(context); // history databases checkpoint and close, whatever happened
   }
 
-  const progress = progressReporter('computing');
-  const result = await compute(slos, shared, {
-    timestamp,
-    concurrency,
-    dedup: flags.dedup,
-    minValidEvents,
-    callTimeout,
-    pluginDirs: inputs.pluginDirs,
-    logger,
-    onProgress: progress.update,
-  });
-  progress.done();
-  const summary = flags.export
-    ? await exportResults(result.results, shared, context, exportOptions)
-    : undefined;
-  const reports = result.results.flatMap((r) => r.reports);
-  process.stdout.write(render(reports, format, colorEnabled(process.env, Boolean(process.stdout.isTTY))));
-  return reports.every((r) => r.valid) && !summary?.failed ? EXIT.ok : EXIT.failed;
+  async function computeAndExport(): Promise<number> {
+    if (flags.delete) {
+      // Deleting needs only each SLO's name and steps: no backend is queried.
+      const results = identityResults(slos, shared);
+      const { succeeded } = await exportResults(results, shared, context, { ...exportOptions, delete: true });
+      const reports = results.flatMap((r) => r.reports);
+      process.stdout.write(renderDeletions(reports, succeeded, format));
+      return reports.every((r) => r.errors.length === 0) ? EXIT.ok : EXIT.failed;
+    }
+
+    const progress = progressReporter('computing');
+    const result = await compute(slos, shared, {
+      timestamp,
+      concurrency,
+      dedup: flags.dedup,
+      minValidEvents,
+      callTimeout,
+      pluginDirs: inputs.pluginDirs,
+      logger,
+      onProgress: progress.update,
+    });
+    progress.done();
+    const summary = flags.export
+      ? await exportResults(result.results, shared, context, exportOptions)
+      : undefined;
+    const reports = result.results.flatMap((r) => r.reports);
+    process.stdout.write(render(reports, format, colorEnabled(process.env, Boolean(process.stdout.isTTY))));
+    return reports.every((r) => r.valid) && !summary?.failed ? EXIT.ok : EXIT.failed;
+  }
 }
 
 export function registerCompute(program: Command, exec: Exec): void {

@@ -1,7 +1,8 @@
-/** Shared CLI plumbing: loading configs with plugin directories, mapping errors to exit codes. */
-import { dirname, resolve } from 'node:path';
+/**
+ * Shared CLI plumbing: exit codes and mapping errors to them. Kept free of heavy imports: main.ts loads it
+ * for every command, `--help` included (see inputs.ts for config loading).
+ */
 import { ConfigError } from '../config/errors.js';
-import { type LoadedSharedConfig, type LoadedSlo, loadSharedConfig, loadSlos } from '../config/load.js';
 import type { ProcessGuard } from './guard.js';
 
 /** Process exit codes: 0 all good, 1 an invalid report or failed export, 2 usage or config error. */
@@ -20,30 +21,6 @@ export interface CommandContext {
 
 /** Runs a command's action and records its exit code (main.ts). */
 export type Exec = (action: (context: CommandContext) => Promise<number>) => Promise<void>;
-
-/** Loaded inputs of a command that reads SLOs and the shared config. */
-export interface Inputs {
-  slos: LoadedSlo[];
-  shared: LoadedSharedConfig;
-  /** Where plugin modules are looked up: the working directory, then the config file's directory. */
-  pluginDirs: string[];
-}
-
-export async function loadInputs(sloPaths: string[], configPath: string): Promise<Inputs> {
-  // Load both before failing, so the errors of the SLO files and of the shared config show together.
-  const [slos, shared] = await Promise.allSettled([loadSlos(sloPaths), loadSharedConfig(configPath)]);
-  const failures = [slos, shared].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-  if (failures.length) {
-    if (!failures.every((f) => f instanceof ConfigError))
-      throw failures.find((f) => !(f instanceof ConfigError));
-    throw new ConfigError((failures as ConfigError[]).flatMap((f) => f.issues));
-  }
-  return {
-    slos: (slos as PromiseFulfilledResult<LoadedSlo[]>).value,
-    shared: (shared as PromiseFulfilledResult<LoadedSharedConfig>).value,
-    pluginDirs: [process.cwd(), dirname(resolve(configPath))],
-  };
-}
 
 /** Prints an error the way the CLI reports it and returns the exit code it maps to. */
 export function reportError(error: unknown, stderr: NodeJS.WritableStream = process.stderr): number {

@@ -5,6 +5,14 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CALL_TIMEOUT } from '../async/deadline.js';
 
+/** Formats of `--output`. */
+export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** Levels of `--log-level` (commander checks the choice). */
+export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /** The largest deadline accepted, in seconds (one day; Node timers hold at most ~24.8 days). */
 export const MAX_CALL_TIMEOUT = 86_400;
 

@@ -5,9 +5,7 @@
 import { stringify } from 'yaml';
 import type { SloReport } from '../domain/types.js';
 import { formatDuration } from '../lang/duration.js';
-
-export type OutputFormat = 'table' | 'json' | 'yaml';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'yaml'];
+import type { OutputFormat } from './options.js';
 
 /**
  * Whether to colour output, with the precedence and values of Node's own `tty` colour detection: `FORCE_COLOR`

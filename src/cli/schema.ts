@@ -1,9 +1,9 @@
 /** `slokit schema`: prints the JSON Schema of the config files for editors and CI. */
 import type { Command } from 'commander';
-import { jsonSchemas } from '../config/schema.js';
 import { EXIT, type Exec, UsageError } from './context.js';
 
 async function run(kind: string | undefined): Promise<number> {
+  const { jsonSchemas } = await import('../config/schema.js'); // zod is loaded only for this command
   const schemas = jsonSchemas();
   if (kind !== undefined && kind !== 'slo' && kind !== 'config') {
     throw new UsageError(`schema kind must be "slo" or "config", got "${kind}"`);

@@ -1,9 +1,9 @@
-/** `slokit validate`: checks SLO files and the shared config without querying anything. */
+/**
+ * `slokit validate`: checks SLO files and the shared config without querying anything. The command's work is
+ * imported when it runs, so `slokit --help` loads none of it.
+ */
 import type { Command } from 'commander';
-import { ConfigError } from '../config/errors.js';
-import { secretsOf } from '../config/secrets.js';
-import { validateConfig } from '../engine/validate.js';
-import { type CommandContext, EXIT, type Exec, loadInputs } from './context.js';
+import { type CommandContext, EXIT, type Exec } from './context.js';
 import { callTimeoutOption } from './options.js';
 
 interface ValidateFlags {
@@ -13,6 +13,12 @@ interface ValidateFlags {
 }
 
 async function run(flags: ValidateFlags, { guard }: CommandContext): Promise<number> {
+  const [{ ConfigError }, { secretsOf }, { validateConfig }, { loadInputs }] = await Promise.all([
+    import('../config/errors.js'),
+    import('../config/secrets.js'),
+    import('../engine/validate.js'),
+    import('./inputs.js'),
+  ]);
   const inputs = await loadInputs(flags.sloConfig, flags.config);
   const { backends, exporters } = inputs.shared.config;
   guard.addSecrets([...secretsOf(backends), ...secretsOf(exporters)]);

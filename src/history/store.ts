@@ -21,8 +21,9 @@
  *   prune automatically, at most once per `pruneInterval` (default 10 minutes) of wall-clock time.
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { ValidReport } from '../domain/types.js';
 
 /** A schema migration: `up` moves a database from version `index` to `index + 1` (1-based user_version). */
@@ -268,6 +269,16 @@ const INSERT_SQL = `INSERT OR REPLACE INTO reports (slo, step, timestamp, window
   @good_events, @bad_events, @error_budget_remaining_minutes, @error_budget_consumed_ratio, @valid, @errors,
   @report, @service_name, @feature_name)`;
 
+/**
+ * better-sqlite3's constructor, loaded on the first store opened: the native module is a CommonJS package, so
+ * it can be required synchronously, and a command that stores no history (most `compute` runs) never loads it.
+ */
+function openDatabase(): typeof Database {
+  databaseClass ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  return databaseClass;
+}
+let databaseClass: typeof Database | undefined;
+
 /** The report history database. Synchronous (better-sqlite3); one instance per file per process is enough. */
 export class HistoryStore {
   /** The path given (`:memory:` for an in-memory database). */
@@ -290,7 +301,7 @@ export class HistoryStore {
     this.path = path;
     const memory = path === ':memory:' || path === '';
     if (!memory && !options.readonly) mkdirSync(dirname(resolve(path)), { recursive: true });
-    this.#db = new Database(path, {
+    this.#db = new (openDatabase())(path, {
       readonly: options.readonly ?? false,
       fileMustExist: options.readonly ?? false,
     });
