@@ -21,7 +21,7 @@ import { z } from 'zod';
 import { KeyedOnce } from '../async/keyed-once.js';
 import { NO_DATA, type SloConfig } from '../domain/types.js';
 import { HttpClient, HttpTransportError, MiB } from '../http/client.js';
-import { bodyExcerpt, statusLine } from '../http/delivery.js';
+import { bodyExcerpt, redirectNote, statusLine } from '../http/delivery.js';
 import { basicAuth, bearerToken, httpHeaders, httpUrl, timeoutSeconds } from '../http/schema.js';
 import {
   bucketLeValuesQuery,
@@ -229,13 +229,20 @@ export class PrometheusBackend {
       payload = JSON.parse(body.toString('utf8'));
     } catch {
       const excerpt = bodyExcerpt(body);
-      return fail(`${statusLine(status)}, not a JSON answer${excerpt ? `: ${excerpt}` : ' (empty body)'}`);
+      const redirect = redirectNote(this.#client, response, this.#endpoint);
+      return fail(
+        `${statusLine(status)}${redirect}, not a JSON answer${excerpt ? `: ${excerpt}` : ' (empty body)'}`,
+      );
     }
     const p = (payload ?? {}) as { status?: unknown; errorType?: unknown; error?: unknown; data?: unknown };
     if (p.status === 'error' || typeof p.error === 'string') {
       return fail(`${String(p.errorType ?? 'error')}: ${String(p.error ?? '(no message)')}`);
     }
-    if (status < 200 || status >= 300) return fail(`${statusLine(status)}: ${bodyExcerpt(body)}`);
+    if (status < 200 || status >= 300) {
+      return fail(
+        `${statusLine(status)}${redirectNote(this.#client, response, this.#endpoint)}: ${bodyExcerpt(body)}`,
+      );
+    }
     if (p.status !== 'success') return fail(`answer without "status": "success": ${bodyExcerpt(body)}`);
     const data = p.data as { resultType?: unknown; result?: unknown } | null | undefined;
     if (!data || typeof data !== 'object') return fail('answer without "data"');
@@ -257,9 +264,11 @@ export class PrometheusBackend {
     return fail(`unknown resultType ${describe(resultType)} (expected vector or scalar)`);
   }
 
-  /** The value text of a `[<time>, "<value>"]` sample. */
+  /** The value text of a `[<time>, "<value>"]` sample whose value is a number as Prometheus writes it. */
   #sample(sample: unknown, query: string): string {
-    if (Array.isArray(sample) && sample.length === 2 && typeof sample[1] === 'string') return sample[1];
+    if (Array.isArray(sample) && sample.length === 2 && typeof sample[1] === 'string') {
+      if (!Number.isNaN(sampleValue(sample[1])) || sample[1] === 'NaN') return sample[1];
+    }
     throw new PrometheusQueryError(
       this.#client.redact(
         `Prometheus query failed (malformed sample ${describe(sample)}, expected [time, "value"]) at ${this.#client.display(this.#endpoint)} (query: ${query})`,
@@ -316,7 +325,8 @@ function describe(value: unknown): string {
 function sampleValue(text: string): number {
   if (text === '+Inf' || text === 'Inf') return Number.POSITIVE_INFINITY;
   if (text === '-Inf') return Number.NEGATIVE_INFINITY;
-  return Number(text);
+  // Number('') and Number(' ') are 0: an empty value is no number.
+  return text.trim() === '' ? Number.NaN : Number(text);
 }
 
 export const prometheusBackend: BuiltinBackend = {

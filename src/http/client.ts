@@ -4,17 +4,21 @@
  *
  * - Transport: `node:http` with a keep-alive Agent, chosen over `undici`'s `Pool.request` by measurement
  *   (`node bench/http-client.mjs 5`: 1000 distinct instant queries to a real local Prometheus, 8 in flight,
- *   each variant a whole `node` process, 5 interleaved rounds; min / median ms):
- *       loopback:   node:http 832 / 1068   undici 1050 / 1544   (identity)
- *       +10 ms hop: node:http 1710 / 1832  undici 1850 / 2713   (identity)
- *   node:http is faster and needs no import; `fetch`, which slokit used before, cost about twice node:http.
+ *   each variant a whole `node` process, 5 interleaved rounds, two runs on a shared 2-core machine;
+ *   min / median ms, identity encoding):
+ *       loopback     node:http  832 / 1068, 1183 / 1417   undici 1050 / 1544,  958 / 1460
+ *       +10 ms hop   node:http 1710 / 1832, 1892 / 2366   undici 1850 / 2713, 2690 / 2953
+ *   node:http has the better median in all four, the minimums are mixed, and it costs no import; `fetch`, which
+ *   slokit used before, cost about twice node:http (issue 11's profile). Idle pooled sockets are unref'd by
+ *   Node, so a finished run exits without closing its clients.
  * - Deadline: one timer per request bounds the whole exchange (connecting, waiting for the answer, a body
  *   that trickles forever) and destroys the request when it fires: no AbortSignal per request.
  * - Body size: answers larger than `maxBodyBytes` (declared or received, and after decompression) are refused.
  * - Redirects are never followed; the caller sees the 3xx with its `location`.
- * - Compression: requests say `accept-encoding: identity`. gzip never paid in the same measurement
- *   (node:http gzip 1153 / 1743 ms on loopback, 1787 / 2082 ms across the 10 ms hop; undici gzip 1959 / 2603
- *   and 2355 / 3168): answers are a few hundred bytes. A server that compresses anyway is decoded (gzip,
+ * - Compression: requests say `accept-encoding: identity`; gzip did not pay in the same runs. On loopback it
+ *   is far slower (node:http 1153 / 1743 and 2350 / 2690 ms, undici 1959 / 2603 and 1995 / 2371); across the
+ *   10 ms hop it is within noise of identity (node:http 1787 / 2082 and 1974 / 2190, undici 2355 / 3168 and
+ *   3083 / 3997): answers are a few hundred bytes. A server that compresses anyway is decoded (gzip,
  *   deflate) within the same size limit.
  * - URLs: `url(path)` appends to the base URL's *path* and keeps its query string (`http://h/prom?x=1` +
  *   `/api/v1/query` → `http://h/prom/api/v1/query?x=1`); credentials in the base URL become Basic auth.
@@ -161,7 +165,7 @@ export class HttpClient {
           else chunks.push(chunk);
         });
         response.on('error', (error) => fail(this.#transportError(error)));
-        response.on('aborted', () => fail(this.#closed('the answer was cut off')));
+        response.on('aborted', () => fail(this.#closed('in the middle of the answer')));
         response.on('end', () => {
           if (failed) return;
           clearTimeout(timer);
@@ -180,11 +184,6 @@ export class HttpClient {
     });
   }
 
-  /** Closes the pool's connections (idle keep-alive connections never keep the process alive). */
-  close(): void {
-    this.#agent.destroy();
-  }
-
   #decode(raw: Buffer, headers: HttpResponse['headers']): Buffer {
     const encoding = String(headers['content-encoding'] ?? 'identity').toLowerCase();
     if (encoding === 'identity' || raw.length === 0) return raw;
@@ -195,19 +194,21 @@ export class HttpClient {
           ? inflateSync
           : undefined;
     if (!inflate)
-      throw new HttpTransportError(`response has an unsupported content-encoding "${encoding.slice(0, 40)}"`);
+      throw new HttpTransportError(
+        `got an answer with an unsupported content-encoding "${encoding.slice(0, 40)}"`,
+      );
     try {
       return inflate(raw, { maxOutputLength: this.#maxBodyBytes });
     } catch (error) {
       if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw this.#tooLarge();
       throw new HttpTransportError(
-        `response body could not be decoded (${encoding}): ${(error as Error).message}`,
+        `got an answer that could not be decoded (${encoding}): ${(error as Error).message}`,
       );
     }
   }
 
   #tooLarge(): HttpTransportError {
-    return new HttpTransportError(`response body larger than the ${formatBytes(this.#maxBodyBytes)} limit`);
+    return new HttpTransportError(`got an answer larger than the ${formatBytes(this.#maxBodyBytes)} limit`);
   }
 
   #timedOut(): HttpTransportError {
@@ -215,13 +216,13 @@ export class HttpClient {
   }
 
   #closed(what: string): HttpTransportError {
-    return new HttpTransportError(`connection closed by the server: ${what}`);
+    return new HttpTransportError(`was cut off: the server closed the connection ${what}`);
   }
 
   #transportError(error: unknown): HttpTransportError {
     const e = error as { code?: string; message?: string };
     if (e?.code === 'ECONNRESET' || e?.message === 'socket hang up') {
-      return this.#closed(`${e.code ?? 'reset'} before a complete answer`);
+      return this.#closed(`before a complete answer (${e.code ?? 'socket hang up'})`);
     }
     return new HttpTransportError(this.redact(`could not be sent: ${e?.message ?? String(error)}`));
   }

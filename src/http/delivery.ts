@@ -4,7 +4,7 @@
  * the body; unreachable receivers and timeouts get one-line reasons; secrets never appear in the message.
  */
 import { STATUS_CODES } from 'node:http';
-import type { HttpClient } from './client.js';
+import type { HttpClient, HttpResponse } from './client.js';
 import { HttpTransportError } from './client.js';
 
 /** A delivery that failed; `status` is set when the receiver answered. */
@@ -46,12 +46,17 @@ export function statusLine(status: number): string {
   return `HTTP ${status}${phrase ? ` ${phrase}` : ''}`;
 }
 
-function redirectTarget(client: HttpClient, location: string, base: URL): string {
+/** ` (redirect to <location>, not followed)` for a 3xx answer with a location, else ''. */
+export function redirectNote(client: HttpClient, response: HttpResponse, base: URL): string {
+  const location = response.headers.location;
+  if (typeof location !== 'string') return '';
+  let target: string;
   try {
-    return client.display(new URL(location, base));
+    target = client.display(new URL(location, base));
   } catch {
-    return '<invalid location>';
+    target = '<invalid location>';
   }
+  return ` (redirect to ${target}, not followed)`;
 }
 
 /** Sends one request; resolves on 2xx, throws a scrubbed, one-line error otherwise. */
@@ -64,15 +69,11 @@ export async function deliver(client: HttpClient, d: Delivery): Promise<void> {
     response = await client.request({ method: d.method, url, headers: d.headers, body: d.body });
   } catch (error) {
     const reason = error instanceof HttpTransportError ? error.reason : String(error);
-    throw new ErrorClass(client.redact(`${what} failed: ${reason}`));
+    throw new ErrorClass(client.redact(`${what} ${reason}`));
   }
   const { status } = response;
   if (status >= 200 && status < 300) return;
-  const location = response.headers.location;
-  const redirect =
-    typeof location === 'string'
-      ? ` (redirect to ${redirectTarget(client, location, url)}, not followed)`
-      : '';
+  const redirect = redirectNote(client, response, url);
   const excerpt = bodyExcerpt(response.body);
   throw new ErrorClass(
     client.redact(`${what} failed: ${statusLine(status)}${redirect}${excerpt ? `: ${excerpt}` : ''}`),
