@@ -165,7 +165,6 @@ export class HttpClient {
           else chunks.push(chunk);
         });
         response.on('error', (error) => fail(this.#transportError(error)));
-        response.on('aborted', () => fail(this.#closed('in the middle of the answer')));
         response.on('end', () => {
           if (failed) return;
           clearTimeout(timer);
@@ -215,14 +214,13 @@ export class HttpClient {
     return new HttpTransportError(`timed out after ${this.#timeoutSeconds} s`);
   }
 
-  #closed(what: string): HttpTransportError {
-    return new HttpTransportError(`was cut off: the server closed the connection ${what}`);
-  }
-
   #transportError(error: unknown): HttpTransportError {
     const e = error as { code?: string; message?: string };
     if (e?.code === 'ECONNRESET' || e?.message === 'socket hang up') {
-      return this.#closed(`before a complete answer (${e.code ?? 'socket hang up'})`);
+      // Also how Node reports a body cut off midway (an "aborted" ECONNRESET on the response).
+      return new HttpTransportError(
+        `was cut off: the server closed the connection before a complete answer (${e.code ?? 'socket hang up'})`,
+      );
     }
     return new HttpTransportError(this.redact(`could not be sent: ${e?.message ?? String(error)}`));
   }

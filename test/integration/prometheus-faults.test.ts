@@ -67,7 +67,25 @@ const FAULTS: Record<string, Fault> = {
     res.on('close', () => clearInterval(timer));
   },
   silent: () => {},
+  brotli: (res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'br' });
+    res.end('whatever');
+  },
+  badgzip: (res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    res.end('not gzip at all');
+  },
+  gzipbomb: (res) => {
+    // 20 MiB of spaces compress to about 20 KiB: the limit applies to the decoded answer.
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    res.end(gzipSync(Buffer.alloc(20 * MiB, 0x20)));
+  },
   reset: (_res, req) => req.socket.destroy(),
+  cutoff: (res, req) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"status":"success","data":{"resultType":"vec');
+    setTimeout(() => req.socket.destroy(), 20);
+  },
   unavailable: json(503, { status: 'error', errorType: 'unavailable', error: 'too many queries in flight' }),
   plain500: (res) => {
     res.writeHead(500, { 'content-type': 'text/plain' });
@@ -190,9 +208,13 @@ describe('fake Prometheus fault modes: the exact error per mode', () => {
   it.each([
     ['huge', 'got an answer larger than the 16 MiB limit'],
     ['hugedeclared', 'got an answer larger than the 16 MiB limit'],
+    ['gzipbomb', 'got an answer larger than the 16 MiB limit'],
+    ['brotli', 'got an answer with an unsupported content-encoding "br"'],
+    ['badgzip', 'got an answer that could not be decoded (gzip): incorrect header check'],
     ['endless', `timed out after ${TIMEOUT} s`],
     ['silent', `timed out after ${TIMEOUT} s`],
     ['reset', 'was cut off: the server closed the connection before a complete answer (ECONNRESET)'],
+    ['cutoff', 'was cut off: the server closed the connection before a complete answer (ECONNRESET)'],
   ])('%s', async (mode, reason) => {
     expect(await sli(mode)).toEqual({ error: transport(mode, reason) });
   });
