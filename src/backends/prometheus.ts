@@ -189,7 +189,7 @@ export class PrometheusBackend {
     if (series.length > 1) {
       throw new PrometheusResultError(
         this.#client.redact(
-          `the query returned ${series.length} series where one was expected: aggregate it (e.g. sum(...) or sum by () (...)) so it gives one number (query: ${query})`,
+          `Prometheus at ${this.#client.display(this.#endpoint)} returned ${series.length} series where one was expected: aggregate the query (e.g. sum(...) or sum by () (...)) so it gives one number (query: ${query})`,
         ),
       );
     }

@@ -437,7 +437,7 @@ describe('several series', () => {
     });
     expect(report?.valid).toBe(false);
     expect(report?.errors[0]).toBe(
-      `PrometheusResultError: the query returned 2 series where one was expected: aggregate it (e.g. sum(...) or sum by () (...)) so it gives one number (query: increase(${API_VALID}[3600s]))`,
+      `PrometheusResultError: Prometheus at ${prometheus.url}/api/v1/query returned 2 series where one was expected: aggregate the query (e.g. sum(...) or sum by () (...)) so it gives one number (query: increase(${API_VALID}[3600s]))`,
     );
   });
 
@@ -446,7 +446,7 @@ describe('several series', () => {
       expression: `sum by (code) (rate(${API_VALID}[window])) / scalar(sum(rate(${API_VALID}[window])))`,
     });
     expect(report?.errors[0]).toMatch(
-      /^PrometheusResultError: the query returned 2 series where one was expected/,
+      /^PrometheusResultError: Prometheus at .* returned 2 series where one was expected/,
     );
   });
 });
