@@ -2,8 +2,10 @@
  * The HTTP client layer against real HTTP servers on 127.0.0.1, and the shared field schemas through the
  * config schemas of the components that use them.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinBackends } from '../../src/backends/registry.js';
@@ -11,6 +13,7 @@ import { builtinExporters } from '../../src/exporters/registry.js';
 import { formatBytes, HttpClient, MiB } from '../../src/http/client.js';
 import { DeliveryError, deliver } from '../../src/http/delivery.js';
 import { httpUrl, timeoutSeconds } from '../../src/http/schema.js';
+import { tempDir } from '../helpers/tmp.js';
 
 let server: Server;
 let base: string;
@@ -129,6 +132,44 @@ describe('HttpClient.request', () => {
     });
     const code = await new Promise((resolve) => child.on('exit', resolve));
     expect([code, out.trim()]).toEqual([0, '200']);
+  });
+
+  it('https URLs go through TLS (a self-signed certificate is refused, naming the reason)', async () => {
+    const dir = tempDir('slokit-tls-');
+    try {
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-keyout',
+          `${dir.root}/key.pem`,
+          '-out',
+          `${dir.root}/cert.pem`,
+        ],
+        { stdio: 'ignore' },
+      );
+      const tls = createTlsServer(
+        { key: readFileSync(`${dir.root}/key.pem`), cert: readFileSync(`${dir.root}/cert.pem`) },
+        (_req, res) => res.end('secret page'),
+      );
+      await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+      const c = client(`https://127.0.0.1:${(tls.address() as AddressInfo).port}`);
+      await expect(c.request({ method: 'GET', url: c.url('/') })).rejects.toThrow(
+        'could not be sent: self-signed certificate',
+      );
+      tls.closeAllConnections();
+      await new Promise((resolve) => tls.close(resolve));
+    } finally {
+      dir.cleanup();
+    }
   });
 
   it('formatBytes', () => {
