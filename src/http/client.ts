@@ -1,6 +1,14 @@
 /**
  * The one HTTP client of slokit: the Prometheus backend and the Pushgateway and CloudEvents exporters each
- * own one `HttpClient`, i.e. one keep-alive connection pool (a `node:http`/`node:https` Agent) to their server.
+ * own one `HttpClient` (their URL, auth, deadline, size limit and redaction), sending through a keep-alive
+ * connection pool (a `node:http`/`node:https` Agent) per server origin.
+ *
+ * - Pools are per origin, shared by every client of the process that talks to that server, like Node's
+ *   global agent. A pool per client instance was tried first and fails as soon as instances are many: with
+ *   `compute --no-dedup` the engine builds a backend per call, 800 instances for 200 SLOs, whose idle
+ *   connections pile up past Prometheus' 512-connection limit (`--web.max-connections`) until new queries
+ *   stall. A pool holds at most MAX_CONNECTIONS_PER_ORIGIN connections; idle ones never keep the process
+ *   alive (Node unrefs them).
  *
  * - Transport: `node:http` with a keep-alive Agent, chosen over `undici`'s `Pool.request` by measurement
  *   (`node bench/http-client.mjs 5`: 1000 distinct instant queries to a real local Prometheus, 8 in flight,
@@ -50,8 +58,6 @@ export interface HttpClientOptions {
   timeoutSeconds: number;
   /** Largest accepted response body, bytes. */
   maxBodyBytes: number;
-  /** Connections kept to the server (default 8). */
-  connections?: number;
 }
 
 /** One request. `url` comes from `HttpClient.url`. */
@@ -117,10 +123,8 @@ export class HttpClient {
     this.#timeoutSeconds = options.timeoutSeconds;
     this.#timeoutMs = Math.max(1, Math.round(options.timeoutSeconds * 1000));
     this.#maxBodyBytes = options.maxBodyBytes;
-    const https = base.protocol === 'https:';
-    const agentOptions = { keepAlive: true, maxSockets: options.connections ?? 8 };
-    this.#agent = https ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
-    this.#send = https ? httpsRequest : httpRequest;
+    this.#agent = poolFor(base);
+    this.#send = base.protocol === 'https:' ? httpsRequest : httpRequest;
   }
 
   /** The URL of `path` under the base URL: appended to the base path, base query kept; '' is the base URL. */
@@ -224,6 +228,22 @@ export class HttpClient {
     }
     return new HttpTransportError(this.redact(`could not be sent: ${e?.message ?? String(error)}`));
   }
+}
+
+/** Most connections one pool keeps to one server (requests beyond wait for a free one). */
+export const MAX_CONNECTIONS_PER_ORIGIN = 16;
+
+const pools = new Map<string, HttpAgent>();
+
+/** The keep-alive pool of a URL's origin (see the module comment for why pools are per origin). */
+function poolFor(url: URL): HttpAgent {
+  let pool = pools.get(url.origin);
+  if (!pool) {
+    const options = { keepAlive: true, maxSockets: MAX_CONNECTIONS_PER_ORIGIN };
+    pool = url.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
+    pools.set(url.origin, pool);
+  }
+  return pool;
 }
 
 /** Values of the base URL's secret-looking query parameters, to be redacted wherever they appear. */

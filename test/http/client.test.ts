@@ -84,6 +84,19 @@ describe('HttpClient.request', () => {
     ]);
   });
 
+  it('clients of the same server share one keep-alive pool: 50 clients in turn use one connection', async () => {
+    const sockets = new Set<unknown>();
+    handler = (req, res) => {
+      sockets.add(req.socket);
+      res.end('ok');
+    };
+    for (let i = 0; i < 50; i++) {
+      const c = client(`${base}/p${i}?token=t${i}`);
+      expect((await c.request({ method: 'GET', url: c.url('/q') })).status).toBe(200);
+    }
+    expect(sockets.size).toBe(1);
+  });
+
   it('a body over the limit is refused, declared or not', async () => {
     handler = (req, res) => {
       if (req.url === '/declared') res.writeHead(200, { 'content-length': String(2 * MiB) });
