@@ -14,7 +14,7 @@ import { MiB } from '../../src/http/client.js';
 const T = 1_700_006_400;
 const TIMEOUT = 0.5;
 
-type Fault = (res: ServerResponse, req: IncomingMessage) => void;
+type Fault = (res: ServerResponse, req: IncomingMessage, query: string) => void;
 
 const json =
   (status: number, body: unknown): Fault =>
@@ -67,6 +67,17 @@ const FAULTS: Record<string, Fault> = {
     res.on('close', () => clearInterval(timer));
   },
   silent: () => {},
+  // A histogram whose buckets are stored as le="1.0": the bucket query for le="1" finds nothing.
+  lebucket: (res, req, query) => {
+    const vector = (result: unknown[]) => success({ resultType: 'vector', result })(res, req, query);
+    if (query.startsWith('count by (le)')) {
+      vector(['0.5', '1.0', '+Inf'].map((le) => ({ metric: { le }, value: [T, '1'] })));
+    } else if (query.includes('_count')) {
+      vector([{ metric: {}, value: [T, '100'] }]);
+    } else {
+      vector([]);
+    }
+  },
   brotli: (res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'br' });
     res.end('whatever');
@@ -132,7 +143,7 @@ beforeAll(async () => {
         query,
       });
       const mode = /fault_([a-z0-9]+)/.exec(query)?.[1] ?? 'ok';
-      (FAULTS[mode] ?? FAULTS.ok!)(res, req);
+      (FAULTS[mode] ?? FAULTS.ok!)(res, req, query);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -228,6 +239,27 @@ describe('fake Prometheus fault modes: the exact error per mode', () => {
     expect(result).toEqual({
       error: `PrometheusQueryError: query to Prometheus at ${url} could not be sent: connect ECONNREFUSED ${url.slice(7)} ${q('ok')}`,
     });
+  });
+});
+
+describe('distribution_cut against buckets stored as le="1.0"', () => {
+  it('threshold_bucket: 1 is an invalid report listing the le values, not SLI 0', async () => {
+    seen.length = 0;
+    const backend = new PrometheusBackend({ url: base, timeout: TIMEOUT });
+    const slo = sloOf('unused');
+    slo.spec.method = 'distribution_cut';
+    slo.spec.service_level_indicator = {
+      expression: 'fault_lebucket_bucket{job="api"}',
+      threshold_bucket: 1,
+    };
+    await expect(backend.distribution_cut(T, 60, slo)).rejects.toThrow(
+      'threshold_bucket 1 matches no bucket series (le="1") of fault_lebucket_bucket{job="api"} while its _count has data: the le values of the expression\'s buckets in that window are "0.5", "1.0", "+Inf"; threshold_bucket must be one of them, written exactly (e.g. 1.0 for le="1.0")',
+    );
+    expect(seen.map((s) => s.query).sort()).toEqual([
+      'count by (le) (last_over_time(fault_lebucket_bucket{job="api"}[60s]))',
+      'sum(increase(fault_lebucket_bucket{job="api", le="1"}[60s]))',
+      'sum(increase(fault_lebucket_count{job="api"}[60s]))',
+    ]);
   });
 });
 
