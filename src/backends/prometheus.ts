@@ -143,7 +143,7 @@ export class PrometheusBackend {
     const f = fields.good_bad_ratio.parse(sli(slo));
     const ops = f.operators ?? DEFAULT_OPERATORS;
     const query = (name: 'filter_good' | 'filter_bad' | 'filter_valid') =>
-      this.value(formatQuery(f[name]!, window, ops, field(name)), timestamp);
+      this.#value(formatQuery(f[name]!, window, ops, field(name)), timestamp);
     if (f.filter_bad !== undefined) {
       const [good, bad] = await Promise.all([query('filter_good'), query('filter_bad')]);
       if (good === NO_DATA && bad === NO_DATA) return [NO_DATA, NO_DATA];
@@ -158,7 +158,7 @@ export class PrometheusBackend {
   /** The expression's value is the SLI. */
   async query_sli(timestamp: number, window: number, slo: SloConfig): Promise<number> {
     const f = fields.query_sli.parse(sli(slo));
-    return this.value(formatQuery(f.expression, window, [], field('expression')), timestamp);
+    return this.#value(formatQuery(f.expression, window, [], field('expression')), timestamp);
   }
 
   /** good = buckets at or below `threshold_bucket`; valid = the matching `_count`. */
@@ -167,8 +167,8 @@ export class PrometheusBackend {
     const base = formatQuery(f.expression, window, f.operators ?? DEFAULT_OPERATORS, field('expression'));
     const le = thresholdLabel(f.threshold_bucket);
     const [below, valid] = await Promise.all([
-      this.value(withBucketLabel(base, le, field('expression')), timestamp),
-      this.value(bucketToCount(base, field('expression')), timestamp),
+      this.#value(withBucketLabel(base, le, field('expression')), timestamp),
+      this.#value(bucketToCount(base, field('expression')), timestamp),
     ]);
     if (valid === NO_DATA) return [NO_DATA, NO_DATA];
     if (below === NO_DATA) throw await this.#noSuchBucket(f.expression, base, le, window, timestamp);
@@ -181,7 +181,7 @@ export class PrometheusBackend {
    * NO_DATA when the vector is empty. Throws PrometheusQueryError / PrometheusResultError naming the URL and
    * the query otherwise.
    */
-  async value(query: string, timestamp: number): Promise<number> {
+  async #value(query: string, timestamp: number): Promise<number> {
     const data = await this.#query(query, timestamp);
     if (data.resultType === 'scalar') return sampleValue(this.#sample(data.result, query));
     const series = data.result as unknown[];
