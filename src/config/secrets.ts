@@ -9,8 +9,9 @@
  * - any word is one of SECRET_WORDS (password, passwd, pwd, pass, secret, token, credential(s), authorization,
  *   cookie, signature, sig, passphrase, or a run-together form such as apikey or accesstoken); or
  * - its LAST word is `key` or `auth` (key, api_key, private_key, access_key, x-api-key; auth, basic_auth).
- * So `auth_mode`, `key_file`, `key_id`, `keyspace`, `monkey`, `tokenizer`, `passthrough` stay readable: a word
- * must match whole, and `key`/`auth` only name a secret when they end the name.
+ * Plurals count as their singular (`api_keys`, `passwords`, `tokens`). So `auth_mode`, `key_file`, `key_id`,
+ * `keyspace`, `monkey`, `tokenizer`, `passthrough` stay readable: a word must match whole, and `key`/`auth`
+ * only name a secret when they end the name.
  */
 
 const SECRET_WORDS = new Set([
@@ -47,11 +48,17 @@ function words(name: string): string[] {
     .filter(Boolean);
 }
 
+/** `tokens` → `token` (plurals name lists of secrets: `api_keys`, `passwords`). */
+function singular(word: string): string {
+  return word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word;
+}
+
 /** True when a config field's, header's or query parameter's name says its value is a secret. */
 export function isSecretKey(name: string): boolean {
   const w = words(name);
   if (w.length === 0) return false;
-  return w.some((word) => SECRET_WORDS.has(word)) || SECRET_LAST_WORDS.has(w[w.length - 1]!);
+  const last = w[w.length - 1]!;
+  return w.some((word) => SECRET_WORDS.has(singular(word))) || SECRET_LAST_WORDS.has(singular(last));
 }
 
 /**

@@ -43,6 +43,12 @@ describe('isSecretKey: the one list of secret-looking names', () => {
     'sig',
     'accesstoken',
     'authtoken',
+    'api_keys',
+    'keys',
+    'passwords',
+    'tokens',
+    'secrets',
+    'cookies',
   ])('%s is secret', (name) => {
     expect(isSecretKey(name)).toBe(true);
   });
@@ -57,7 +63,6 @@ describe('isSecretKey: the one list of secret-looking names', () => {
     'key_file',
     'key_id',
     'access_key_id',
-    'keys',
     'tokenizer',
     'passthrough',
     'compass',
@@ -69,7 +74,6 @@ describe('isSecretKey: the one list of secret-looking names', () => {
     'secretary',
     'signal',
     'design',
-    'cookies_enabled_flag',
     '',
   ])('%s is not secret', (name) => {
     expect(isSecretKey(name)).toBe(false);
