@@ -1,29 +1,28 @@
 /**
- * PromQL construction for the Prometheus backend, slo-generator's rules exactly:
- * - `[window` in the text becomes `[<seconds>s` (so `[window]` and subqueries `[window:1m]` both work);
- *   without a placeholder, `[<seconds>s]` is appended to the whole expression;
- * - operators wrap the expression in list order, first = innermost (default `increase` then `sum`);
- * - extra labels (`le` for distribution_cut) are injected before every `}`.
+ * PromQL construction for the Prometheus backend. slo-generator edits queries as text; slokit reads them with
+ * Prometheus' own grammar (`@prometheus-io/lezer-promql`) and edits the syntax tree's text spans, so that:
+ * - `[window` becomes `[<seconds>s` everywhere outside string literals (`[window]`, subqueries `[window:1m]`),
+ *   as in slo-generator; a placeholder inside a label value is left alone;
+ * - without a placeholder, `[<seconds>s]` is appended only when the whole expression is one vector selector
+ *   (slo-generator's result for that case); for any other expression slo-generator's append produces a
+ *   syntax or type error at Prometheus, so slokit refuses it up front and says where `[window]` goes;
+ * - operators wrap the expression in list order, first = innermost (default `increase` then `sum`), as text;
+ * - `le` goes into every vector selector of a `_bucket` metric (name written plainly, as `{__name__="x_bucket"}`
+ *   or as a quoted name), and only there: regexp matchers with braces (`code=~"2[0-9]{2}"`), `{}` and bare
+ *   metric names are handled, and slo-generator's text (`, le="0.25"}`) is kept where it got it right;
+ * - the valid-events query renames those `_bucket` metrics to `_count`, leaving label values untouched.
+ * Every user expression is checked for syntax errors; an error names the SLO field, line and column.
  */
-
-/** Builds the PromQL of one query. */
-export function formatQuery(
-  query: string,
-  window: number,
-  operators: readonly string[] = [],
-  labels: Readonly<Record<string, string>> = {},
-): string {
-  let promql = query.trim();
-  promql = promql.includes('[window') ? promql.replaceAll('[window', `[${window}s`) : `${promql}[${window}s]`;
-  for (const operator of operators) promql = `${operator}(${promql})`;
-  for (const [name, value] of Object.entries(labels)) {
-    promql = promql.replaceAll('}', `, ${name}="${value}"}`);
-  }
-  return promql;
-}
+import type { SyntaxNode, Tree } from '@lezer/common';
+import { parser } from '@prometheus-io/lezer-promql';
 
 /** Default operators of good_bad_ratio and distribution_cut. */
 export const DEFAULT_OPERATORS = ['increase', 'sum'] as const;
+
+/** A PromQL expression in an SLO that slokit cannot use; the message names the SLO field. */
+export class PromQLError extends Error {
+  override name = 'PromQLError';
+}
 
 /**
  * The `le` label text for a threshold, as slo-generator's `str()` gives it. Integers print as such
@@ -31,4 +30,228 @@ export const DEFAULT_OPERATORS = ['increase', 'sum'] as const;
  */
 export function thresholdLabel(threshold: number | string): string {
   return String(threshold);
+}
+
+/**
+ * Builds the PromQL of one query from an SLO field: window placeholder, then operators (innermost first).
+ * `field` names the field in errors (e.g. `service_level_indicator.filter_good`). Throws PromQLError on a
+ * syntax error, or when there is no `[window]` placeholder and the expression is not a single selector.
+ */
+export function formatQuery(
+  query: string,
+  window: number,
+  operators: readonly string[] = [],
+  field = 'service_level_indicator.expression',
+): string {
+  const trimmed = query.trim();
+  const substituted = replaceWindow(trimmed, window);
+  let promql = substituted;
+  if (substituted === trimmed) {
+    const tree = checkSyntax(trimmed, field);
+    if (tree.topNode.firstChild?.name !== 'VectorSelector') {
+      throw new PromQLError(
+        `${field} has no [window] placeholder and is not a single selector: write [window] where the range goes (e.g. rate(x[window])), it becomes [${window}s]`,
+      );
+    }
+    promql = `${trimmed}[${window}s]`;
+  } else {
+    checkSyntax(substituted, field);
+  }
+  if (operators.length === 0) return promql;
+  for (const operator of operators) promql = `${operator}(${promql})`;
+  checkSyntax(promql, field.replace(/[^.]+$/, 'operators'), `operators ${JSON.stringify(operators)}`);
+  return promql;
+}
+
+/** Replaces `[window` by `[<seconds>s` outside string literals. */
+function replaceWindow(text: string, window: number): string {
+  let out = '';
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      out += c;
+      if (c === '\\' && quote !== '`') out += text[++i] ?? '';
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'" || c === '`') {
+      quote = c;
+      out += c;
+    } else if (c === '[' && text.startsWith('[window', i)) {
+      out += `[${window}s`;
+      i += '[window'.length - 1;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/**
+ * Parses PromQL; throws PromQLError naming `what` (default `field`), line and column at the first syntax
+ * error, quoting `shown` (default the parsed text; same length, so positions hold).
+ */
+function checkSyntax(promql: string, field: string, what = field, shown = promql): Tree {
+  const tree = parser.parse(promql);
+  let at = -1;
+  tree.iterate({
+    enter(node) {
+      if (at >= 0) return false;
+      if (node.type.isError) at = node.from;
+      return undefined;
+    },
+  });
+  if (promql.trim() === '') throw new PromQLError(`${field} is empty: expected a PromQL expression`);
+  if (at < 0) return tree;
+  const before = promql.slice(0, at);
+  const line = before.split('\n').length;
+  const column = at - before.lastIndexOf('\n');
+  const near = shown.slice(at, at + 20).split('\n')[0];
+  throw new PromQLError(
+    `PromQL syntax error in ${what} at line ${line}, column ${column} (${near ? `near "${near}"` : 'at the end'}): ${shown}`,
+  );
+}
+
+/** A vector selector of a `_bucket` metric and where its name is written. */
+interface BucketSelector {
+  node: SyntaxNode;
+  /** Span of the metric name text to rename (inside quotes for `__name__="..."`). */
+  name: { from: number; to: number };
+}
+
+/** Every vector selector of a metric whose name ends in `_bucket`. */
+function bucketSelectors(tree: Tree, promql: string): BucketSelector[] {
+  const found: BucketSelector[] = [];
+  tree.iterate({
+    enter(ref) {
+      if (ref.name !== 'VectorSelector') return undefined;
+      const node = ref.node;
+      const name = metricName(node, promql);
+      if (name && promql.slice(name.from, name.to).endsWith('_bucket')) found.push({ node, name });
+      return false;
+    },
+  });
+  return found;
+}
+
+/** Span of a selector's metric name: the identifier, a `__name__="..."` value or a quoted name. */
+function metricName(selector: SyntaxNode, promql: string): { from: number; to: number } | undefined {
+  const identifier = selector.getChild('Identifier');
+  if (identifier) return { from: identifier.from, to: identifier.to };
+  const matchers = selector.getChild('LabelMatchers');
+  for (let m = matchers?.firstChild; m; m = m.nextSibling) {
+    if (m.name === 'QuotedLabelName') {
+      const literal = m.getChild('StringLiteral');
+      if (literal) return { from: literal.from + 1, to: literal.to - 1 };
+    }
+    if (m.name === 'UnquotedLabelMatcher') {
+      const label = m.getChild('LabelName');
+      const op = m.getChild('MatchOp');
+      const literal = m.getChild('StringLiteral');
+      if (label && op && literal && promql.slice(label.from, label.to) === '__name__') {
+        if (promql.slice(op.from, op.to) === '=') return { from: literal.from + 1, to: literal.to - 1 };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Label names matched in a selector. */
+function matchedLabels(selector: SyntaxNode, promql: string): string[] {
+  const names: string[] = [];
+  const matchers = selector.getChild('LabelMatchers');
+  for (let m = matchers?.firstChild; m; m = m.nextSibling) {
+    const label = m.getChild('LabelName');
+    if (label) names.push(promql.slice(label.from, label.to));
+  }
+  return names;
+}
+
+function bucketSelectorsOf(promql: string, field: string): BucketSelector[] {
+  const tree = checkSyntax(promql, field);
+  const selectors = bucketSelectors(tree, promql);
+  if (selectors.length === 0) {
+    throw new PromQLError(
+      `${field} selects no histogram bucket series: distribution_cut needs a selector of a metric whose name ends in _bucket (e.g. http_request_duration_seconds_bucket{job="api"})`,
+    );
+  }
+  return selectors;
+}
+
+/** Applies text edits (non-overlapping spans) from the end, so earlier offsets stay valid. */
+function applyEdits(text: string, edits: { from: number; to: number; insert: string }[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.from - a.from)) {
+    out = out.slice(0, e.from) + e.insert + out.slice(e.to);
+  }
+  return out;
+}
+
+/**
+ * Adds `le="<le>"` to every `_bucket` vector selector of a built query. Throws PromQLError (naming `field`)
+ * when there is none, or when one already matches `le`.
+ */
+export function withBucketLabel(
+  promql: string,
+  le: string,
+  field = 'service_level_indicator.expression',
+): string {
+  const matcher = `le=${JSON.stringify(le)}`;
+  const edits = bucketSelectorsOf(promql, field).map(({ node }) => {
+    if (matchedLabels(node, promql).includes('le')) {
+      throw new PromQLError(
+        `${field} already matches the le label; distribution_cut sets le from threshold_bucket, remove it from the selector`,
+      );
+    }
+    const braces = node.getChild('LabelMatchers');
+    if (!braces) return { from: node.to, to: node.to, insert: `{${matcher}}` };
+    const close = braces.to - 1;
+    const inside = promql.slice(braces.from + 1, close).trimEnd();
+    if (inside === '') return { from: braces.from + 1, to: close, insert: matcher };
+    // slo-generator's text: `, le="0.25"}` right before the brace (a trailing comma is reused).
+    if (inside.endsWith(','))
+      return { from: braces.from + 1 + inside.length, to: close, insert: ` ${matcher}` };
+    return { from: close, to: close, insert: `, ${matcher}` };
+  });
+  return applyEdits(promql, edits);
+}
+
+/** Renames every `_bucket` metric of the selectors of a built query to `_count` (label values untouched). */
+export function bucketToCount(promql: string, field = 'service_level_indicator.expression'): string {
+  const edits = bucketSelectorsOf(promql, field).map(({ name }) => ({
+    from: name.to - '_bucket'.length,
+    to: name.to,
+    insert: '_count',
+  }));
+  return applyEdits(promql, edits);
+}
+
+/**
+ * A query listing the `le` values the `_bucket` selectors of `promql` have over the window ending at the
+ * query time: `count by (le) (last_over_time(<selector>[<window>s]) or ...)`.
+ */
+export function bucketLeValuesQuery(
+  promql: string,
+  window: number,
+  field = 'service_level_indicator.expression',
+): string {
+  const selectors = bucketSelectorsOf(promql, field).map(
+    ({ node }) => `last_over_time(${promql.slice(node.from, node.to)}[${window}s])`,
+  );
+  return `count by (le) (${selectors.join(' or ')})`;
+}
+
+/**
+ * The syntax error of an SLO's PromQL field as `slokit validate` reports it (with `[window]` standing for a
+ * one-day range), or undefined when it parses.
+ */
+export function promqlSyntaxError(text: string): string | undefined {
+  const trimmed = text.trim();
+  // `[86400s` is exactly as long as `[window`: positions in the parsed text are positions in the user's.
+  const substituted = replaceWindow(trimmed, 86_400);
+  try {
+    checkSyntax(substituted, 'the expression', 'the expression', trimmed);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }

@@ -1,28 +1,66 @@
 /**
- * The `prometheus` backend: good_bad_ratio, query_sli and distribution_cut over Prometheus' HTTP API.
- * Unlike slo-generator, every query is an instant query *at the run's timestamp*, so the good and valid
- * counts of one report are evaluated at the same instant (slo-generator evaluates each at the server's "now").
- * Identical queries at the same timestamp are sent once per backend instance (the engine builds one
- * instance per backend per run), which is how SLOs sharing a denominator share its query.
+ * The `prometheus` backend: good_bad_ratio, query_sli and distribution_cut over Prometheus' HTTP API
+ * (instant queries, `POST /api/v1/query`, https://prometheus.io/docs/prometheus/latest/querying/api/).
+ *
+ * Where slokit differs from slo-generator, on purpose (README, "Prometheus backend"):
+ * - every query is evaluated *at the run's timestamp* (`time=`), so the good and valid counts of one report
+ *   are taken at the same instant (slo-generator evaluates each at the server's "now");
+ * - PromQL is built with Prometheus' grammar (see prometheus-query.ts), not by text replacement;
+ * - a query must return one series or a scalar: several series, a range vector (`matrix`) or a string is an
+ *   error saying what came back (slo-generator silently takes the first series);
+ * - no data in the good query while the valid (or bad) query has data means zero good events, and no data
+ *   in the valid query is NO_DATA for both (slo-generator turns NO_DATA = −1 into counts: bad = valid + 1);
+ * - distribution_cut: when the bucket query has no data but the `_count` query has, the report is invalid and
+ *   the error lists the `le` values that exist (a `threshold_bucket: 1` against buckets stored as `le="1.0"`
+ *   would otherwise report SLI 0).
+ * Identical queries at the same timestamp are sent once per backend instance (the engine builds one instance
+ * per backend per run), which is how SLOs sharing a denominator share its query; a failed query stays failed
+ * for the instance (one run's answer is final).
  */
 import { z } from 'zod';
-import { redact } from '../config/secrets.js';
+import { KeyedOnce } from '../async/keyed-once.js';
 import { NO_DATA, type SloConfig } from '../domain/types.js';
-import { describeFetchError, displayUrl, requestHeaders, splitUrlCredentials } from '../http/auth.js';
-import { DEFAULT_OPERATORS, formatQuery, thresholdLabel } from './prometheus-query.js';
+import { HttpClient, HttpTransportError, MiB } from '../http/client.js';
+import { bodyExcerpt, redirectNote, statusLine } from '../http/delivery.js';
+import { basicAuth, bearerToken, httpHeaders, httpUrl, timeoutSeconds } from '../http/schema.js';
+import {
+  bucketLeValuesQuery,
+  bucketToCount,
+  DEFAULT_OPERATORS,
+  formatQuery,
+  promqlSyntaxError,
+  thresholdLabel,
+  withBucketLabel,
+} from './prometheus-query.js';
 import type { BuiltinBackend } from './types.js';
 
-const configSchema = z.strictObject({
-  url: z.string().url().describe('Base URL of the Prometheus HTTP API, e.g. http://localhost:9090'),
-  headers: z.record(z.string(), z.string()).optional().describe('Extra HTTP headers sent with every query.'),
-  basic_auth: z.strictObject({ username: z.string(), password: z.string() }).optional(),
-  bearer_token: z.string().optional(),
-  timeout: z.number().positive().optional().describe('Query timeout in seconds (default 30).'),
-});
+/** Largest answer read from Prometheus, bytes: far above any one-series answer, far below a runaway one. */
+export const MAX_PROMETHEUS_ANSWER_BYTES = 16 * MiB;
+
+const configSchema = z
+  .strictObject({
+    url: httpUrl.describe(
+      'Base URL of the Prometheus HTTP API, e.g. http://localhost:9090 (a path prefix and query string are kept: /api/v1/query goes after the path).',
+    ),
+    headers: httpHeaders.optional(),
+    basic_auth: basicAuth.optional(),
+    bearer_token: bearerToken.optional(),
+    timeout: timeoutSeconds(30),
+  })
+  .superRefine((c, ctx) => {
+    if (c.basic_auth !== undefined && c.bearer_token !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bearer_token'],
+        message: 'use either `bearer_token` or `basic_auth`, not both',
+      });
+    }
+  });
 export type PrometheusBackendConfig = z.output<typeof configSchema>;
 
 const operators = z.array(z.string()).optional();
-const methods = {
+/** `service_level_indicator` fields per method, as the backend reads them. */
+const fields = {
   good_bad_ratio: z
     .strictObject({
       filter_good: z.string(),
@@ -42,139 +80,242 @@ const methods = {
   }),
 };
 
-interface PromResponse {
-  status: 'success' | 'error';
-  errorType?: string;
-  error?: string;
-  data?: { resultType: string; result: unknown };
-  warnings?: string[];
+/**
+ * `slokit validate` also checks the PromQL syntax of every expression field (with `[window]` standing for a
+ * range); at run time the same error comes from building the query, naming the field.
+ */
+function withPromqlSyntax<T extends z.ZodType>(schema: T) {
+  return schema.superRefine((value, ctx) => {
+    for (const [name, text] of Object.entries(value as Record<string, unknown>)) {
+      if (!PROMQL_FIELDS.has(name) || typeof text !== 'string') continue;
+      const error = promqlSyntaxError(text);
+      if (error) ctx.addIssue({ code: 'custom', path: [name], message: error });
+    }
+  });
 }
+const PROMQL_FIELDS = new Set(['filter_good', 'filter_bad', 'filter_valid', 'expression']);
+const methods = {
+  good_bad_ratio: withPromqlSyntax(fields.good_bad_ratio),
+  query_sli: withPromqlSyntax(fields.query_sli),
+  distribution_cut: withPromqlSyntax(fields.distribution_cut),
+};
 
-/** Error from Prometheus or from reaching it; the message names the query. */
+/** Prometheus could not be asked, or answered an error or something that is not an instant query answer. */
 export class PrometheusQueryError extends Error {
   override name = 'PrometheusQueryError';
 }
 
+/** Prometheus answered, but the answer cannot be one count or SLI (several series, no such bucket...). */
+export class PrometheusResultError extends Error {
+  override name = 'PrometheusResultError';
+}
+
+/** `data` of a successful instant query answer. */
+interface QueryData {
+  resultType: string;
+  result: unknown;
+}
+
 const sli = (slo: SloConfig) => slo.spec.service_level_indicator as Record<string, unknown>;
+const field = (name: string) => `service_level_indicator.${name}`;
 
-/** Prometheus backend (slo-generator's `PrometheusBackend`, timestamp-correct). */
+/** Prometheus backend (slo-generator's `PrometheusBackend`, timestamp-correct, see the module comment). */
 export class PrometheusBackend {
-  readonly #url: string;
-  readonly #headers: Record<string, string>;
-  readonly #timeoutMs: number;
-  readonly #secrets: string[];
-  readonly #queries = new Map<string, Promise<number>>();
+  readonly #client: HttpClient;
+  readonly #endpoint: URL;
+  readonly #answers = new KeyedOnce<QueryData>('remember');
 
+  /** `config`: the backend block (see configSchema); throws a ZodError when it does not match. */
   constructor(config: Record<string, unknown>) {
     const c = configSchema.parse(config);
-    const { url, auth } = splitUrlCredentials(c.url, { ...c.basic_auth, bearer_token: c.bearer_token });
-    const { headers, secrets } = requestHeaders(c.headers, auth);
-    this.#url = url.replace(/\/+$/, '');
-    this.#secrets = secrets;
-    // Responses are a few hundred bytes: gzip (fetch's default) costs more CPU on both ends than it saves.
-    this.#headers = {
-      'content-type': 'application/x-www-form-urlencoded',
-      'accept-encoding': 'identity',
-      ...headers,
-    };
-    this.#timeoutMs = (c.timeout ?? 30) * 1000;
+    this.#client = new HttpClient({
+      baseUrl: c.url,
+      headers: c.headers,
+      auth: { ...c.basic_auth, bearer_token: c.bearer_token },
+      timeoutSeconds: c.timeout,
+      maxBodyBytes: MAX_PROMETHEUS_ANSWER_BYTES,
+    });
+    this.#endpoint = this.#client.url('/api/v1/query');
   }
 
-  /** good = filter_good; bad = filter_bad, or filter_valid − good. */
+  /** good = filter_good; bad = filter_bad, or filter_valid − good (see the module comment for no data). */
   async good_bad_ratio(timestamp: number, window: number, slo: SloConfig): Promise<[number, number]> {
-    const f = methods.good_bad_ratio.parse(sli(slo));
+    const f = fields.good_bad_ratio.parse(sli(slo));
     const ops = f.operators ?? DEFAULT_OPERATORS;
-    const goodQuery = this.count(formatQuery(f.filter_good, window, ops), timestamp);
+    const query = (name: 'filter_good' | 'filter_bad' | 'filter_valid') =>
+      this.#value(formatQuery(f[name]!, window, ops, field(name)), timestamp);
     if (f.filter_bad !== undefined) {
-      const [good, bad] = await Promise.all([
-        goodQuery,
-        this.count(formatQuery(f.filter_bad, window, ops), timestamp),
-      ]);
-      return [good, bad];
+      const [good, bad] = await Promise.all([query('filter_good'), query('filter_bad')]);
+      if (good === NO_DATA && bad === NO_DATA) return [NO_DATA, NO_DATA];
+      return [good === NO_DATA ? 0 : good, bad === NO_DATA ? 0 : bad];
     }
-    const [good, valid] = await Promise.all([
-      goodQuery,
-      this.count(formatQuery(f.filter_valid!, window, ops), timestamp),
-    ]);
-    return [good, valid - good];
+    const [good, valid] = await Promise.all([query('filter_good'), query('filter_valid')]);
+    if (valid === NO_DATA) return [NO_DATA, NO_DATA];
+    const g = good === NO_DATA ? 0 : good;
+    return [g, valid - g];
   }
 
   /** The expression's value is the SLI. */
   async query_sli(timestamp: number, window: number, slo: SloConfig): Promise<number> {
-    const f = methods.query_sli.parse(sli(slo));
-    return this.count(formatQuery(f.expression, window), timestamp);
+    const f = fields.query_sli.parse(sli(slo));
+    return this.#value(formatQuery(f.expression, window, [], field('expression')), timestamp);
   }
 
   /** good = buckets at or below `threshold_bucket`; valid = the matching `_count`. */
   async distribution_cut(timestamp: number, window: number, slo: SloConfig): Promise<[number, number]> {
-    const f = methods.distribution_cut.parse(sli(slo));
-    const ops = f.operators ?? DEFAULT_OPERATORS;
-    const le = { le: thresholdLabel(f.threshold_bucket) };
+    const f = fields.distribution_cut.parse(sli(slo));
+    const base = formatQuery(f.expression, window, f.operators ?? DEFAULT_OPERATORS, field('expression'));
+    const le = thresholdLabel(f.threshold_bucket);
     const [below, valid] = await Promise.all([
-      this.count(formatQuery(f.expression, window, ops, le), timestamp),
-      this.count(formatQuery(f.expression.replaceAll('_bucket', '_count'), window, ops), timestamp),
+      this.#value(withBucketLabel(base, le, field('expression')), timestamp),
+      this.#value(bucketToCount(base, field('expression')), timestamp),
     ]);
+    if (valid === NO_DATA) return [NO_DATA, NO_DATA];
+    if (below === NO_DATA) throw await this.#noSuchBucket(f.expression, base, le, window, timestamp);
     const above = valid - below;
     return f.good_below_threshold === false ? [above, below] : [below, above];
   }
 
-  /** Value of the first series of an instant query, or NO_DATA when the result is empty. */
-  count(promql: string, timestamp: number): Promise<number> {
-    const key = `${timestamp}\n${promql}`;
-    let pending = this.#queries.get(key);
-    if (!pending) {
-      pending = this.#query(promql, timestamp);
-      this.#queries.set(key, pending);
-    }
-    return pending;
-  }
-
-  async #query(promql: string, timestamp: number): Promise<number> {
-    const body = new URLSearchParams({ query: promql, time: String(timestamp) });
-    let response: Response;
-    try {
-      response = await fetch(`${this.#url}/api/v1/query`, {
-        method: 'POST',
-        headers: this.#headers,
-        body,
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-    } catch (error) {
-      const reason = describeFetchError(error, this.#timeoutMs / 1000);
-      throw new PrometheusQueryError(
-        this.#redact(
-          `query to Prometheus at ${displayUrl(this.#url).replace(/\/$/, '')} ${reason} (query: ${promql})`,
+  /**
+   * The value of an instant query at `timestamp` (Unix seconds): the one series' sample or the scalar,
+   * NO_DATA when the vector is empty. Throws PrometheusQueryError / PrometheusResultError naming the URL and
+   * the query otherwise.
+   */
+  async #value(query: string, timestamp: number): Promise<number> {
+    const data = await this.#query(query, timestamp);
+    if (data.resultType === 'scalar') return sampleValue(this.#sample(data.result, query));
+    const series = data.result as unknown[];
+    if (series.length === 0) return NO_DATA;
+    if (series.length > 1) {
+      throw new PrometheusResultError(
+        this.#client.redact(
+          `Prometheus at ${this.#client.display(this.#endpoint)} returned ${series.length} series where one was expected: aggregate the query (e.g. sum(...) or sum by () (...)) so it gives one number (query: ${query})`,
         ),
       );
     }
-    const text = await response.text();
-    let payload: PromResponse | undefined;
-    try {
-      payload = JSON.parse(text) as PromResponse;
-    } catch {
-      payload = undefined;
-    }
-    if (payload?.status !== 'success') {
-      const reason = payload?.error
-        ? `${payload.errorType ?? 'error'}: ${payload.error}`
-        : `HTTP ${response.status} ${text.slice(0, 200)}`;
-      throw new PrometheusQueryError(this.#redact(`Prometheus query failed (${reason}) (query: ${promql})`));
-    }
-    return firstValue(payload.data);
+    return sampleValue(this.#sample((series[0] as { value?: unknown } | null)?.value, query));
   }
 
-  #redact(message: string): string {
-    return redact(message, this.#secrets);
+  /** The answer's `data` (vector or scalar), shared by identical queries at the same timestamp. */
+  #query(query: string, timestamp: number): Promise<QueryData> {
+    return this.#answers.get(`${timestamp}\n${query}`, () => this.#send(query, timestamp));
+  }
+
+  async #send(query: string, timestamp: number): Promise<QueryData> {
+    const fail = (problem: string): never => {
+      throw new PrometheusQueryError(
+        this.#client.redact(
+          `Prometheus query failed (${problem}) at ${this.#client.display(this.#endpoint)} (query: ${query})`,
+        ),
+      );
+    };
+    let response: Awaited<ReturnType<HttpClient['request']>>;
+    try {
+      response = await this.#client.request({
+        method: 'POST',
+        url: this.#endpoint,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ query, time: String(timestamp) }).toString(),
+      });
+    } catch (error) {
+      const reason = error instanceof HttpTransportError ? error.reason : String(error);
+      throw new PrometheusQueryError(
+        this.#client.redact(`query to Prometheus at ${this.#client.display()} ${reason} (query: ${query})`),
+      );
+    }
+    const { status, body } = response;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body.toString('utf8'));
+    } catch {
+      const excerpt = bodyExcerpt(body);
+      const redirect = redirectNote(this.#client, response, this.#endpoint);
+      return fail(
+        `${statusLine(status)}${redirect}, not a JSON answer${excerpt ? `: ${excerpt}` : ' (empty body)'}`,
+      );
+    }
+    const p = (payload ?? {}) as { status?: unknown; errorType?: unknown; error?: unknown; data?: unknown };
+    if (p.status === 'error' || typeof p.error === 'string') {
+      return fail(`${String(p.errorType ?? 'error')}: ${String(p.error ?? '(no message)')}`);
+    }
+    if (status < 200 || status >= 300) {
+      return fail(
+        `${statusLine(status)}${redirectNote(this.#client, response, this.#endpoint)}: ${bodyExcerpt(body)}`,
+      );
+    }
+    if (p.status !== 'success') return fail(`answer without "status": "success": ${bodyExcerpt(body)}`);
+    const data = p.data as { resultType?: unknown; result?: unknown } | null | undefined;
+    if (!data || typeof data !== 'object') return fail('answer without "data"');
+    const { resultType, result } = data;
+    if (resultType === 'vector') {
+      if (!Array.isArray(result))
+        return fail(`vector answer whose "result" is ${describe(result)}, not a list`);
+      return { resultType, result };
+    }
+    if (resultType === 'scalar') return { resultType, result };
+    if (resultType === 'matrix') {
+      return fail(
+        'a range vector (resultType matrix) came back where an instant vector or scalar was expected: wrap range selectors in a function such as increase(x[window])',
+      );
+    }
+    if (resultType === 'string') {
+      return fail('a string (resultType string) came back where an instant vector or scalar was expected');
+    }
+    return fail(`unknown resultType ${describe(resultType)} (expected vector or scalar)`);
+  }
+
+  /** The value text of a `[<time>, "<value>"]` sample whose value is a number as Prometheus writes it. */
+  #sample(sample: unknown, query: string): string {
+    if (Array.isArray(sample) && sample.length === 2 && typeof sample[1] === 'string') {
+      if (!Number.isNaN(sampleValue(sample[1])) || sample[1] === 'NaN') return sample[1];
+    }
+    throw new PrometheusQueryError(
+      this.#client.redact(
+        `Prometheus query failed (malformed sample ${describe(sample)}, expected [time, "value"]) at ${this.#client.display(this.#endpoint)} (query: ${query})`,
+      ),
+    );
+  }
+
+  /** The error of a distribution_cut whose bucket query is empty while its `_count` query has data. */
+  async #noSuchBucket(
+    expression: string,
+    base: string,
+    le: string,
+    window: number,
+    timestamp: number,
+  ): Promise<Error> {
+    const query = bucketLeValuesQuery(base, window, field('expression'));
+    let existing: string;
+    try {
+      const data = await this.#query(query, timestamp);
+      const values = (Array.isArray(data.result) ? data.result : [])
+        .map((s) => (s as { metric?: { le?: unknown } })?.metric?.le)
+        .filter((v): v is string => typeof v === 'string')
+        .sort((a, b) => sampleValue(a) - sampleValue(b));
+      existing =
+        values.length === 0
+          ? 'no bucket series match the expression in that window'
+          : `the le values of the expression's buckets in that window are ${values
+              .slice(0, 40)
+              .map((v) => JSON.stringify(v))
+              .join(', ')}${values.length > 40 ? ` and ${values.length - 40} more` : ''}`;
+    } catch (error) {
+      existing = `the le values could not be listed: ${(error as Error).message}`;
+    }
+    return new PrometheusResultError(
+      this.#client.redact(
+        `threshold_bucket ${le} matches no bucket series (le="${le}") of ${expression.trim()} while its _count has data: ${existing}; threshold_bucket must be one of them, written exactly (e.g. 1.0 for le="1.0")`,
+      ),
+    );
   }
 }
 
-/** slo-generator reads the first series only; an empty vector is NO_DATA. */
-function firstValue(data: PromResponse['data']): number {
-  if (!data) return NO_DATA;
-  if (data.resultType === 'scalar') return sampleValue((data.result as [number, string])[1]);
-  const series = data.result as { value?: [number, string] }[];
-  const value = series[0]?.value?.[1];
-  return value === undefined ? NO_DATA : sampleValue(value);
+/** A short description of an unexpected JSON value, for errors. */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'missing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
 /**
@@ -184,7 +325,8 @@ function firstValue(data: PromResponse['data']): number {
 function sampleValue(text: string): number {
   if (text === '+Inf' || text === 'Inf') return Number.POSITIVE_INFINITY;
   if (text === '-Inf') return Number.NEGATIVE_INFINITY;
-  return Number(text);
+  // Number('') and Number(' ') are 0: an empty value is no number.
+  return text.trim() === '' ? Number.NaN : Number(text);
 }
 
 export const prometheusBackend: BuiltinBackend = {

@@ -19,8 +19,9 @@
 import { createHash } from 'node:crypto';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { z } from 'zod';
-import { requestHeaders, splitUrlCredentials } from '../http/auth.js';
+import { HttpClient } from '../http/client.js';
 import { DeliveryError, deliver } from '../http/delivery.js';
+import { checkFlatAuth, httpHeaders, httpUrl, timeoutSeconds } from '../http/schema.js';
 import { reportIdentity } from './report-identity.js';
 import type { BuiltinExporter, ExportedReport, Exporter } from './types.js';
 
@@ -29,7 +30,8 @@ export const DEFAULT_EVENT_TYPE = 'com.google.slo_generator.slo_report';
 /** Default `source` attribute. */
 export const DEFAULT_EVENT_SOURCE = 'slokit';
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
+/** Largest receiver answer read, bytes (only quoted in errors). */
+const MAX_ANSWER_BYTES = 64 * 1024;
 
 const authSchema = z
   .strictObject({
@@ -50,21 +52,7 @@ const authSchema = z
           'Google service account auth is not supported; set `token` to an ID token (e.g. from `gcloud auth print-identity-token`)',
       });
     }
-    const basic = auth.username !== undefined || auth.password !== undefined;
-    if (basic && (auth.username === undefined || auth.password === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [auth.username === undefined ? 'username' : 'password'],
-        message: 'Basic auth needs both `username` and `password`',
-      });
-    }
-    if (basic && auth.token !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['token'],
-        message: 'use either `token` (Bearer) or `username`/`password` (Basic), not both',
-      });
-    }
+    checkFlatAuth(auth, ctx, 'token');
   });
 
 const configSchema = z
@@ -78,14 +66,8 @@ const configSchema = z
     type: z.string().min(1).default(DEFAULT_EVENT_TYPE).describe('CloudEvent `type` attribute.'),
     source: z.string().min(1).default(DEFAULT_EVENT_SOURCE).describe('CloudEvent `source` attribute.'),
     auth: authSchema.optional(),
-    timeout: z.number().positive().default(10).describe('Request timeout in seconds (default 10).'),
-    headers: z
-      .record(
-        z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid HTTP header name'),
-        z.string().regex(/^[^\r\n\0]*$/, 'HTTP header values cannot contain line breaks or NUL'),
-      )
-      .optional()
-      .describe('Extra HTTP headers sent with every event.'),
+    timeout: timeoutSeconds(10),
+    headers: httpHeaders.optional(),
   })
   .superRefine((config, ctx) => {
     if (config.service_url === undefined && config.url === undefined) {
@@ -148,38 +130,32 @@ export function reportEvent(
 
 class CloudeventExporter implements Exporter {
   readonly #config: CloudeventExporterConfig;
-  readonly #url: string;
-  readonly #headers: Record<string, string>;
-  readonly #secrets: string[];
+  readonly #client: HttpClient;
 
   constructor(config: Record<string, unknown>) {
     this.#config = configSchema.parse(config);
     const auth = this.#config.auth;
-    const { url, auth: merged } = splitUrlCredentials((this.#config.service_url ?? this.#config.url)!, {
-      username: auth?.username,
-      password: auth?.password,
-      bearer_token: auth?.token,
+    this.#client = new HttpClient({
+      baseUrl: (this.#config.service_url ?? this.#config.url)!,
+      headers: this.#config.headers,
+      auth: { username: auth?.username, password: auth?.password, bearer_token: auth?.token },
+      timeoutSeconds: this.#config.timeout,
+      maxBodyBytes: MAX_ANSWER_BYTES,
     });
-    this.#url = url;
-    const { headers, secrets } = requestHeaders(this.#config.headers, merged);
-    this.#headers = headers;
-    this.#secrets = secrets;
   }
 
   async export(report: ExportedReport): Promise<void> {
     const event = reportEvent(report, { type: this.#config.type, source: this.#config.source });
     const message = this.#config.mode === 'binary' ? HTTP.binary(event) : HTTP.structured(event);
-    const headers = { ...this.#headers };
+    const headers: Record<string, string> = {};
     for (const [header, value] of Object.entries(message.headers)) {
       if (typeof value === 'string') headers[header.toLowerCase()] = value;
     }
-    await deliver({
+    await deliver(this.#client, {
       method: 'POST',
-      url: this.#url,
+      path: '',
       headers,
       body: message.body as string,
-      timeoutSeconds: this.#config.timeout,
-      secrets: this.#secrets,
       errorClass: CloudEventDeliveryError,
     });
   }

@@ -22,8 +22,9 @@
  *   basic auth. `delete` removes the report's group (`compute --delete`).
  */
 import { z } from 'zod';
-import { requestHeaders, splitUrlCredentials } from '../http/auth.js';
+import { HttpClient } from '../http/client.js';
 import { DeliveryError, deliver } from '../http/delivery.js';
+import { bearerToken, checkFlatAuth, httpHeaders, httpUrl, timeoutSeconds } from '../http/schema.js';
 import {
   formatLabels,
   PROMETHEUS_TEXT_CONTENT_TYPE,
@@ -36,7 +37,9 @@ import type { BuiltinExporter, ExportedReport, Exporter, ExporterConfig } from '
 
 const configSchema = z
   .strictObject({
-    url: z.string().url().describe('Base URL of the Pushgateway, e.g. http://localhost:9091'),
+    url: httpUrl.describe(
+      'Base URL of the Pushgateway, e.g. http://localhost:9091 (a path and query string are kept: /metrics/job/... goes after the path).',
+    ),
     job: z.string().min(1).default('slo-generator').describe('Value of the `job` grouping label.'),
     method: z
       .enum(['PUT', 'POST'])
@@ -44,27 +47,21 @@ const configSchema = z
       .describe("PUT replaces the group's metrics (default); POST replaces only the metric names pushed."),
     username: z.string().optional().describe('Basic auth user (with password).'),
     password: z.string().optional().describe('Basic auth password (with username).'),
-    bearer_token: z.string().optional().describe('Sent as `Authorization: Bearer <token>`.'),
-    timeout: z.number().positive().default(10).describe('Request timeout in seconds (default 10).'),
-    headers: z.record(z.string(), z.string()).optional().describe('Extra HTTP headers sent with every push.'),
+    bearer_token: bearerToken.optional(),
+    timeout: timeoutSeconds(10),
+    headers: httpHeaders.optional(),
     metrics: z
       .array(metricSpecSchema)
       .optional()
       .describe('Metrics to push (default: the five standard ones).'),
   })
-  .superRefine((c, ctx) => {
-    if ((c.username === undefined) !== (c.password === undefined)) {
-      ctx.addIssue({ code: 'custom', message: '`username` and `password` go together', path: ['username'] });
-    }
-    if (c.username !== undefined && c.bearer_token !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'use basic auth (`username`/`password`) or `bearer_token`, not both',
-        path: ['bearer_token'],
-      });
-    }
-  });
+  .superRefine((c, ctx) =>
+    checkFlatAuth({ username: c.username, password: c.password, token: c.bearer_token }, ctx, 'bearer_token'),
+  );
 export type PushgatewayExporterConfig = z.output<typeof configSchema>;
+
+/** Largest Pushgateway answer read, bytes (its answers are empty or a line of error text). */
+const MAX_ANSWER_BYTES = 64 * 1024;
 
 /** Labels of the grouping key besides `job`. */
 export const GROUPING_LABELS = ['slo', 'error_budget_policy_step_name'] as const;
@@ -94,23 +91,20 @@ export function groupingPath(job: string, grouping: readonly (readonly [string, 
 /** Pushgateway exporter (config key `prometheus`). */
 export class PushgatewayExporter extends MetricsExporter implements Exporter {
   readonly #config: PushgatewayExporterConfig;
-  readonly #base: string;
-  readonly #headers: Record<string, string>;
-  readonly #secrets: string[];
+  readonly #client: HttpClient;
 
   constructor(config: Record<string, unknown>) {
     super();
     const c = configSchema.parse(config);
-    const { url, auth } = splitUrlCredentials(c.url, {
-      username: c.username,
-      password: c.password,
-      bearer_token: c.bearer_token,
-    });
     this.#config = c;
-    this.#base = url.replace(/\/+$/, '');
-    const { headers, secrets } = requestHeaders(c.headers, auth);
-    this.#headers = headers;
-    this.#secrets = secrets;
+    this.#client = new HttpClient({
+      baseUrl: c.url,
+      headers: c.headers,
+      auth: { username: c.username, password: c.password, bearer_token: c.bearer_token },
+      timeoutSeconds: c.timeout,
+      // The gateway answers pushes with an empty body or a short error text.
+      maxBodyBytes: MAX_ANSWER_BYTES,
+    });
   }
 
   /** The text-format body of a report's push: one family per metric name, grouping labels left out. */
@@ -144,33 +138,29 @@ export class PushgatewayExporter extends MetricsExporter implements Exporter {
   override async export(report: ExportedReport, config?: ExporterConfig): Promise<Metric[]> {
     const { metrics, text } = this.body(report, config);
     if (metrics.length === 0) return metrics;
-    await this.#send(this.#config.method, this.#groupUrl(report), text);
+    await this.#send(this.#config.method, this.#groupPath(report), text);
     return metrics;
   }
 
   /** Deletes the report's group (its SLO and step) from the Pushgateway. */
   async delete(report: ExportedReport): Promise<void> {
-    await this.#send('DELETE', this.#groupUrl(report));
+    await this.#send('DELETE', this.#groupPath(report));
   }
 
-  #groupUrl(report: ExportedReport): string {
+  #groupPath(report: ExportedReport): string {
     const { slo, step } = reportIdentity(report);
-    return `${this.#base}${groupingPath(this.#config.job, [
+    return groupingPath(this.#config.job, [
       ['slo', slo],
       ['error_budget_policy_step_name', step],
-    ])}`;
+    ]);
   }
 
-  #send(method: 'PUT' | 'POST' | 'DELETE', url: string, body?: string): Promise<void> {
-    const headers =
-      body === undefined ? this.#headers : { ...this.#headers, 'content-type': PROMETHEUS_TEXT_CONTENT_TYPE };
-    return deliver({
+  #send(method: 'PUT' | 'POST' | 'DELETE', path: string, body?: string): Promise<void> {
+    return deliver(this.#client, {
       method,
-      url,
-      headers,
+      path,
+      headers: body === undefined ? undefined : { 'content-type': PROMETHEUS_TEXT_CONTENT_TYPE },
       body,
-      timeoutSeconds: this.#config.timeout,
-      secrets: this.#secrets,
       errorClass: PushgatewayError,
     });
   }

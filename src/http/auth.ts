@@ -1,7 +1,6 @@
 /**
- * HTTP client settings shared by every component that calls out (the Prometheus backend, the Pushgateway and
- * CloudEvents exporters): headers from auth fields, credentials moved out of URLs, URLs and network failures
- * described without secrets. The secrets collected here are what `redact` removes from error messages.
+ * Request headers from the auth fields that backends and exporters accept, with the secrets that must stay
+ * out of errors (see `HttpClient`, which also turns credentials in a URL into Basic auth).
  */
 import { isSecretKey } from '../config/secrets.js';
 
@@ -12,7 +11,10 @@ export interface HttpAuth {
   bearer_token?: string;
 }
 
-/** Request headers from extra headers and auth fields, plus the secrets that must stay out of errors. */
+/**
+ * Request headers (lower-case names) from extra headers and auth fields, plus the secrets that must stay out
+ * of errors: the password, the Basic token, the bearer token and values of secret-looking headers.
+ */
 export function requestHeaders(
   extra: Readonly<Record<string, string>> | undefined,
   auth: HttpAuth,
@@ -32,37 +34,4 @@ export function requestHeaders(
     secrets.push(auth.bearer_token);
   }
   return { headers, secrets };
-}
-
-/**
- * Splits `user:password@` out of a URL (fetch refuses URLs with credentials); explicit auth fields win.
- * Returns the URL without credentials, otherwise as given.
- */
-export function splitUrlCredentials(url: string, auth: HttpAuth = {}): { url: string; auth: HttpAuth } {
-  const parsed = new URL(url);
-  const merged = { ...auth };
-  if (parsed.username || parsed.password) {
-    merged.username ??= decodeURIComponent(parsed.username);
-    merged.password ??= decodeURIComponent(parsed.password);
-    parsed.username = '';
-    parsed.password = '';
-  }
-  return { url: parsed.href, auth: merged };
-}
-
-/** The URL as error messages show it: no credentials, no query string, no fragment. */
-export function displayUrl(url: string, base?: string): string {
-  try {
-    const u = new URL(url, base);
-    return `${u.origin}${u.pathname}`;
-  } catch {
-    return '<invalid url>';
-  }
-}
-
-/** One line saying why a request got no answer (timeout, refused connection, DNS...). */
-export function describeFetchError(error: unknown, timeoutSeconds: number): string {
-  const e = error as Error & { cause?: Error };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `timed out after ${timeoutSeconds}s`;
-  return `could not be sent: ${e?.cause?.message ?? e?.message ?? String(error)}`;
 }

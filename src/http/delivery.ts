@@ -1,11 +1,11 @@
 /**
- * One HTTP delivery as the HTTP exporters (Pushgateway, CloudEvents) need it: redirects are not followed,
- * any non-2xx answer is an error quoting the status and the start of the body, timeouts and unreachable
- * receivers get one-line reasons, and configured secrets never appear in the message.
+ * One delivery as the HTTP exporters (Pushgateway, CloudEvents) need it, over their `HttpClient`: any
+ * non-2xx answer (3xx included: redirects are not followed) is an error quoting the status and the start of
+ * the body; unreachable receivers and timeouts get one-line reasons; secrets never appear in the message.
  */
-
-import { redact } from '../config/secrets.js';
-import { describeFetchError, displayUrl } from './auth.js';
+import { STATUS_CODES } from 'node:http';
+import type { HttpClient, HttpResponse } from './client.js';
+import { HttpTransportError } from './client.js';
 
 /** A delivery that failed; `status` is set when the receiver answered. */
 export class DeliveryError extends Error {
@@ -18,15 +18,12 @@ export class DeliveryError extends Error {
   }
 }
 
-/** What one delivery sends. */
+/** What one delivery sends; `path` is appended to the client's base URL path. */
 export interface Delivery {
   method: 'POST' | 'PUT' | 'DELETE';
-  url: string;
-  headers: Record<string, string>;
+  path: string;
+  headers?: Record<string, string>;
   body?: string;
-  timeoutSeconds: number;
-  /** Strings removed from error messages (passwords, tokens, credentials). */
-  secrets: readonly string[];
   /** Error class to throw, so callers keep their own error names. */
   errorClass?: new (
     message: string,
@@ -34,35 +31,52 @@ export interface Delivery {
   ) => Error;
 }
 
-const MAX_BODY_IN_ERROR = 500;
+/** Longest part of an answer's body quoted in an error, characters. */
+export const MAX_BODY_IN_ERROR = 500;
+
+/** One line of at most MAX_BODY_IN_ERROR characters from a response body, whitespace collapsed. */
+export function bodyExcerpt(body: Buffer): string {
+  const text = body.toString('utf8').replace(/\s+/g, ' ').trim();
+  return text.length > MAX_BODY_IN_ERROR ? `${text.slice(0, MAX_BODY_IN_ERROR)}…` : text;
+}
+
+/** `HTTP 503 Service Unavailable` (the reason phrase is Node's for the code; servers' own are not kept). */
+export function statusLine(status: number): string {
+  const phrase = STATUS_CODES[status];
+  return `HTTP ${status}${phrase ? ` ${phrase}` : ''}`;
+}
+
+/** ` (redirect to <location>, not followed)` for a 3xx answer with a location, else ''. */
+export function redirectNote(client: HttpClient, response: HttpResponse, base: URL): string {
+  const location = response.headers.location;
+  if (typeof location !== 'string') return '';
+  let target: string;
+  try {
+    target = client.display(new URL(location, base));
+  } catch {
+    target = '<invalid location>';
+  }
+  return ` (redirect to ${target}, not followed)`;
+}
 
 /** Sends one request; resolves on 2xx, throws a scrubbed, one-line error otherwise. */
-export async function deliver(d: Delivery): Promise<void> {
+export async function deliver(client: HttpClient, d: Delivery): Promise<void> {
   const ErrorClass = d.errorClass ?? DeliveryError;
-  const what = `${d.method} ${displayUrl(d.url)}`;
-  const fail = (message: string, status?: number): never => {
-    throw new ErrorClass(redact(message, d.secrets), status);
-  };
-  let response: Response;
+  const url = client.url(d.path);
+  const what = `${d.method} ${client.display(url)}`;
+  let response: Awaited<ReturnType<HttpClient['request']>>;
   try {
-    response = await fetch(d.url, {
-      method: d.method,
-      headers: d.headers,
-      body: d.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(d.timeoutSeconds * 1000),
-    });
+    response = await client.request({ method: d.method, url, headers: d.headers, body: d.body });
   } catch (error) {
-    return fail(`${what} ${describeFetchError(error, d.timeoutSeconds)}`);
+    const reason = error instanceof HttpTransportError ? error.reason : String(error);
+    throw new ErrorClass(client.redact(`${what} ${reason}`));
   }
-  if (response.status >= 200 && response.status < 300) {
-    await response.body?.cancel().catch(() => {});
-    return;
-  }
-  const text = (await response.text().catch(() => '')).replace(/\s+/g, ' ').trim();
-  const excerpt = text.length > MAX_BODY_IN_ERROR ? `${text.slice(0, MAX_BODY_IN_ERROR)}…` : text;
-  const location = response.headers.get('location');
-  const redirect = location ? ` (redirect to ${displayUrl(location, d.url)}, not followed)` : '';
-  const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
-  return fail(`${what} failed: ${status}${redirect}${excerpt ? `: ${excerpt}` : ''}`, response.status);
+  const { status } = response;
+  if (status >= 200 && status < 300) return;
+  const redirect = redirectNote(client, response, url);
+  const excerpt = bodyExcerpt(response.body);
+  throw new ErrorClass(
+    client.redact(`${what} failed: ${statusLine(status)}${redirect}${excerpt ? `: ${excerpt}` : ''}`),
+    status,
+  );
 }

@@ -229,7 +229,7 @@ error_budget_policies:
     expect(issues).toContain('backends.prometheus.basic_auth: expected object, got string');
     expect(issues).not.toContain('hunter22');
     expect(issues).not.toContain('tok-abcdef');
-    expect(issues).toContain('backends.prometheus.url: Invalid URL');
+    expect(issues).toContain('backends.prometheus.url: expected an absolute http:// or https:// URL');
     expect(issues).not.toContain('Hunter2Secret');
   });
 });

@@ -45,7 +45,7 @@ describe('validateConfig', () => {
     dir.write('custom/exporters.js', 'export class NoExport {}\n');
     const issues = await validate(SLO, CONFIG);
     expect(issues).toEqual([
-      'config.yaml:2:21: backends.prometheus.url: Invalid URL',
+      'config.yaml:2:21: backends.prometheus.url: expected an absolute http:// or https:// URL',
       'config.yaml:4:15: exporters.prometheus.url: required field is missing (expected string)',
       'config.yaml:5:47: exporters.cloudevent.mode: Invalid option: expected one of "structured"|"binary"',
       expect.stringMatching(

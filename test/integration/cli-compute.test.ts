@@ -63,7 +63,8 @@ const LATENCY = apiSlo('api-latency', 'distribution_cut', {
 });
 const BROKEN = apiSlo('api-broken', 'good_bad_ratio', {
   ...AVAILABILITY_SLI,
-  filter_good: 'http_requests_total{service="api"',
+  // Valid PromQL syntax that Prometheus refuses (a range of an aggregation), so only this SLO fails.
+  filter_good: 'sum(http_requests_total{service="api"})[window]',
 });
 
 const compute = (...extra: string[]) =>

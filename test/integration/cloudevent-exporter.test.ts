@@ -209,7 +209,7 @@ describe('cloudevent exporter → real receiver', () => {
     expect(r.errors).toHaveLength(2);
     const [bearerError, basicError] = r.errors as [string, string];
     expect(bearerError).toBe(
-      `CloudeventExporter "cloudevent/bearer" failed. | CloudEventDeliveryError: POST ${base}/fail/bearer failed: HTTP 500 Internal Server Error: database on fire; you sent Bearer ***`,
+      `CloudeventExporter "cloudevent/bearer" failed. | CloudEventDeliveryError: POST ${base}/fail/bearer?api_key=*** failed: HTTP 500 Internal Server Error: database on fire; you sent Bearer ***`,
     );
     expect(basicError).toMatch(
       /^CloudeventExporter "cloudevent\/basic" failed\. \| CloudEventDeliveryError: POST .*\/fail\/basic failed: HTTP 500 Internal Server Error: database on fire; you sent Basic \*\*\*$/,
@@ -229,14 +229,14 @@ describe('cloudevent exporter → real receiver', () => {
     expect(error!.name).toBe('CloudEventDeliveryError');
     expect(error!.status).toBe(302);
     expect(error!.message).toBe(
-      `POST ${base}/moved failed: HTTP 302 Found (redirect to ${base}/ok/elsewhere, not followed)`,
+      `POST ${base}/moved failed: HTTP 302 Found (redirect to ${base}/ok/elsewhere?sig=***, not followed)`,
     );
     expect(received.map((x) => x.path)).toEqual(['/moved']);
   });
 
   it('times out on a receiver that never answers', async () => {
     await expect(exportWith({ service_url: `${base}/slow`, timeout: 0.2 })).rejects.toThrow(
-      `POST ${base}/slow timed out after 0.2s`,
+      `POST ${base}/slow timed out after 0.2 s`,
     );
   });
 
@@ -272,7 +272,7 @@ describe('cloudevent exporter config', () => {
       /^auth.google_service_account_auth: Google service account auth is not supported/,
     );
     expect(messages({ url: 'http://a.example', auth: { username: 'u' } })).toEqual([
-      'auth.password: Basic auth needs both `username` and `password`',
+      'auth.password: `username` and `password` go together (Basic auth)',
     ]);
     expect(messages({ url: 'http://a.example', auth: { token: 't', username: 'u', password: 'p' } })).toEqual(
       ['auth.token: use either `token` (Bearer) or `username`/`password` (Basic), not both'],

@@ -286,7 +286,7 @@ describe('query_sli', () => {
     expect(valid(result!.reports[0]).sli_measurement).toBe(0.953077);
   });
 
-  it('a selector without placeholder gets [Ns] appended: a range vector, read as NO_DATA', async () => {
+  it('a selector without placeholder gets [Ns] appended: a range vector, an error saying so', async () => {
     proxy.reset();
     const report = await oneHourReport(
       'no-placeholder',
@@ -297,21 +297,28 @@ describe('query_sli', () => {
     expect(proxy.queries()).toEqual(['http_request_duration_seconds_count{service="api"}[3600s]']);
     expect(report).toEqual({
       metadata: expect.any(Object),
-      errors: ['Backend returned NO_DATA (-1).'],
+      errors: [
+        `PrometheusQueryError: Prometheus query failed (a range vector (resultType matrix) came back where an instant vector or scalar was expected: wrap range selectors in a function such as increase(x[window])) at ${proxy.url}/api/v1/query (query: http_request_duration_seconds_count{service="api"}[3600s])`,
+        'Backend returned None.',
+      ],
       error_budget_policy_step_name: '1 hour',
       valid: false,
     });
   });
 
-  it('an expression without placeholder gets [Ns] appended to the whole of it: Prometheus rejects it', async () => {
-    const report = await oneHourReport('no-placeholder-expr', 'query_sli', {
-      expression: `sum(rate(${API_GOOD}[5m])) / sum(rate(${API_VALID}[5m]))`,
-    });
-    expect(report?.valid).toBe(false);
-    expect(report?.errors[0]).toMatch(
-      /^PrometheusQueryError: Prometheus query failed \(bad_data: .*parse error/,
+  it('an expression without placeholder is refused before sending (slo-generator appends [Ns] to the whole of it)', async () => {
+    proxy.reset();
+    const report = await oneHourReport(
+      'no-placeholder-expr',
+      'query_sli',
+      { expression: `sum(rate(${API_GOOD}[5m])) / sum(rate(${API_VALID}[5m]))` },
+      'prometheus/counted',
     );
-    expect(report?.errors[0]).toContain(`sum(rate(${API_VALID}[5m]))[3600s]`);
+    expect(proxy.queries()).toEqual([]);
+    expect(report?.errors).toEqual([
+      'PromQLError: service_level_indicator.expression has no [window] placeholder and is not a single selector: write [window] where the range goes (e.g. rate(x[window])), it becomes [3600s]',
+      'Backend returned None.',
+    ]);
   });
 
   it('an infinite SLI is rejected as out of range with value inf, as slo-generator prints it', async () => {
@@ -369,16 +376,78 @@ describe('distribution_cut', () => {
     ]);
   });
 
-  it('a threshold with no matching le series is NO_DATA for good: SLI 0 with the off-by-one bad count', async () => {
+  it('a threshold with no matching le series: invalid, listing the le values that exist', async () => {
     const report = await oneHourReport('latency-missing-le', 'distribution_cut', {
       expression: API_BUCKET,
       threshold_bucket: 0.3,
     });
-    expect(valid(report)).toMatchObject({
-      sli_measurement: 0,
-      good_events_count: 0,
-      bad_events_count: 36001,
+    expect(report?.valid).toBe(false);
+    expect(report?.errors).toEqual([
+      `PrometheusResultError: threshold_bucket 0.3 matches no bucket series (le="0.3") of ${API_BUCKET} while its _count has data: the le values of the expression's buckets in that window are "0.1", "0.25", "0.5", "1", "+Inf"; threshold_bucket must be one of them, written exactly (e.g. 1.0 for le="1.0")`,
+      'Backend returned None.',
+    ]);
+  });
+
+  it('threshold_bucket "1.0" against buckets stored as le="1" is the same error, not SLI 0', async () => {
+    const report = await oneHourReport('latency-1.0', 'distribution_cut', {
+      expression: API_BUCKET,
+      threshold_bucket: '1.0',
     });
+    expect(report?.valid).toBe(false);
+    expect(report?.errors[0]).toMatch(
+      /^PrometheusResultError: threshold_bucket 1\.0 matches no bucket series \(le="1\.0"\)/,
+    );
+    expect(report?.errors[0]).toContain('"0.5", "1", "+Inf"');
+  });
+
+  it('a bare bucket metric name and a regexp with {2} braces get le in the right place', async () => {
+    proxy.reset();
+    const bare = await oneHourReport(
+      'latency-bare',
+      'distribution_cut',
+      { expression: 'http_request_duration_seconds_bucket', threshold_bucket: 0.25 },
+      'prometheus/counted',
+    );
+    const regexp = await oneHourReport(
+      'latency-regexp',
+      'distribution_cut',
+      { expression: 'http_request_duration_seconds_bucket{service=~"a[p]{1}i"}', threshold_bucket: 0.25 },
+      'prometheus/counted',
+    );
+    for (const report of [bare, regexp]) {
+      expect(valid(report)).toMatchObject({ good_events_count: 18000, bad_events_count: 18000 });
+    }
+    expect(proxy.queries()).toEqual(
+      expect.arrayContaining([
+        'sum(increase(http_request_duration_seconds_bucket{le="0.25"}[3600s]))',
+        'sum(increase(http_request_duration_seconds_count[3600s]))',
+        'sum(increase(http_request_duration_seconds_bucket{service=~"a[p]{1}i", le="0.25"}[3600s]))',
+        'sum(increase(http_request_duration_seconds_count{service=~"a[p]{1}i"}[3600s]))',
+      ]),
+    );
+  });
+});
+
+describe('several series', () => {
+  it('good_bad_ratio without an aggregation: an error naming the query and the series count', async () => {
+    const report = await oneHourReport('not-aggregated', 'good_bad_ratio', {
+      filter_good: API_GOOD,
+      filter_valid: API_VALID,
+      operators: ['increase'],
+    });
+    expect(report?.valid).toBe(false);
+    expect(report?.errors[0]).toBe(
+      `PrometheusResultError: Prometheus at ${prometheus.url}/api/v1/query returned 2 series where one was expected: aggregate the query (e.g. sum(...) or sum by () (...)) so it gives one number (query: increase(${API_VALID}[3600s]))`,
+    );
+  });
+
+  it('query_sli returning one series per code: the same error', async () => {
+    const report = await oneHourReport('sli-by-code', 'query_sli', {
+      expression: `sum by (code) (rate(${API_VALID}[window])) / scalar(sum(rate(${API_VALID}[window])))`,
+    });
+    expect(report?.errors[0]).toMatch(
+      /^PrometheusResultError: Prometheus at .* returned 2 series where one was expected/,
+    );
   });
 });
 
@@ -411,7 +480,7 @@ describe('evaluation timestamp', () => {
 });
 
 describe('NO_DATA', () => {
-  it('good missing: (-1, valid + 1) gives a valid report with SLI 0, as slo-generator does', async () => {
+  it('good missing while valid has data: zero good events (slo-generator: bad = valid + 1)', async () => {
     const report = await oneHourReport('good-missing', 'good_bad_ratio', {
       filter_good: 'http_requests_total{service="api", code="404"}',
       filter_valid: API_VALID,
@@ -419,9 +488,18 @@ describe('NO_DATA', () => {
     expect(valid(report)).toMatchObject({
       sli_measurement: 0,
       good_events_count: 0,
-      bad_events_count: 36001,
-      events_count: 36001,
+      bad_events_count: 36000,
+      events_count: 36000,
     });
+  });
+
+  it('good missing while bad has data: zero good events', async () => {
+    const backend = new PrometheusBackend({ url: prometheus.url });
+    const config = slo('good-missing-bad', 'good_bad_ratio', {
+      filter_good: 'http_requests_total{service="api", code="404"}',
+      filter_bad: API_BAD,
+    });
+    expect(await backend.good_bad_ratio(T, HOUR, config)).toEqual([0, 1800]);
   });
 
   it('good and bad missing: invalid, NO_DATA tuple', async () => {
@@ -435,17 +513,19 @@ describe('NO_DATA', () => {
     ]);
   });
 
-  it('valid missing: (good, -1 - good) is not enough valid events', async () => {
+  it('valid missing: NO_DATA for both (slo-generator: good and -1 - good)', async () => {
     const report = await oneHourReport('valid-missing', 'good_bad_ratio', {
       filter_good: API_GOOD,
       filter_valid: 'http_requests_total{service="nope"}',
     });
-    expect(report?.errors).toEqual(['Not enough valid events (-1) found. Minimum valid events: 1.']);
+    expect(report?.errors).toEqual([
+      'Backend method returned a valid tuple (-1, -1) but the good and bad count is NO_DATA (-1).',
+    ]);
   });
 });
 
 describe('failures', () => {
-  it("invalid PromQL: Prometheus' message in the report errors, the other SLOs of the run are fine", async () => {
+  it('invalid PromQL: a syntax error naming the field, the other SLOs of the run are fine', async () => {
     const result = await compute(
       [
         slo('ok-before', 'good_bad_ratio', { filter_good: API_GOOD, filter_valid: API_VALID }),
@@ -465,10 +545,10 @@ describe('failures', () => {
     broken!.reports.forEach((report, i) => {
       expect(report.valid).toBe(false);
       expect(report.errors).toHaveLength(2);
-      expect(report.errors[0]).toMatch(
-        /^PrometheusQueryError: Prometheus query failed \(bad_data: invalid parameter "query": 1:\d+: parse error: unexpected .+\) \(query: /,
+      expect(i).toBeLessThan(4);
+      expect(report.errors[0]).toBe(
+        'PromQLError: PromQL syntax error in service_level_indicator.filter_good at line 1, column 34 (at the end): http_requests_total{service="api"',
       );
-      expect(report.errors[0]).toContain(`sum(increase(http_requests_total{service="api"[${WINDOWS[i]}s]))`);
       expect(report.errors[1]).toBe('Backend returned None.');
     });
   });

@@ -265,6 +265,22 @@ describe('pushgateway exporter against a real Pushgateway', () => {
     expect(await stored('auth-slo')).toHaveLength(5);
   });
 
+  it('a base URL path and query string are kept: the group path goes after the path; tokens stay out of errors', async () => {
+    const report = v1Report(sloConfig('prefixed-slo'), policyStep('1h'), [1, 1]);
+    const recorder = await proxy(undefined, () => ({ status: 500, body: 'gateway says no' }));
+    const error = await new PushgatewayExporter({
+      url: `${recorder.url}/gw/?access_token=tok-s3cret&tenant=a`,
+    })
+      .export(report)
+      .catch((e: Error) => e);
+    expect(recorder.requests.map((r) => r.url)).toEqual([
+      '/gw/metrics/job/slo-generator/slo/prefixed-slo/error_budget_policy_step_name/1h?access_token=tok-s3cret&tenant=a',
+    ]);
+    expect((error as Error).message).toBe(
+      `PUT ${recorder.url}/gw/metrics/job/slo-generator/slo/prefixed-slo/error_budget_policy_step_name/1h?access_token=***&tenant=a failed: HTTP 500 Internal Server Error: gateway says no`,
+    );
+  });
+
   it('non-2xx answers (redirects included) become errors with the status and body', async () => {
     const report = v1Report(sloConfig('error-slo'), policyStep('1h'), [1, 1]);
     const moved = await proxy(undefined, () => ({
@@ -297,7 +313,7 @@ describe('pushgateway exporter against a real Pushgateway', () => {
     const silentPort = (silent.address() as AddressInfo).port;
     await expect(
       new PushgatewayExporter({ url: `http://127.0.0.1:${silentPort}`, timeout: 0.2 }).export(report),
-    ).rejects.toThrow(/^PUT http:\/\/127\.0\.0\.1:\d+\/metrics\/.* timed out after 0\.2s$/);
+    ).rejects.toThrow(/^PUT http:\/\/127\.0\.0\.1:\d+\/metrics\/.* timed out after 0\.2 s$/);
     silent.closeAllConnections();
     silent.close();
     const closed = await freePort();
