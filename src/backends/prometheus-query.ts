@@ -32,35 +32,62 @@ export function thresholdLabel(threshold: number | string): string {
   return String(threshold);
 }
 
+/** A user's PromQL field checked once and built for any window: `(window seconds) → PromQL`. */
+export type QueryTemplate = (window: number) => string;
+
 /**
- * Builds the PromQL of one query from an SLO field: window placeholder, then operators (innermost first).
- * `field` names the field in errors (e.g. `service_level_indicator.filter_good`). Throws PromQLError on a
- * syntax error, or when there is no `[window]` placeholder and the expression is not a single selector.
+ * `[86400s` is exactly as long as `[window`: positions in a text parsed with it stand for positions in the
+ * user's text, so syntax errors quote what the user wrote. Whether a text parses does not depend on the
+ * number of seconds, which is why one parse serves every window.
  */
+const CHECK_WINDOW = 86_400;
+
+/**
+ * Compiles the PromQL of one query from an SLO field: window placeholder, then operators (innermost first).
+ * The text is parsed once here (the expensive part); the template only substitutes the window. `field` names
+ * the field in errors (e.g. `service_level_indicator.filter_good`). Throws PromQLError on a syntax error; a
+ * template without `[window]` placeholder throws when built unless the expression is a single selector.
+ */
+export function compileQuery(
+  query: string,
+  operators: readonly string[] = [],
+  field = 'service_level_indicator.expression',
+): QueryTemplate {
+  const trimmed = query.trim();
+  const checked = replaceWindow(trimmed, CHECK_WINDOW);
+  const placeholder = checked !== trimmed;
+  const tree = checkSyntax(checked, field, field, trimmed);
+  const single = tree.topNode.firstChild?.name === 'VectorSelector';
+  const wrap = (promql: string) => operators.reduce((inner, operator) => `${operator}(${inner})`, promql);
+  if (operators.length > 0 && parse(wrap('x')).errorAt >= 0) {
+    // Operators are function names wrapped around the expression, so whether they parse does not depend on
+    // it: the one-letter check above is shared by every SLO, the message quotes the user's whole query.
+    const appended = placeholder ? checked : `${checked}[${CHECK_WINDOW}s]`;
+    checkSyntax(
+      wrap(appended),
+      field.replace(/[^.]+$/, 'operators'),
+      `operators ${JSON.stringify(operators)}`,
+    );
+  }
+  if (placeholder) return (window) => wrap(replaceWindow(trimmed, window));
+  return (window) => {
+    if (!single) {
+      throw new PromQLError(
+        `${field} has no [window] placeholder and is not a single selector: write [window] where the range goes (e.g. rate(x[window])), it becomes [${window}s]`,
+      );
+    }
+    return wrap(`${trimmed}[${window}s]`);
+  };
+}
+
+/** Builds the PromQL of one query at once: `compileQuery(query, operators, field)(window)`. */
 export function formatQuery(
   query: string,
   window: number,
   operators: readonly string[] = [],
   field = 'service_level_indicator.expression',
 ): string {
-  const trimmed = query.trim();
-  const substituted = replaceWindow(trimmed, window);
-  let promql = substituted;
-  if (substituted === trimmed) {
-    const tree = checkSyntax(trimmed, field);
-    if (tree.topNode.firstChild?.name !== 'VectorSelector') {
-      throw new PromQLError(
-        `${field} has no [window] placeholder and is not a single selector: write [window] where the range goes (e.g. rate(x[window])), it becomes [${window}s]`,
-      );
-    }
-    promql = `${trimmed}[${window}s]`;
-  } else {
-    checkSyntax(substituted, field);
-  }
-  if (operators.length === 0) return promql;
-  for (const operator of operators) promql = `${operator}(${promql})`;
-  checkSyntax(promql, field.replace(/[^.]+$/, 'operators'), `operators ${JSON.stringify(operators)}`);
-  return promql;
+  return compileQuery(query, operators, field)(window);
 }
 
 /** Replaces `[window` by `[<seconds>s` outside string literals. */
@@ -91,15 +118,7 @@ function replaceWindow(text: string, window: number): string {
  * error, quoting `shown` (default the parsed text; same length, so positions hold).
  */
 function checkSyntax(promql: string, field: string, what = field, shown = promql): Tree {
-  const tree = parser.parse(promql);
-  let at = -1;
-  tree.iterate({
-    enter(node) {
-      if (at >= 0) return false;
-      if (node.type.isError) at = node.from;
-      return undefined;
-    },
-  });
+  const { tree, errorAt: at } = parse(promql);
   if (promql.trim() === '') throw new PromQLError(`${field} is empty: expected a PromQL expression`);
   if (at < 0) return tree;
   const before = promql.slice(0, at);
@@ -109,6 +128,30 @@ function checkSyntax(promql: string, field: string, what = field, shown = promql
   throw new PromQLError(
     `PromQL syntax error in ${what} at line ${line}, column ${column} (${near ? `near "${near}"` : 'at the end'}): ${shown}`,
   );
+}
+
+/** Parsed texts: validation, every SLO and every window that use one filter share its parse. */
+const parses = new Map<string, { tree: Tree; errorAt: number }>();
+/** Bound of `parses`: SLO files hold a few thousand distinct queries; past this the cache starts over. */
+const PARSE_CACHE_LIMIT = 10_000;
+
+/** The syntax tree of `promql` and the offset of its first syntax error (-1: none). Pure, memoised. */
+function parse(promql: string): { tree: Tree; errorAt: number } {
+  let parsed = parses.get(promql);
+  if (parsed) return parsed;
+  const tree = parser.parse(promql);
+  let errorAt = -1;
+  tree.iterate({
+    enter(node) {
+      if (errorAt >= 0) return false;
+      if (node.type.isError) errorAt = node.from;
+      return undefined;
+    },
+  });
+  parsed = { tree, errorAt };
+  if (parses.size >= PARSE_CACHE_LIMIT) parses.clear();
+  parses.set(promql, parsed);
+  return parsed;
 }
 
 /** A vector selector of a `_bucket` metric and where its name is written. */
@@ -246,8 +289,7 @@ export function bucketLeValuesQuery(
  */
 export function promqlSyntaxError(text: string): string | undefined {
   const trimmed = text.trim();
-  // `[86400s` is exactly as long as `[window`: positions in the parsed text are positions in the user's.
-  const substituted = replaceWindow(trimmed, 86_400);
+  const substituted = replaceWindow(trimmed, CHECK_WINDOW);
   try {
     checkSyntax(substituted, 'the expression', 'the expression', trimmed);
     return undefined;

@@ -26,9 +26,10 @@ import { basicAuth, bearerToken, httpHeaders, httpUrl, timeoutSeconds } from '..
 import {
   bucketLeValuesQuery,
   bucketToCount,
+  compileQuery,
   DEFAULT_OPERATORS,
-  formatQuery,
   promqlSyntaxError,
+  type QueryTemplate,
   thresholdLabel,
   withBucketLabel,
 } from './prometheus-query.js';
@@ -124,6 +125,8 @@ export class PrometheusBackend {
   readonly #client: HttpClient;
   readonly #endpoint: URL;
   readonly #answers = new KeyedOnce<QueryData>('remember');
+  /** Compiled PromQL fields: SLOs and windows sharing a filter parse it once (parsing dominates the CPU). */
+  readonly #templates = new Map<string, QueryTemplate>();
 
   /** `config`: the backend block (see configSchema); throws a ZodError when it does not match. */
   constructor(config: Record<string, unknown>) {
@@ -143,7 +146,7 @@ export class PrometheusBackend {
     const f = fields.good_bad_ratio.parse(sli(slo));
     const ops = f.operators ?? DEFAULT_OPERATORS;
     const query = (name: 'filter_good' | 'filter_bad' | 'filter_valid') =>
-      this.#value(formatQuery(f[name]!, window, ops, field(name)), timestamp);
+      this.#value(this.#promql(f[name]!, ops, name)(window), timestamp);
     if (f.filter_bad !== undefined) {
       const [good, bad] = await Promise.all([query('filter_good'), query('filter_bad')]);
       if (good === NO_DATA && bad === NO_DATA) return [NO_DATA, NO_DATA];
@@ -158,13 +161,13 @@ export class PrometheusBackend {
   /** The expression's value is the SLI. */
   async query_sli(timestamp: number, window: number, slo: SloConfig): Promise<number> {
     const f = fields.query_sli.parse(sli(slo));
-    return this.#value(formatQuery(f.expression, window, [], field('expression')), timestamp);
+    return this.#value(this.#promql(f.expression, [], 'expression')(window), timestamp);
   }
 
   /** good = buckets at or below `threshold_bucket`; valid = the matching `_count`. */
   async distribution_cut(timestamp: number, window: number, slo: SloConfig): Promise<[number, number]> {
     const f = fields.distribution_cut.parse(sli(slo));
-    const base = formatQuery(f.expression, window, f.operators ?? DEFAULT_OPERATORS, field('expression'));
+    const base = this.#promql(f.expression, f.operators ?? DEFAULT_OPERATORS, 'expression')(window);
     const le = thresholdLabel(f.threshold_bucket);
     const [below, valid] = await Promise.all([
       this.#value(withBucketLabel(base, le, field('expression')), timestamp),
@@ -174,6 +177,23 @@ export class PrometheusBackend {
     if (below === NO_DATA) throw await this.#noSuchBucket(f.expression, base, le, window, timestamp);
     const above = valid - below;
     return f.good_below_threshold === false ? [above, below] : [below, above];
+  }
+
+  /** The compiled template of an SLI field's PromQL; a field that does not compile throws on every build. */
+  #promql(text: string, operators: readonly string[], name: string): QueryTemplate {
+    const key = JSON.stringify([name, operators, text]);
+    let template = this.#templates.get(key);
+    if (!template) {
+      try {
+        template = compileQuery(text, operators, field(name));
+      } catch (error) {
+        template = () => {
+          throw error;
+        };
+      }
+      this.#templates.set(key, template);
+    }
+    return template;
   }
 
   /**

@@ -19,6 +19,7 @@ import type { SharedConfig } from '../config/schema.js';
 import { redact, secretsOf } from '../config/secrets.js';
 import { buildReport, DEFAULT_MIN_VALID_EVENTS } from '../domain/report.js';
 import type { PolicyStep, SloConfig, SloReport } from '../domain/types.js';
+import { isPluginKey } from '../plugins/loader.js';
 import { runInPluginScope } from '../plugins/scope.js';
 import { formatError, resolveMethod, snapshotResult } from './invoke.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -163,9 +164,11 @@ export async function compute(
   const backendFor = (key: string): Promise<Backend> => {
     const make = () =>
       withDeadline(
-        runInPluginScope(`backend "${key}"`, () =>
-          createBackend(key, lookup(shared.backends, key) ?? {}, pluginDirs),
-        ),
+        isPluginKey(key)
+          ? runInPluginScope(`backend "${key}"`, () =>
+              createBackend(key, lookup(shared.backends, key) ?? {}, pluginDirs),
+            )
+          : createBackend(key, lookup(shared.backends, key) ?? {}, pluginDirs),
         callTimeout,
         `loading backend ${key}`,
       );
@@ -181,13 +184,14 @@ export async function compute(
       try {
         const backend = await backendFor(key);
         const fn = resolveMethod(backend, method, key);
-        const scope = `backend "${key}" (SLO "${slo.metadata.name}")`;
-        // The backend gets its own copy of the SLO config: what it changes there cannot leak into reports or
-        // into other calls.
-        const input = structuredClone(slo);
-        const pending = runInPluginScope(scope, async () =>
-          snapshotResult(await fn(timestamp, window, input)),
-        );
+        // Plugin code gets its own copy of the SLO config (what it changes cannot leak into reports or other
+        // calls) and runs tagged, so faults it raises later are attributed. slokit's own backends need
+        // neither, and tagging would switch on async hooks for every promise of the run.
+        const pending = isPluginKey(key)
+          ? runInPluginScope(`backend "${key}" (SLO "${slo.metadata.name}")`, async () =>
+              snapshotResult(await fn(timestamp, window, structuredClone(slo))),
+            )
+          : (async () => snapshotResult(await fn(timestamp, window, slo)))();
         return {
           result: await withDeadline(pending, callTimeout, `backend call ${method} of backend ${key}`),
         };
