@@ -5,11 +5,13 @@
  * Identical queries at the same timestamp are sent once per backend instance (the engine builds one
  * instance per backend per run), which is how SLOs sharing a denominator share its query.
  */
+
 import { z } from 'zod';
 import { redact } from '../config/secrets.js';
 import { NO_DATA, type SloConfig } from '../domain/types.js';
 import { describeFetchError, displayUrl, requestHeaders, splitUrlCredentials } from '../http/auth.js';
 import { DEFAULT_OPERATORS, formatQuery, thresholdLabel } from './prometheus-query.js';
+import { keepThresholdText } from './prometheus-threshold-text.js';
 import type { BuiltinBackend } from './types.js';
 
 const configSchema = z.strictObject({
@@ -191,4 +193,5 @@ export const prometheusBackend: BuiltinBackend = {
   create: (config) => new PrometheusBackend(config),
   configSchema,
   methods,
+  prepareSlo: keepThresholdText,
 };

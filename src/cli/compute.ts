@@ -1,6 +1,6 @@
 /** `slokit compute`: compute SLO reports (and export them) for the SLOs given. */
 import type { Command } from 'commander';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError, formatIssue } from '../config/errors.js';
 import { compute, identityResults } from '../engine/compute.js';
 import { exportResults } from '../engine/export.js';
 import { validateConfig } from '../engine/validate.js';
@@ -57,6 +57,8 @@ async function run(flags: ComputeFlags): Promise<number> {
   const issues = await validateConfig(inputs.slos, inputs.shared, {
     pluginDirs: inputs.pluginDirs,
     loadPlugins: false,
+    unsupportedInUse: 'invalid-report',
+    onWarning: (issue) => logger.warn({ ...issue }, formatIssue(issue)),
   });
   if (issues.length) throw new ConfigError(issues);
   const slos = inputs.slos.map((s) => s.config);

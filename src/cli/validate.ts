@@ -1,6 +1,6 @@
 /** `slokit validate`: checks SLO files and the shared config without querying anything. */
 import type { Command } from 'commander';
-import { ConfigError } from '../config/errors.js';
+import { ConfigError, formatIssue } from '../config/errors.js';
 import { validateConfig } from '../engine/validate.js';
 import { EXIT, loadInputs } from './context.js';
 
@@ -9,6 +9,7 @@ async function run(flags: { sloConfig: string[]; config: string }): Promise<numb
   const issues = await validateConfig(inputs.slos, inputs.shared, {
     pluginDirs: inputs.pluginDirs,
     loadPlugins: true,
+    onWarning: (issue) => process.stderr.write(`slokit: warning: ${formatIssue(issue)}\n`),
   });
   if (issues.length) throw new ConfigError(issues);
   process.stdout.write(`ok: ${inputs.slos.length} SLO(s) and ${flags.config} are valid\n`);
@@ -28,7 +29,7 @@ export function registerValidate(
     .option('-c, --config <path>', 'shared config', 'config.yaml')
     .addHelpText(
       'after',
-      '\nExit codes: 0 valid, 2 config errors (each printed as file:line:column: field: problem).',
+      '\nExit codes: 0 valid (warnings, such as entries no SLO uses, go to stderr), 2 config errors (each printed as file:line:column: field: problem).',
     )
     .action((flags: { sloConfig: string[]; config: string }) => exec(() => run(flags)));
 }

@@ -23,7 +23,7 @@ spec:
   description: api
   backend: prometheus
   method: good_bad_ratio
-  exporters: [prometheus, custom.exporters.Nope]
+  exporters: [prometheus, custom.exporters.Nope, custom.exporters.NoExport]
   service_level_indicator:
     filter_good: up
   goal: 0.99

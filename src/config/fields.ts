@@ -1,0 +1,60 @@
+/**
+ * Field schemas used in several places of the config, written once: durations (policy windows, history
+ * retention) and the minimum number of valid events (config key, `MIN_VALID_EVENTS`, `--min-valid-events`).
+ */
+import { z } from 'zod';
+import { parseDuration } from '../lang/duration.js';
+
+/**
+ * Seconds of a duration field: a number of seconds (slo-generator's form) or a Prometheus duration string
+ * (`28d`, `1h30m`; see `lang/duration.ts`). Undefined unless the result is finite, positive and, when
+ * `integer`, whole.
+ */
+export function durationSeconds(value: unknown, integer: boolean): number | undefined {
+  const seconds =
+    typeof value === 'number' ? value : typeof value === 'string' ? parseDuration(value.trim()) : undefined;
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) return undefined;
+  return integer && !Number.isInteger(seconds) ? undefined : seconds;
+}
+
+/**
+ * Zod schema of a duration field; its output is seconds (a number). `integer` requires whole seconds
+ * (policy windows, which slo-generator requires to be ints).
+ */
+export function durationSchema({ integer, description }: { integer: boolean; description: string }) {
+  const expected = `expected a positive${integer ? ' whole' : ''} number of seconds or a duration such as "90d", "12h", "1h30m" (units y, w, d, h, m, s, ms)`;
+  return z
+    .union([z.number(), z.string()], { error: expected })
+    .transform((value, ctx) => {
+      const seconds = durationSeconds(value, integer);
+      if (seconds === undefined) {
+        ctx.addIssue({ code: 'custom', message: `${expected}, got ${JSON.stringify(value)}` });
+        return z.NEVER;
+      }
+      return seconds;
+    })
+    .describe(description);
+}
+
+/** What `min_valid_events`, `MIN_VALID_EVENTS` and `--min-valid-events` accept, for messages. */
+export const MIN_VALID_EVENTS_EXPECTED = 'expected a non-negative integer';
+
+const isMinValidEvents = (n: number) => Number.isSafeInteger(n) && n >= 0;
+
+/**
+ * Parses the text of `MIN_VALID_EVENTS` or `--min-valid-events`: a non-negative integer (any form `Number`
+ * reads, surrounding spaces ignored). Returns undefined when the text is not one, so the caller can say
+ * where the value came from.
+ */
+export function parseMinValidEvents(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  const value = Number(trimmed);
+  return isMinValidEvents(value) ? value : undefined;
+}
+
+/** Schema of the shared config's `min_valid_events`. */
+export const minValidEventsSchema = z
+  .number()
+  .refine(isMinValidEvents, MIN_VALID_EVENTS_EXPECTED)
+  .describe('Minimum good+bad events for a valid ratio report; overrides the MIN_VALID_EVENTS variable.');
