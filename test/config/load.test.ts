@@ -136,7 +136,7 @@ describe('loadSharedConfig', () => {
       CONFIG.replace('burn_rate_threshold: 9', 'burn_rate_threshold: ${BRT}'),
     );
     expect(await issuesOf(loadSharedConfig(file, { PROMETHEUS_URL: 'http://p' }))).toEqual([
-      `${file}:12:28: environment variable "BRT" is not set (use \${BRT:-default} for a default)`,
+      `${file}:12:30: environment variable "BRT" is not set (use \${BRT:-default} for a default)`,
     ]);
   });
 
