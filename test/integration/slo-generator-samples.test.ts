@@ -195,6 +195,7 @@ describe('slo-generator samples', () => {
           false,
           [
             'Error: backend type "datadog" is a slo-generator type slokit does not implement (supported: prometheus, or a plugin module path such as custom.module.Class)',
+            'Backend returned None.',
           ],
         ]),
         ...['1 hour', '12 hours', '7 days', '28 days'].map(() => ['prom-metrics-latency', true, []]),
