@@ -10,7 +10,10 @@ const PLACEHOLDER = /\$\{(\w+)(?::-([^}]*))?\}/g;
 /** The result of `interpolate`. */
 export interface Interpolated {
   text: string;
-  /** One issue per missing variable, positioned in the original text; the placeholder is left in place. */
+  /**
+   * One issue per missing variable, positioned in the original text. Its placeholder becomes `$(NAME)`, so
+   * the text still parses and the rest of the file can be checked.
+   */
   issues: ConfigIssue[];
   /** For each issue, the offset of its placeholder in the returned `text` (to find the YAML node it is in). */
   offsets: number[];
@@ -32,23 +35,27 @@ export function interpolate(
     let out = line;
     if (!/^\s*#/.test(line)) {
       let shift = 0; // output length minus input length so far on this line
-      out = line.replace(PLACEHOLDER, (match, name: string, fallback: string | undefined, offset: number) => {
-        const value = Object.hasOwn(env, name) ? env[name] : undefined;
-        const replacement = value ?? fallback;
-        if (replacement !== undefined) {
-          shift += replacement.length - match.length;
-          return replacement;
-        }
-        issues.push({
-          file,
-          line: index + 1,
-          column: offset + 1,
-          path: '',
-          message: `environment variable "${name}" is not set (use \${${name}:-default} for a default)`,
-        });
-        offsets.push(outputLength + offset + shift);
-        return match;
-      });
+      out = line.replace(
+        PLACEHOLDER,
+        (match: string, name: string, fallback: string | undefined, offset: number) => {
+          const value = Object.hasOwn(env, name) ? env[name] : undefined;
+          const replacement = value ?? fallback;
+          if (replacement !== undefined) {
+            shift += replacement.length - match.length;
+            return replacement;
+          }
+          issues.push({
+            file,
+            line: index + 1,
+            column: offset + 1,
+            path: '',
+            message: `environment variable "${name}" is not set (use \${${name}:-default} for a default)`,
+          });
+          offsets.push(outputLength + offset + shift);
+          // Same length (offsets hold), and unlike `}` a `)` does not close a flow mapping (`{key: ${X}}`).
+          return `$(${name})`;
+        },
+      );
     }
     outputLength += out.length + 1;
     return out;

@@ -141,7 +141,8 @@ function warnDuplicateNames(slos: readonly LoadedSlo[], warn: (issue: ConfigIssu
 }
 
 /**
- * Returns every error found across the SLOs and the shared config; empty when all is well. Warnings go to
+ * Returns every error found across the SLOs and the shared config, by file and position; empty when all is
+ * well. Warnings go to
  * `options.onWarning`. Runs each built-in backend's `prepareSlo` hook on its SLOs first (so call this
  * before `compute`).
  */
@@ -236,5 +237,7 @@ export async function validateConfig(
       }
     }
   }
-  return issues;
+  return issues.sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column,
+  );
 }

@@ -21,7 +21,7 @@ describe('interpolate', () => {
       {},
       'f.yaml',
     );
-    expect(text).toBe('a: ${toString}\nb: ${constructor}\nc: ${__proto__}\n');
+    expect(text).toBe('a: $(toString)\nb: $(constructor)\nc: $(__proto__)\n');
     expect(issues.map((i) => [i.line, i.column, i.message.split(' is ')[0]])).toEqual([
       [1, 4, 'environment variable "toString"'],
       [2, 4, 'environment variable "constructor"'],
@@ -35,7 +35,7 @@ describe('interpolate', () => {
       { LONG: 'abcdefghijkl' },
       'f.yaml',
     );
-    expect(offsets.map((o) => text.slice(o, o + 7))).toEqual(['${GONE}', '${GONE}']);
+    expect(offsets.map((o) => text.slice(o, o + 7))).toEqual(['$(GONE)', '$(GONE)']);
     expect(offsets).toEqual([16, 27]);
   });
 

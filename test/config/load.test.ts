@@ -161,7 +161,7 @@ describe('loadSharedConfig', () => {
         [`${file}:6:10: environment variable "PGW" is not set (use \${PGW:-default} for a default)`],
       ],
     ]);
-    expect(shared.config.backends.prometheus).toEqual({ url: '${PROMETHEUS_URL}' });
+    expect(shared.config.backends.prometheus).toEqual({ url: '$(PROMETHEUS_URL)' });
   });
 
   it('ignores placeholders in whole-line comments', async () => {
