@@ -24,7 +24,7 @@ export function durationSeconds(value: unknown, integer: boolean): number | unde
 export function durationSchema({ integer, description }: { integer: boolean; description: string }) {
   const expected = `expected a positive${integer ? ' whole' : ''} number of seconds or a duration such as "90d", "12h", "1h30m" (units y, w, d, h, m, s, ms)`;
   return z
-    .union([z.number(), z.string()], { error: expected })
+    .union([integer ? z.number().int().positive() : z.number().positive(), z.string()], { error: expected })
     .transform((value, ctx) => {
       const seconds = durationSeconds(value, integer);
       if (seconds === undefined) {
@@ -39,7 +39,12 @@ export function durationSchema({ integer, description }: { integer: boolean; des
 /** What `min_valid_events`, `MIN_VALID_EVENTS` and `--min-valid-events` accept, for messages. */
 export const MIN_VALID_EVENTS_EXPECTED = 'expected a non-negative integer';
 
-const isMinValidEvents = (n: number) => Number.isSafeInteger(n) && n >= 0;
+/** Schema of the shared config's `min_valid_events`; `parseMinValidEvents` applies it to text. */
+export const minValidEventsSchema = z
+  .number()
+  .int(MIN_VALID_EVENTS_EXPECTED)
+  .min(0, MIN_VALID_EVENTS_EXPECTED)
+  .describe('Minimum good+bad events for a valid ratio report; overrides the MIN_VALID_EVENTS variable.');
 
 /**
  * Parses the text of `MIN_VALID_EVENTS` or `--min-valid-events`: a non-negative integer (any form `Number`
@@ -49,12 +54,6 @@ const isMinValidEvents = (n: number) => Number.isSafeInteger(n) && n >= 0;
 export function parseMinValidEvents(text: string): number | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return undefined;
-  const value = Number(trimmed);
-  return isMinValidEvents(value) ? value : undefined;
+  const parsed = minValidEventsSchema.safeParse(Number(trimmed));
+  return parsed.success ? parsed.data : undefined;
 }
-
-/** Schema of the shared config's `min_valid_events`. */
-export const minValidEventsSchema = z
-  .number()
-  .refine(isMinValidEvents, MIN_VALID_EVENTS_EXPECTED)
-  .describe('Minimum good+bad events for a valid ratio report; overrides the MIN_VALID_EVENTS variable.');
