@@ -15,8 +15,8 @@ export interface Interpolated {
    * the text still parses and the rest of the file can be checked.
    */
   issues: ConfigIssue[];
-  /** For each issue, the offset of its placeholder in the returned `text` (to find the YAML node it is in). */
-  offsets: number[];
+  /** For each issue, the variable and its placeholder's offset in the returned `text` (to find its node). */
+  placeholders: { name: string; offset: number }[];
 }
 
 /**
@@ -29,7 +29,7 @@ export function interpolate(
   file: string,
 ): Interpolated {
   const issues: ConfigIssue[] = [];
-  const offsets: number[] = [];
+  const placeholders: Interpolated['placeholders'] = [];
   let outputLength = 0;
   const lines = text.split('\n').map((line, index) => {
     let out = line;
@@ -51,7 +51,7 @@ export function interpolate(
             path: '',
             message: `environment variable "${name}" is not set (use \${${name}:-default} for a default)`,
           });
-          offsets.push(outputLength + offset + shift);
+          placeholders.push({ name, offset: outputLength + offset + shift });
           // Same length (offsets hold), and unlike `}` a `)` does not close a flow mapping (`{key: ${X}}`).
           return `$(${name})`;
         },
@@ -60,5 +60,5 @@ export function interpolate(
     outputLength += out.length + 1;
     return out;
   });
-  return { text: lines.join('\n'), issues, offsets };
+  return { text: lines.join('\n'), issues, placeholders };
 }

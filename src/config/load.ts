@@ -37,6 +37,8 @@ export interface LoadedSlo {
 export interface UnresolvedEntry {
   section: 'backends' | 'exporters';
   key: string;
+  /** The missing variables, in file order. */
+  variables: string[];
   /** One issue per missing variable, with its line and column. */
   issues: ConfigIssue[];
 }
@@ -111,7 +113,7 @@ interface ReadDocument {
   /** Parse and read errors. */
   issues: ConfigIssue[];
   /** Missing variables, and where they are in the parsed text. */
-  missing: { issue: ConfigIssue; offset: number }[];
+  missing: { issue: ConfigIssue; name: string; offset: number }[];
 }
 
 async function readDocument(file: string, env: Env, info?: Stats): Promise<ReadDocument> {
@@ -131,7 +133,7 @@ async function readDocument(file: string, env: Env, info?: Stats): Promise<ReadD
   }
   const interpolated = interpolate(text, env, file);
   const parsed = parseSource(interpolated.text, file);
-  const missing = interpolated.issues.map((issue, i) => ({ issue, offset: interpolated.offsets[i]! }));
+  const missing = interpolated.issues.map((issue, i) => ({ issue, ...interpolated.placeholders[i]! }));
   return { doc: parsed.doc, issues: parsed.issues, missing };
 }
 
@@ -241,7 +243,7 @@ export async function loadSharedConfig(file: string, env: Env = process.env): Pr
   const doc = read.doc;
   const unresolved = new Map<string, UnresolvedEntry>();
   const fatal: ConfigIssue[] = [];
-  for (const { issue, offset } of read.missing) {
+  for (const { issue, name, offset } of read.missing) {
     const [section, key] = doc.pathAt(offset);
     const entrySection = ENTRY_SECTIONS.find((s) => s === section);
     if (!entrySection || typeof key !== 'string') {
@@ -249,7 +251,8 @@ export async function loadSharedConfig(file: string, env: Env = process.env): Pr
       continue;
     }
     const id = `${entrySection}\0${key}`;
-    const entry = unresolved.get(id) ?? { section: entrySection, key, issues: [] };
+    const entry = unresolved.get(id) ?? { section: entrySection, key, variables: [], issues: [] };
+    entry.variables.push(name);
     entry.issues.push(issue);
     unresolved.set(id, entry);
   }

@@ -86,7 +86,7 @@ async function checkEntries(
   const issues: ConfigIssue[] = [];
   const { config, source } = shared;
   const inUse = entriesInUse(slos, config);
-  const unresolved = new Map(shared.unresolved.map((u) => [`${u.section}\0${u.key}`, u.issues]));
+  const unresolved = new Map(shared.unresolved.map((u) => [`${u.section}\0${u.key}`, u]));
   for (const section of ['backends', 'exporters'] as const) {
     const role = section === 'backends' ? 'backend' : 'exporter';
     for (const [key, block] of Object.entries(config[section])) {
@@ -97,16 +97,18 @@ async function checkEntries(
       if (type.kind === 'unknown') issues.push({ ...at, message: type.message });
       if (!used && (missing || type.kind === 'unsupported')) {
         const parts = type.kind === 'unsupported' ? [type.message] : [];
-        if (missing) {
-          const names = missing.map((m) => /"([^"]+)"/.exec(m.message)?.[1]).join(', ');
-          parts.push(`environment variables not set: ${names}`);
-        }
+        if (missing)
+          parts.push(`environment variables not set: ${[...new Set(missing.variables)].join(', ')}`);
         warn({ ...at, message: `not used by any SLO; ${parts.join('; ')}` });
         continue;
       }
       if (missing) {
         issues.push(
-          ...missing.map((m) => ({ ...m, path: at.path, message: `${m.message}; ${role} "${key}" is used` })),
+          ...missing.issues.map((m) => ({
+            ...m,
+            path: at.path,
+            message: `${m.message}; ${role} "${key}" is used`,
+          })),
         );
         continue;
       }

@@ -12,7 +12,7 @@ describe('interpolate', () => {
     ['a: $HOST ${ HOST }', 'a: $HOST ${ HOST }'], // only ${NAME} is a placeholder, as in slo-generator
     ['  # commented: ${MISSING}', '  # commented: ${MISSING}'],
   ])('%s', (text, expected) => {
-    expect(interpolate(text, env, 'f.yaml')).toEqual({ text: expected, issues: [], offsets: [] });
+    expect(interpolate(text, env, 'f.yaml')).toEqual({ text: expected, issues: [], placeholders: [] });
   });
 
   it('looks variables up as own properties: ${toString}, ${constructor}, ${__proto__} are unset', () => {
@@ -30,13 +30,16 @@ describe('interpolate', () => {
   });
 
   it('gives each missing placeholder its offset in the output text, after earlier substitutions', () => {
-    const { text, offsets } = interpolate(
+    const { text, placeholders } = interpolate(
       'a: ${LONG} ${GONE}\nb: ${GONE}',
       { LONG: 'abcdefghijkl' },
       'f.yaml',
     );
-    expect(offsets.map((o) => text.slice(o, o + 7))).toEqual(['$(GONE)', '$(GONE)']);
-    expect(offsets).toEqual([16, 27]);
+    expect(placeholders.map((p) => text.slice(p.offset, p.offset + 7))).toEqual(['$(GONE)', '$(GONE)']);
+    expect(placeholders).toEqual([
+      { name: 'GONE', offset: 16 },
+      { name: 'GONE', offset: 27 },
+    ]);
   });
 
   it('reports every missing variable with its line and column', () => {

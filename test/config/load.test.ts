@@ -147,6 +147,10 @@ describe('loadSharedConfig', () => {
       CONFIG.replace('${PUSHGATEWAY_URL:-http://localhost:9091}', '${PGW}'),
     );
     const shared = await loadSharedConfig(file, {});
+    expect(shared.unresolved.map((u) => [u.section, u.key, u.variables])).toEqual([
+      ['backends', 'prometheus', ['PROMETHEUS_URL']],
+      ['exporters', 'prometheus', ['PGW']],
+    ]);
     expect(shared.unresolved.map((u) => [u.section, u.key, u.issues.map(formatIssue)])).toEqual([
       [
         'backends',
