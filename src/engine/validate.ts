@@ -74,8 +74,9 @@ function entriesInUse(slos: readonly LoadedSlo[], config: SharedConfig) {
 
 /**
  * Checks the shared config's `backends` and `exporters` entries. An entry with a slo-generator type slokit
- * does not implement, or with unset environment variables, is a warning when no SLO uses it; when one does,
- * missing variables are errors, and the unsupported type follows `unsupportedInUse`.
+ * does not implement, or with unset environment variables, is a warning when no SLO uses it. When one does,
+ * the unsupported type is reported at the SLO (per `unsupportedInUse`), and missing variables of a supported
+ * type are errors.
  */
 async function checkEntries(
   slos: readonly LoadedSlo[],
@@ -102,6 +103,8 @@ async function checkEntries(
         warn({ ...at, message: `not used by any SLO; ${parts.join('; ')}` });
         continue;
       }
+      // Reported where an SLO uses it; its fields (and their variables) are never read.
+      if (type.kind === 'unsupported') continue;
       if (missing) {
         issues.push(
           ...missing.issues.map((m) => ({
@@ -112,7 +115,6 @@ async function checkEntries(
         );
         continue;
       }
-      if (type.kind === 'unsupported') continue; // reported where an SLO uses it
       const builtin = section === 'backends' ? builtinBackendFor(key) : builtinExporterFor(key);
       if (builtin) issues.push(...validateWith(builtin.configSchema, block, source, [section, key]).issues);
       if (section === 'exporters' && type.kind === 'plugin' && options.loadPlugins) {

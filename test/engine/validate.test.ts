@@ -125,22 +125,23 @@ ${POLICIES}`;
   it('makes a missing variable an error where an SLO uses the entry, default exporters included', async () => {
     const config = CONFIG.replace('promethues/typo', 'prometheus/two').replace(
       'prometheus_slef: {}',
-      'json: {path: out.json}',
+      'json: {path: ${JSON_PATH}}',
     );
     const { errors } = await validateAll(
       { 'a.yaml': promSlo('a', 'prometheus', '[prometheus]') },
-      `default_exporters: [pubsub]\n${config}`,
+      `default_exporters: [json, pubsub]\n${config}`,
     );
     expect(errors).toEqual([
-      'config.yaml:1:21: default_exporters[0]: exporter type "pubsub" is a slo-generator type slokit does not implement (supported: cloudevent, history, json, prometheus, prometheus_self, or a plugin module path such as custom.module.Class)',
-      'config.yaml:8:24: exporters.pubsub: environment variable "PUBSUB_PROJECT_ID" is not set (use ${PUBSUB_PROJECT_ID:-default} for a default); exporter "pubsub" is used',
+      'config.yaml:1:27: default_exporters[1]: exporter type "pubsub" is a slo-generator type slokit does not implement (supported: cloudevent, history, json, prometheus, prometheus_self, or a plugin module path such as custom.module.Class)',
       'config.yaml:9:21: exporters.prometheus: environment variable "PGW_URL" is not set (use ${PGW_URL:-default} for a default); exporter "prometheus" is used',
+      'config.yaml:10:16: exporters.json: environment variable "JSON_PATH" is not set (use ${JSON_PATH:-default} for a default); exporter "json" is used',
     ]);
   });
 
   it('is an error for the SLO that uses an unsupported type in validate, and not in compute mode', async () => {
     const slos = { 'a.yaml': promSlo('a'), 'dd.yaml': promSlo('dd', 'datadog', '[bigquery]') };
-    const env = { DD_KEY: 'k', PGW_URL: 'http://g' };
+    // DD_KEY stays unset: a datadog entry's fields are never read, so only the type is reported.
+    const env = { PGW_URL: 'http://g' };
     const config = CONFIG.replace('promethues/typo', 'prometheus/two').replace(
       'prometheus_slef: {}',
       'json: {path: out.json}',
