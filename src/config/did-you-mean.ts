@@ -43,9 +43,18 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   return bestDistance <= limit ? best : undefined;
 }
 
-/** "backend "x" is not defined in the shared config (defined: a, b); did you mean "y"?" */
+/** Defined keys a "not defined" message lists; a generated config may define thousands. */
+const LISTED_KEYS = 20;
+
+/**
+ * "backend "x" is not defined in the shared config (defined: a, b); did you mean "y"?" The first
+ * `LISTED_KEYS` defined keys are listed, then "and N more"; the hint considers them all.
+ */
 export function notDefinedMessage(kind: string, key: string, defined: readonly string[]): string {
   const hint = didYouMean(key, defined);
-  const list = defined.length ? `defined: ${defined.join(', ')}` : 'none defined';
+  const more = defined.length > LISTED_KEYS ? ` and ${defined.length - LISTED_KEYS} more` : '';
+  const list = defined.length
+    ? `defined: ${defined.slice(0, LISTED_KEYS).join(', ')}${more}`
+    : 'none defined';
   return `${kind} "${key}" is not defined in the shared config (${list})${hint ? `; did you mean "${hint}"?` : ''}`;
 }
