@@ -107,9 +107,30 @@ function yamlErrorMessage(error: YAMLError): string {
   return error.message.split('\n')[0] ?? error.message;
 }
 
-/** The node that made `toJS` throw, and a message that does not quote user text. */
+/**
+ * The node that made `toJS` throw, and a message that does not quote user text. One pass over the document:
+ * anchors are tracked as they are defined (as YAML resolves them) and each anchored node is searched for
+ * nested aliases at most once, so a file of many aliases costs linear time here too.
+ */
 function buildErrorAt(document: Document, thrown: string): { offset: number; message: string } {
-  const anchors = new Set<string>();
+  const excessive = thrown.startsWith('Excessive alias count');
+  const excessiveMessage = `excessive alias count (more than ${MAX_ALIAS_COUNT} nodes expanded by aliases)`;
+  const anchors = new Map<string, Node>();
+  const nestsAliases = new WeakMap<Node, boolean>();
+  const hasNestedAlias = (node: Node) => {
+    let nested = nestsAliases.get(node);
+    if (nested === undefined) {
+      nested = false;
+      visit(node, {
+        Alias() {
+          nested = true;
+          return visit.BREAK;
+        },
+      });
+      nestsAliases.set(node, nested);
+    }
+    return nested;
+  };
   let found: { offset: number; message: string } | undefined;
   let firstAlias: number | undefined;
   const at = (node: Node | Pair['key'], message: string) => {
@@ -118,36 +139,24 @@ function buildErrorAt(document: Document, thrown: string): { offset: number; mes
   };
   visit(document, {
     Node(_, node) {
-      if (isNode(node) && node.anchor && !isAlias(node)) anchors.add(node.anchor);
+      if (isNode(node) && node.anchor && !isAlias(node)) anchors.set(node.anchor, node);
     },
     Alias(_, alias) {
       firstAlias ??= alias.range?.[0];
-      if (!anchors.has(alias.source))
-        return at(alias, `alias "*${alias.source}" refers to no anchor defined before it`);
-      if (thrown.startsWith('Excessive alias count')) {
-        const target = alias.resolve(document);
-        let nested = false;
-        if (target)
-          visit(target, {
-            Alias() {
-              nested = true;
-              return visit.BREAK;
-            },
-          });
-        if (nested)
-          return at(alias, `excessive alias count (more than ${MAX_ALIAS_COUNT} nodes expanded by aliases)`);
-      }
-      return undefined;
+      const target = anchors.get(alias.source);
+      if (!target) return at(alias, `alias "*${alias.source}" refers to no anchor defined before it`);
+      return excessive && hasNestedAlias(target) ? at(alias, excessiveMessage) : undefined;
     },
     Pair(_, pair) {
       if (!isScalar(pair.key) || pair.key.source !== '<<') return undefined;
-      const mergeable = (node: unknown) => isMap(node) || (isAlias(node) && isMap(node.resolve(document)));
+      const mergeable = (node: unknown) => isMap(node) || (isAlias(node) && isMap(anchors.get(node.source)));
       const ok = isSeq(pair.value) ? pair.value.items.every(mergeable) : mergeable(pair.value);
       return ok ? undefined : at(pair.key, 'merge sources (<<) must be maps or aliases of maps');
     },
   });
   if (found) return found;
-  return { offset: firstAlias ?? 0, message: thrown.split('\n')[0]!.replace(/:.*$/, '') };
+  const message = excessive ? excessiveMessage : thrown.split('\n')[0]!.replace(/:.*$/, '');
+  return { offset: firstAlias ?? 0, message };
 }
 
 /** Offsets of scalar keys repeated within one map (merge keys `<<` may repeat), in one pass per map. */

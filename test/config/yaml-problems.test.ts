@@ -60,6 +60,13 @@ describe('YAML errors', () => {
     ]);
   });
 
+  it('names the first alias when aliases of a flat node exceed the limit', () => {
+    const many = `a: &a [1, 2, 3]\nb: [${Array(20_000).fill('*a').join(', ')}]\n`;
+    expect(messages(many)).toEqual([
+      'f.yaml:2:5: invalid YAML: excessive alias count (more than 100 nodes expanded by aliases)',
+    ]);
+  });
+
   it('reports a repeated key at the repeat, and lets merge keys repeat', () => {
     expect(messages('a: 1\nb:\n  x: 1\n  y: 2\n  x: 3\na: 4\n')).toEqual([
       'f.yaml:5:3: invalid YAML: Map keys must be unique',
