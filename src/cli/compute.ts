@@ -1,6 +1,6 @@
 /** `slokit compute`: compute SLO reports (and export them) for the SLOs given. */
 import type { Command } from 'commander';
-import { ConfigError, formatIssue } from '../config/errors.js';
+import { ConfigError } from '../config/errors.js';
 import { compute, identityResults } from '../engine/compute.js';
 import { exportResults } from '../engine/export.js';
 import { validateConfig } from '../engine/validate.js';
@@ -58,7 +58,7 @@ async function run(flags: ComputeFlags): Promise<number> {
     pluginDirs: inputs.pluginDirs,
     loadPlugins: false,
     unsupportedInUse: 'invalid-report',
-    onWarning: (issue) => logger.warn({ ...issue }, formatIssue(issue)),
+    onWarning: ({ message, ...where }) => logger.warn(where, message),
   });
   if (issues.length) throw new ConfigError(issues);
   const slos = inputs.slos.map((s) => s.config);

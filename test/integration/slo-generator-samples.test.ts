@@ -121,8 +121,8 @@ describe('slo-generator samples', () => {
     expect(code).toBe(0);
   });
 
-  it('compute: every report of the four Prometheus SLOs, with the right SLIs', async () => {
-    const { code, stdout } = await runCli(
+  it('compute: every report of the four Prometheus SLOs, with the right SLIs; the warnings as logs', async () => {
+    const { code, stdout, stderr } = await runCli(
       [
         'compute',
         '-f',
@@ -134,10 +134,18 @@ describe('slo-generator samples', () => {
         '--output',
         'json',
         '--log-level',
-        'error',
+        'warn',
       ],
       { env: env() },
     );
+    const logs = stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: number; path: string; msg: string });
+    // 15, not validate's 17: compute does not load plugins, so the two unused plugin exporters are not tried.
+    expect(logs.filter((l) => l.msg.startsWith('not used by any SLO'))).toHaveLength(15);
+    expect(logs.filter((l) => l.path === 'metadata.name')).toHaveLength(2);
+    expect(logs.every((l) => l.level === 40)).toBe(true);
     const reports = JSON.parse(stdout) as SloReport[];
     const summary = reports.map((r) => [
       r.metadata.name,
