@@ -17,6 +17,7 @@
  * per backend per run), which is how SLOs sharing a denominator share its query; a failed query stays failed
  * for the instance (one run's answer is final).
  */
+
 import { z } from 'zod';
 import { KeyedOnce } from '../async/keyed-once.js';
 import { NO_DATA, type SloConfig } from '../domain/types.js';
@@ -33,6 +34,7 @@ import {
   thresholdLabel,
   withBucketLabel,
 } from './prometheus-query.js';
+import { keepThresholdText } from './prometheus-threshold-text.js';
 import type { BuiltinBackend } from './types.js';
 
 /** Largest answer read from Prometheus, bytes: far above any one-series answer, far below a runaway one. */
@@ -353,4 +355,5 @@ export const prometheusBackend: BuiltinBackend = {
   create: (config) => new PrometheusBackend(config),
   configSchema,
   methods,
+  prepareSlo: keepThresholdText,
 };

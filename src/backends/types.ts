@@ -4,6 +4,7 @@
  * (sync or async). Built-in backends implement exactly what plugin authors implement.
  */
 import type { z } from 'zod';
+import type { SourceDocument } from '../config/yaml-source.js';
 import type { SliResult, SloConfig } from '../domain/types.js';
 
 /** A backend method: evaluation timestamp (Unix seconds), window (seconds), the whole SLO config. */
@@ -24,4 +25,10 @@ export interface BuiltinBackend {
   configSchema: z.ZodType;
   /** Schema of `service_level_indicator` per supported method. */
   methods: Record<string, z.ZodType>;
+  /**
+   * Adjusts an SLO of this backend from its source text before its fields are checked and used (for
+   * Prometheus: `threshold_bucket` written `1.0` stays the text `"1.0"`). Called by `validateConfig` for
+   * every SLO whose backend key names this type; must be idempotent, since a run may validate twice.
+   */
+  prepareSlo?(slo: SloConfig, source: SourceDocument): void;
 }

@@ -2,7 +2,8 @@
  * `slokit compute`: compute SLO reports (and export them) for the SLOs given. The command's work is imported
  * when it runs, so `slokit --help` loads none of it.
  */
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { MIN_VALID_EVENTS_EXPECTED, parseMinValidEvents } from '../config/min-valid-events.js';
 import { type CommandContext, EXIT, type Exec, UsageError } from './context.js';
 import {
   callTimeoutOption,
@@ -25,6 +26,13 @@ interface ComputeFlags {
   export: boolean;
   delete: boolean;
   logLevel: LogLevel;
+}
+
+/** `--min-valid-events`: parsed as `min_valid_events` and `MIN_VALID_EVENTS` are. */
+function minValidEventsParser(value: string): number {
+  const parsed = parseMinValidEvents(value);
+  if (parsed === undefined) throw new InvalidArgumentError(`${MIN_VALID_EVENTS_EXPECTED}.`);
+  return parsed;
 }
 
 /** Output format: explicit flag, else a table on a terminal and JSON otherwise. */
@@ -64,6 +72,8 @@ async function run(flags: ComputeFlags, { guard }: CommandContext): Promise<numb
   const issues = await validateConfig(inputs.slos, inputs.shared, {
     pluginDirs: inputs.pluginDirs,
     loadPlugins: false,
+    unsupportedInUse: 'invalid-report',
+    onWarning: ({ message, ...where }) => logger.warn(where, message),
   });
   if (issues.length) throw new ConfigError(issues);
   const slos = inputs.slos.map((s) => s.config);
@@ -139,7 +149,7 @@ export function registerCompute(program: Command, exec: Exec): void {
     .option('--no-dedup', 'send every request even when identical ones were already made in this run')
     .addOption(
       new Option('--min-valid-events <n>', 'minimum good+bad events for a valid ratio report').argParser(
-        numberParser('non-negative integer'),
+        minValidEventsParser,
       ),
     )
     .addOption(callTimeoutOption())

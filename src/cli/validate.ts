@@ -13,12 +13,14 @@ interface ValidateFlags {
 }
 
 async function run(flags: ValidateFlags, { guard }: CommandContext): Promise<number> {
-  const [{ ConfigError }, { secretsOf }, { validateConfig }, { loadInputs }] = await Promise.all([
-    import('../config/errors.js'),
-    import('../config/secrets.js'),
-    import('../engine/validate.js'),
-    import('./inputs.js'),
-  ]);
+  const [{ ConfigError, formatIssue }, { secretsOf }, { validateConfig }, { loadInputs }] = await Promise.all(
+    [
+      import('../config/errors.js'),
+      import('../config/secrets.js'),
+      import('../engine/validate.js'),
+      import('./inputs.js'),
+    ],
+  );
   const inputs = await loadInputs(flags.sloConfig, flags.config);
   const { backends, exporters } = inputs.shared.config;
   guard.addSecrets([...secretsOf(backends), ...secretsOf(exporters)]);
@@ -26,6 +28,7 @@ async function run(flags: ValidateFlags, { guard }: CommandContext): Promise<num
     pluginDirs: inputs.pluginDirs,
     loadPlugins: true,
     callTimeout: flags.callTimeout,
+    onWarning: (issue) => process.stderr.write(`slokit: warning: ${formatIssue(issue)}\n`),
   });
   if (issues.length) throw new ConfigError(issues);
   process.stdout.write(`ok: ${inputs.slos.length} SLO(s) and ${flags.config} are valid\n`);
@@ -43,7 +46,7 @@ export function registerValidate(program: Command, exec: Exec): void {
     .addOption(callTimeoutOption())
     .addHelpText(
       'after',
-      '\nExit codes: 0 valid, 2 config errors (each printed as file:line:column: field: problem).',
+      '\nExit codes: 0 valid (warnings, such as entries no SLO uses, go to stderr), 2 config errors (each printed as file:line:column: field: problem).',
     )
     .action((flags: ValidateFlags) => exec((context) => run(flags, context)));
 }

@@ -1,42 +1,60 @@
 /** "Did you mean" suggestions for misspelled keys, by Damerau-Levenshtein distance. */
 
+/** Optimal-string-alignment (Damerau-Levenshtein) distance, with three rolling rows. */
 function distance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) =>
-    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = best;
+  const n = b.length;
+  let before = new Int32Array(n + 1); // row i-2
+  let previous = new Int32Array(n + 1); // row i-1
+  let current = new Int32Array(n + 1);
+  for (let j = 0; j <= n; j++) previous[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    const ai = a.charCodeAt(i - 1);
+    for (let j = 1; j <= n; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let best = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj)
+        best = Math.min(best, before[j - 2]! + 1);
+      current[j] = best;
     }
+    const recycled = before;
+    before = previous;
+    previous = current;
+    current = recycled;
   }
-  return d[a.length]![b.length]!;
+  return previous[n]!;
 }
 
 /** The closest candidate to `word`, if it is close enough to be a plausible typo. */
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
   const lower = word.toLowerCase();
+  const limit = Math.max(2, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
+    // The distance is at least the length difference: such a candidate could never be suggested.
+    if (Math.abs(candidate.length - word.length) > limit) continue;
     const d = distance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
-  const limit = Math.max(2, Math.floor(word.length / 3));
   return bestDistance <= limit ? best : undefined;
 }
 
-/** "backend "x" is not defined in the shared config (defined: a, b); did you mean "y"?" */
+/** Defined keys a "not defined" message lists; a generated config may define thousands. */
+const LISTED_KEYS = 20;
+
+/**
+ * "backend "x" is not defined in the shared config (defined: a, b); did you mean "y"?" The first
+ * `LISTED_KEYS` defined keys are listed, then "and N more"; the hint considers them all.
+ */
 export function notDefinedMessage(kind: string, key: string, defined: readonly string[]): string {
   const hint = didYouMean(key, defined);
-  const list = defined.length ? `defined: ${defined.join(', ')}` : 'none defined';
+  const more = defined.length > LISTED_KEYS ? ` and ${defined.length - LISTED_KEYS} more` : '';
+  const list = defined.length
+    ? `defined: ${defined.slice(0, LISTED_KEYS).join(', ')}${more}`
+    : 'none defined';
   return `${kind} "${key}" is not defined in the shared config (${list})${hint ? `; did you mean "${hint}"?` : ''}`;
 }

@@ -20,13 +20,22 @@ export function formatIssue(issue: ConfigIssue): string {
   return issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
 }
 
-/** Raised when configuration cannot be used; `issues` holds every problem found. */
+/** Issues a `ConfigError` message lists; the rest are counted (a generated file may have 200 000). */
+export const MAX_REPORTED_ISSUES = 50;
+
+/**
+ * Raised when configuration cannot be used; `issues` holds every problem found, its message the first
+ * `MAX_REPORTED_ISSUES` and a count line (`... and 199950 more`).
+ */
 export class ConfigError extends Error {
   readonly issues: ConfigIssue[];
 
   constructor(issues: ConfigIssue[]) {
     const count = issues.length === 1 ? '1 config error' : `${issues.length} config errors`;
-    super(`${count}:\n${issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+    const shown = issues.slice(0, MAX_REPORTED_ISSUES).map((i) => `  ${formatIssue(i)}`);
+    if (issues.length > MAX_REPORTED_ISSUES)
+      shown.push(`  ... and ${issues.length - MAX_REPORTED_ISSUES} more`);
+    super(`${count}:\n${shown.join('\n')}`);
     this.name = 'ConfigError';
     this.issues = issues;
   }

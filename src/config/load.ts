@@ -1,12 +1,12 @@
 /**
- * Loading of SLO files and the shared config from disk: read, interpolate `${VAR}`, parse with positions,
- * validate. Every problem of every file is collected before a single `ConfigError` is thrown.
+ * Loading of SLO files and the shared config from disk: find the files, read them (type and size checked
+ * first, all files at once), interpolate `${VAR}`, parse with positions, validate. Every problem of every
+ * file is collected before a single `ConfigError` is thrown.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { pythonFloatRepr } from '../domain/python-float.js';
 import type { SloConfig } from '../domain/types.js';
-import { isPluginKey } from '../plugins/loader.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { interpolate } from './interpolate.js';
 import { type SharedConfig, sharedConfigSchema, sloSchema } from './schema.js';
@@ -15,69 +15,185 @@ import { parseSource, type SourceDocument } from './yaml-source.js';
 
 const CONFIG_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
+/** Largest config file read, in bytes (checked before reading); real configs are a few kilobytes. */
+export const MAX_CONFIG_BYTES = 8 * 2 ** 20;
+
+/**
+ * Most lines plus flow separators (`,`) one config file may have: the YAML parser keeps a node per item,
+ * so a 3 MB list of 1.5M items would take gigabytes. Counted on the text before parsing.
+ */
+export const MAX_CONFIG_ITEMS = 200_000;
+
 /** An SLO as loaded: the validated document and where it came from (for later positioned errors). */
 export interface LoadedSlo {
   config: SloConfig;
   source: SourceDocument;
 }
 
+/**
+ * A `backends` or `exporters` entry with `${VAR}`s that are not set: an error if an SLO of the run uses the
+ * entry, a warning otherwise (`validateConfig` decides). Its block keeps the placeholders' text.
+ */
+export interface UnresolvedEntry {
+  section: 'backends' | 'exporters';
+  key: string;
+  /** The missing variables, in file order. */
+  variables: string[];
+  /** One issue per missing variable, with its line and column. */
+  issues: ConfigIssue[];
+}
+
 /** The shared config as loaded, with its source document. */
 export interface LoadedSharedConfig {
   config: SharedConfig;
   source: SourceDocument;
+  /** Entries whose environment variables are missing (see `UnresolvedEntry`); empty when all are set. */
+  unresolved: UnresolvedEntry[];
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-async function readDocument(
-  file: string,
-  env: Env,
-): Promise<{ doc?: SourceDocument; issues: ConfigIssue[] }> {
+const issueFor = (file: string, message: string): ConfigIssue => ({
+  file,
+  line: 0,
+  column: 0,
+  path: '',
+  message,
+});
+
+/** A file-system error as a user reads it: `symbolic link loop (ELOOP)`, `permission denied (EACCES)`. */
+function fsReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reasons: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    ELOOP: 'symbolic link loop',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOTDIR: 'a component of the path is not a directory',
+    EISDIR: 'is a directory',
+    ENAMETOOLONG: 'file name too long',
+  };
+  const reason = code && Object.hasOwn(reasons, code) ? reasons[code] : (error as Error).message;
+  return code ? `${reason} (${code})` : String(reason);
+}
+
+/** What a non-regular file is, for messages; undefined for a regular file. */
+function specialType(info: Stats): string | undefined {
+  if (info.isFile()) return undefined;
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a FIFO (named pipe)';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+/** Why a config file cannot be read (wrong type, too large), from its `stat`; undefined when readable. */
+function unreadable(info: Stats): string | undefined {
+  const special = specialType(info);
+  if (special) return `cannot read ${special}: config files must be regular files`;
+  if (info.size > MAX_CONFIG_BYTES)
+    return `file too large (${info.size} bytes; the limit is ${MAX_CONFIG_BYTES} bytes)`;
+  return undefined;
+}
+
+/** `\n` and `,` in `text`: an upper bound of the items YAML will build a node for. */
+function itemCount(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 44) count++;
+  }
+  return count;
+}
+
+/** A parsed document with its interpolation issues kept apart (with their offsets into the parsed text). */
+interface ReadDocument {
+  doc?: SourceDocument;
+  /** Parse and read errors. */
+  issues: ConfigIssue[];
+  /** Missing variables, and where they are in the parsed text. */
+  missing: { issue: ConfigIssue; name: string; offset: number }[];
+}
+
+async function readDocument(file: string, env: Env, info?: Stats): Promise<ReadDocument> {
   let text: string;
   try {
+    // Check the type first: opening a FIFO blocks until a writer comes, a device may never end.
+    const problem = unreadable(info ?? (await stat(file)));
+    if (problem) return { issues: [issueFor(file, problem)], missing: [] };
     text = await readFile(file, 'utf8');
   } catch (error) {
-    return {
-      issues: [
-        { file, line: 0, column: 0, path: '', message: `cannot read file: ${(error as Error).message}` },
-      ],
-    };
+    return { issues: [issueFor(file, `cannot read file: ${fsReason(error)}`)], missing: [] };
+  }
+  const items = itemCount(text);
+  if (items > MAX_CONFIG_ITEMS) {
+    const message = `file too large to be a config (${items} lines and commas; the limit is ${MAX_CONFIG_ITEMS}): split it into several files`;
+    return { issues: [issueFor(file, message)], missing: [] };
   }
   const interpolated = interpolate(text, env, file);
   const parsed = parseSource(interpolated.text, file);
-  return { doc: parsed.doc, issues: [...interpolated.issues, ...parsed.issues] };
+  const missing = interpolated.issues.map((issue, i) => ({ issue, ...interpolated.placeholders[i]! }));
+  return { doc: parsed.doc, issues: parsed.issues, missing };
 }
 
-/** Files an SLO path names: the file itself, or the config files directly inside a directory, sorted. */
-export async function listSloFiles(path: string): Promise<string[]> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info)
-    throw new ConfigError([
-      { file: path, line: 0, column: 0, path: '', message: 'no such file or directory' },
-    ]);
-  if (!info.isDirectory()) return [path];
-  const entries = await readdir(path, { withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile() && CONFIG_EXTENSIONS.has(extname(e.name).toLowerCase()))
-    .map((e) => join(path, e.name))
-    .sort();
+/** A listed SLO file with the `stat` it was checked with (links followed). */
+interface SloFile {
+  file: string;
+  info: Stats;
 }
 
 /**
- * slo-generator's Prometheus backend writes `threshold_bucket` into PromQL with Python's `str()`, so `1.0`
- * in YAML selects `le="1.0"` (how Python clients label buckets) while `1` selects `le="1"`. A parsed number
- * cannot tell the two apart, so for the built-in `prometheus` backend the value becomes the text PyYAML and
- * `str()` would give: decimal floats as Python prints them, exponent-only numbers (`1e3`, a string to PyYAML)
- * verbatim, integers unchanged. Plugin backends get the parsed number, as slo-generator gives them.
+ * The config files an SLO path names: the file itself, or the `.yaml`/`.yml`/`.json` files directly inside
+ * a directory, sorted. Symbolic links are followed; names starting with `..` are skipped (a Kubernetes
+ * ConfigMap mount keeps its data in `..data` and `..2026_11_30_...`, and shows it through links).
+ * Returns the problems (unreadable directory, link loop, FIFO...) as issues rather than throwing.
  */
-function keepThresholdText(config: SloConfig, doc: SourceDocument): void {
-  const { backend, service_level_indicator: sli } = config.spec;
-  if (isPluginKey(backend) || backend.split('/')[0] !== 'prometheus') return;
-  const value = sli.threshold_bucket;
-  const text = doc.sourceText(['spec', 'service_level_indicator', 'threshold_bucket'])?.trim();
-  if (typeof value !== 'number' || text === undefined) return;
-  if (/^[-+]?(\d+\.\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) sli.threshold_bucket = pythonFloatRepr(value);
-  else if (/^[-+]?\d+[eE][-+]?\d+$/.test(text)) sli.threshold_bucket = text;
+export async function listSloFiles(path: string): Promise<{ files: SloFile[]; issues: ConfigIssue[] }> {
+  let info: Stats;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    return { files: [], issues: [issueFor(path, fsReason(error))] };
+  }
+  if (!info.isDirectory()) {
+    const problem = unreadable(info);
+    return problem
+      ? { files: [], issues: [issueFor(path, problem)] }
+      : { files: [{ file: path, info }], issues: [] };
+  }
+  let names: string[];
+  try {
+    names = await readdir(path);
+  } catch (error) {
+    return { files: [], issues: [issueFor(path, `cannot list directory: ${fsReason(error)}`)] };
+  }
+  const candidates = names
+    .filter((name) => !name.startsWith('..') && CONFIG_EXTENSIONS.has(extname(name).toLowerCase()))
+    .sort()
+    .map((name) => join(path, name));
+  const checked = await Promise.all(
+    candidates.map(async (file): Promise<SloFile | ConfigIssue | undefined> => {
+      try {
+        const target = await stat(file);
+        if (target.isDirectory()) return undefined; // not recursive, as slo-generator
+        const problem = unreadable(target);
+        return problem ? issueFor(file, problem) : { file, info: target };
+      } catch (error) {
+        const link = await lstat(file).catch(() => undefined);
+        const dangling = link?.isSymbolicLink() && (error as NodeJS.ErrnoException).code === 'ENOENT';
+        return issueFor(file, dangling ? 'symbolic link to a missing file (ENOENT)' : fsReason(error));
+      }
+    }),
+  );
+  const files: SloFile[] = [];
+  const issues: ConfigIssue[] = [];
+  for (const entry of checked) {
+    if (!entry) continue;
+    if ('info' in entry) files.push(entry);
+    else issues.push(entry);
+  }
+  return { files, issues };
 }
 
 const isSloDocument = (value: unknown): boolean =>
@@ -86,58 +202,63 @@ const isSloDocument = (value: unknown): boolean =>
   (value as { kind?: unknown }).kind === 'ServiceLevelObjective';
 
 /**
- * Loads every SLO from a file or directory. Documents whose `kind` is not `ServiceLevelObjective` are skipped,
- * as slo-generator does; duplicate `metadata.name`s are an error.
+ * Loads every SLO from files or directories (all files read concurrently; results in path order).
+ * Documents whose `kind` is not `ServiceLevelObjective` are skipped, as slo-generator does. SLOs sharing a
+ * `metadata.name` are all loaded (`validateConfig` warns). Throws `ConfigError` with every problem found.
  */
 export async function loadSlos(paths: string | string[], env: Env = process.env): Promise<LoadedSlo[]> {
-  const files = (await Promise.all([paths].flat().map(listSloFiles))).flat();
-  const issues: ConfigIssue[] = [];
+  const listed = await Promise.all([paths].flat().map(listSloFiles));
+  const issues: ConfigIssue[] = listed.flatMap((l) => l.issues);
+  const files = listed.flatMap((l) => l.files);
+  const reads = await Promise.all(files.map(({ file, info }) => readDocument(file, env, info)));
   const slos: LoadedSlo[] = [];
-  const seen = new Map<string, string>();
-  for (const file of files) {
-    const read = await readDocument(file, env);
-    issues.push(...read.issues);
-    if (!read.doc || read.issues.length || !isSloDocument(read.doc.value)) continue;
+  for (const read of reads) {
+    // Missing variables are errors in SLO files: every field of an SLO is used.
+    issues.push(...read.missing.map((m) => m.issue), ...read.issues);
+    if (!read.doc || read.issues.length || read.missing.length || !isSloDocument(read.doc.value)) continue;
     const checked = validateWith(sloSchema, read.doc.value, read.doc);
     issues.push(...checked.issues);
-    if (!checked.value) continue;
-    const name = checked.value.metadata.name;
-    const previous = seen.get(name);
-    if (previous) {
-      issues.push({
-        file,
-        ...read.doc.locate(['metadata', 'name']),
-        path: 'metadata.name',
-        message: `duplicate SLO name "${name}" (also defined in ${previous})`,
-      });
-      continue;
-    }
-    seen.set(name, file);
-    const config = checked.value as SloConfig;
-    keepThresholdText(config, read.doc);
-    slos.push({ config, source: read.doc });
+    if (checked.value) slos.push({ config: checked.value as SloConfig, source: read.doc });
   }
   if (issues.length) throw new ConfigError(issues);
   if (!slos.length) {
     throw new ConfigError([
-      {
-        file: [paths].flat().join(', '),
-        line: 0,
-        column: 0,
-        path: '',
-        message: 'no SLO configs found (kind: ServiceLevelObjective)',
-      },
+      issueFor([paths].flat().join(', '), 'no SLO configs found (kind: ServiceLevelObjective)'),
     ]);
   }
   return slos;
 }
 
-/** Loads and validates the shared config file. */
+const ENTRY_SECTIONS = ['backends', 'exporters'] as const;
+
+/**
+ * Loads and validates the shared config file. A missing `${VAR}` inside a `backends`/`exporters` entry is
+ * returned in `unresolved` (slo-generator's sample config names variables of every backend); anywhere else
+ * it is an error. Throws `ConfigError`.
+ */
 export async function loadSharedConfig(file: string, env: Env = process.env): Promise<LoadedSharedConfig> {
   const read = await readDocument(file, env);
-  if (!read.doc || read.issues.length) throw new ConfigError(read.issues);
+  if (!read.doc || read.issues.length)
+    throw new ConfigError([...read.missing.map((m) => m.issue), ...read.issues]);
   const doc = read.doc;
+  const unresolved = new Map<string, UnresolvedEntry>();
+  const fatal: ConfigIssue[] = [];
+  for (const { issue, name, offset } of read.missing) {
+    const [section, key] = doc.pathAt(offset);
+    const entrySection = ENTRY_SECTIONS.find((s) => s === section);
+    if (!entrySection || typeof key !== 'string') {
+      fatal.push(issue);
+      continue;
+    }
+    const id = `${entrySection}\0${key}`;
+    const entry = unresolved.get(id) ?? { section: entrySection, key, variables: [], issues: [] };
+    entry.variables.push(name);
+    entry.issues.push(issue);
+    unresolved.set(id, entry);
+  }
+  // A placeholder left in a checked field would only add a second, confusing error.
+  if (fatal.length) throw new ConfigError(fatal);
   const checked = validateWith(sharedConfigSchema, doc.value ?? {}, doc);
   if (!checked.value) throw new ConfigError(checked.issues);
-  return { config: checked.value, source: doc };
+  return { config: checked.value, source: doc, unresolved: [...unresolved.values()] };
 }

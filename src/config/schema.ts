@@ -5,7 +5,7 @@
  * their registries publish, because only they know what a `prometheus` or a plugin block may contain.
  */
 import { z } from 'zod';
-import { parseDuration } from '../lang/duration.js';
+import { durationSchema, minValidEventsSchema } from './fields.js';
 
 /** Free-form constructor fields of a backend or exporter entry (`prometheus: {url: ...}`); `{}` when empty. */
 const pluginBlock = z
@@ -69,21 +69,10 @@ export const sloSchema = z.strictObject({
 
 export const policyStepSchema = z.strictObject({
   name: z.string().min(1),
-  window: z
-    .union([z.number().int().positive(), z.string()])
-    .transform((value, ctx) => {
-      if (typeof value === 'number') return value;
-      const seconds = parseDuration(value);
-      if (seconds === undefined || seconds <= 0 || !Number.isInteger(seconds)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `expected seconds or a duration such as 1h, 28d or 1h30m, got "${value}"`,
-        });
-        return z.NEVER;
-      }
-      return seconds;
-    })
-    .describe('Measurement window: seconds (slo-generator) or a duration such as 1h, 7d, 28d.'),
+  window: durationSchema({
+    integer: true,
+    description: 'Measurement window: seconds (slo-generator) or a duration such as 1h, 7d, 28d.',
+  }),
   burn_rate_threshold: pythonFloat(z.number().nonnegative()),
   alert: z
     .boolean()
@@ -98,12 +87,7 @@ export const sharedConfigSchema = z.strictObject({
   exporters: z.record(z.string(), pluginBlock).default({}),
   error_budget_policies: z.record(z.string(), z.strictObject({ steps: z.array(policyStepSchema).min(1) })),
   default_exporters: z.array(z.string()).default([]),
-  min_valid_events: z
-    .number()
-    .int()
-    .nonnegative()
-    .optional()
-    .describe('Minimum good+bad events for a valid ratio report; overrides the MIN_VALID_EVENTS variable.'),
+  min_valid_events: minValidEventsSchema.optional(),
   call_timeout: z
     .number()
     .positive()

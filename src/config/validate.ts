@@ -90,9 +90,9 @@ export function validateWith<S extends AnySchema>(
     const path = [...basePath, ...issue.path];
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeysAt(schema, issue.path);
+      const expected = known.length ? ` (expected one of: ${known.join(', ')})` : '';
       for (const key of issue.keys) {
         const hint = didYouMean(key, known);
-        const expected = known.length ? ` (expected one of: ${known.join(', ')})` : '';
         issues.push({
           file: doc.file,
           ...doc.locate(path, key),

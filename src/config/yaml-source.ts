@@ -4,7 +4,22 @@
  * YAML 1.2's core schema is used, with `<<` merge keys (which PyYAML, slo-generator's parser, supports): it
  * keeps `y`/`n`, dates and version-like strings as strings, where full YAML 1.1 would change their meaning.
  */
-import { isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  type Pair,
+  parseDocument,
+  visit,
+  type YAMLError,
+  type YAMLMap,
+} from 'yaml';
 import type { ConfigIssue } from './errors.js';
 
 /** A parsed config document: its value and a way to find where any field was written. */
@@ -15,38 +30,47 @@ export interface SourceDocument {
   locate(path: readonly PropertyKey[], key?: string): { line: number; column: number };
   /** The text of the scalar at `path` as written (`1.0` stays `1.0`), or undefined if there is none. */
   sourceText(path: readonly PropertyKey[]): string | undefined;
+  /** Path (map keys, sequence indices) of the innermost node whose text contains `offset`. */
+  pathAt(offset: number): PropertyKey[];
 }
+
+/** Aliases one document may expand to, in nodes (yaml's guard against "billion laughs" documents). */
+const MAX_ALIAS_COUNT = 100;
 
 /** Parses YAML or JSON text. Syntax errors are returned as issues (all of them), never thrown. */
 export function parseSource(text: string, file: string): { doc: SourceDocument; issues: ConfigIssue[] } {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
-  // Warnings (an unknown tag, say) change what a value means: they are errors here.
-  const issues: ConfigIssue[] = [...document.errors, ...document.warnings].map((error) => {
-    const pos = lineCounter.linePos(error.pos[0]);
-    return {
-      file,
-      line: pos.line,
-      column: pos.col,
-      path: '',
-      message: `invalid YAML: ${firstLine(error.message)}`,
-    };
-  });
+  // yaml's own `uniqueKeys` check compares every key with every other (quadratic): `duplicateKeys` is linear.
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
   const position = (offset: number) => {
     const pos = lineCounter.linePos(offset);
     return { line: pos.line, column: pos.col };
   };
+  const issueAt = (offset: number, message: string): ConfigIssue => ({
+    file,
+    ...position(offset),
+    path: '',
+    message: `invalid YAML: ${message}`,
+  });
+  // Warnings (an unknown tag, say) change what a value means: they are errors here.
+  const issues = [...document.errors, ...document.warnings].map((error) =>
+    issueAt(error.pos[0], yamlErrorMessage(error)),
+  );
+  for (const offset of duplicateKeys(document)) issues.push(issueAt(offset, 'Map keys must be unique'));
+  issues.sort((a, b) => a.line - b.line || a.column - b.column);
+  const index = new WeakMap<YAMLMap, Map<string, Pair>>();
+  const child = (node: unknown, part: PropertyKey) => childOf(node, part, index);
   const locate = (path: readonly PropertyKey[], key?: string) => {
     let node: unknown = document.contents;
     let best = node && isNode(node) && node.range ? node.range[0] : 0;
     for (const part of path) {
-      const next = childOf(node, part);
+      const next = child(node, part);
       if (!next) break;
       node = next;
       if (isNode(node) && node.range) best = node.range[0];
     }
     if (key !== undefined && isMap(node)) {
-      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+      const pair = pairsOf(node, index).get(key);
       if (pair && isNode(pair.key) && pair.key.range) best = pair.key.range[0];
     }
     return position(best);
@@ -54,31 +78,126 @@ export function parseSource(text: string, file: string): { doc: SourceDocument; 
   const sourceText = (path: readonly PropertyKey[]) => {
     let node: unknown = document.contents;
     for (const part of path) {
-      node = childOf(node, part);
+      node = child(node, part);
       if (isAlias(node)) node = node.resolve(document);
     }
     return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
   };
+  const pathAt = (offset: number) => pathOfOffset(document.contents, offset);
   let value: unknown;
   if (!issues.length) {
     try {
-      value = document.toJS({ maxAliasCount: 100 });
+      value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
-      // Errors found while building values (a bad merge source, say); the message may quote user text.
-      const first = String((error as Error).message)
-        .split('\n')[0]!
-        .replace(/:.*$/, '');
-      issues.push({ file, line: 0, column: 0, path: '', message: `invalid YAML: ${first}` });
+      // Errors found while building values carry no position and may quote user text: find the node.
+      const found = buildErrorAt(document, String((error as Error).message));
+      issues.push(issueAt(found.offset, found.message));
     }
   }
-  return { doc: { file, value, locate, sourceText }, issues };
+  return { doc: { file, value, locate, sourceText, pathAt }, issues };
 }
 
-function childOf(node: unknown, part: PropertyKey): Node | undefined {
+/**
+ * A parser message without the text it quotes: a tag is the start of a value (`password: ${PW}` with a
+ * secret starting with `!` reads as a tag), so it is never shown.
+ */
+function yamlErrorMessage(error: YAMLError): string {
+  if (error.code === 'TAG_RESOLVE_FAILED')
+    return 'unresolved tag (a value starting with "!" is read as a YAML tag; quote the value)';
+  return error.message.split('\n')[0] ?? error.message;
+}
+
+/**
+ * The node that made `toJS` throw, and a message that does not quote user text. One pass over the document:
+ * anchors are tracked as they are defined (as YAML resolves them) and each anchored node is searched for
+ * nested aliases at most once, so a file of many aliases costs linear time here too.
+ */
+function buildErrorAt(document: Document, thrown: string): { offset: number; message: string } {
+  const excessive = thrown.startsWith('Excessive alias count');
+  const excessiveMessage = `excessive alias count (more than ${MAX_ALIAS_COUNT} nodes expanded by aliases)`;
+  const anchors = new Map<string, Node>();
+  const nestsAliases = new WeakMap<Node, boolean>();
+  const hasNestedAlias = (node: Node) => {
+    let nested = nestsAliases.get(node);
+    if (nested === undefined) {
+      nested = false;
+      visit(node, {
+        Alias() {
+          nested = true;
+          return visit.BREAK;
+        },
+      });
+      nestsAliases.set(node, nested);
+    }
+    return nested;
+  };
+  let found: { offset: number; message: string } | undefined;
+  let firstAlias: number | undefined;
+  const at = (node: Node | Pair['key'], message: string) => {
+    found = { offset: isNode(node) && node.range ? node.range[0] : 0, message };
+    return visit.BREAK;
+  };
+  visit(document, {
+    Node(_, node) {
+      if (isNode(node) && node.anchor && !isAlias(node)) anchors.set(node.anchor, node);
+    },
+    Alias(_, alias) {
+      firstAlias ??= alias.range?.[0];
+      const target = anchors.get(alias.source);
+      if (!target) return at(alias, `alias "*${alias.source}" refers to no anchor defined before it`);
+      return excessive && hasNestedAlias(target) ? at(alias, excessiveMessage) : undefined;
+    },
+    Pair(_, pair) {
+      if (!isScalar(pair.key) || pair.key.source !== '<<') return undefined;
+      const mergeable = (node: unknown) => isMap(node) || (isAlias(node) && isMap(anchors.get(node.source)));
+      const ok = isSeq(pair.value) ? pair.value.items.every(mergeable) : mergeable(pair.value);
+      return ok ? undefined : at(pair.key, 'merge sources (<<) must be maps or aliases of maps');
+    },
+  });
+  if (found) return found;
+  const message = excessive ? excessiveMessage : thrown.split('\n')[0]!.replace(/:.*$/, '');
+  return { offset: firstAlias ?? 0, message };
+}
+
+/** Offsets of scalar keys repeated within one map (merge keys `<<` may repeat), in one pass per map. */
+function duplicateKeys(document: Document): number[] {
+  const offsets: number[] = [];
+  visit(document, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key) || pair.key.source === '<<') continue;
+        if (seen.has(pair.key.value)) offsets.push(pair.key.range?.[0] ?? 0);
+        else seen.add(pair.key.value);
+      }
+    },
+  });
+  return offsets;
+}
+
+/** The key → pair index of a map, built once per map so lookups stay constant-time on large maps. */
+function pairsOf(node: YAMLMap, index: WeakMap<YAMLMap, Map<string, Pair>>): Map<string, Pair> {
+  let pairs = index.get(node);
+  if (!pairs) {
+    pairs = new Map();
+    for (const item of node.items) {
+      if (isPair(item) && isScalar(item.key)) {
+        const key = String(item.key.value);
+        if (!pairs.has(key)) pairs.set(key, item);
+      }
+    }
+    index.set(node, pairs);
+  }
+  return pairs;
+}
+
+function childOf(
+  node: unknown,
+  part: PropertyKey,
+  index: WeakMap<YAMLMap, Map<string, Pair>>,
+): Node | undefined {
   if (isMap(node)) {
-    const pair = node.items.find(
-      (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(part),
-    );
+    const pair = pairsOf(node, index).get(String(part));
     return pair && isNode(pair.value) ? pair.value : pair && isNode(pair.key) ? pair.key : undefined;
   }
   if (isSeq(node) && typeof part === 'number') {
@@ -88,6 +207,48 @@ function childOf(node: unknown, part: PropertyKey): Node | undefined {
   return undefined;
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
+function pathOfOffset(root: unknown, offset: number): PropertyKey[] {
+  const path: PropertyKey[] = [];
+  let node = root;
+  for (;;) {
+    if (isMap(node)) {
+      const i = lastStartingAtOrBefore(node.items, offset, (pair) =>
+        isNode(pair.key) ? pair.key.range?.[0] : undefined,
+      );
+      const pair = i === undefined ? undefined : node.items[i];
+      const end = pair && isNode(pair.value) ? pair.value.range?.[2] : undefined;
+      if (!pair || !isScalar(pair.key) || end === undefined || offset > end) return path;
+      path.push(String(pair.key.value));
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const i = lastStartingAtOrBefore(node.items, offset, (item) =>
+        isNode(item) ? item.range?.[0] : undefined,
+      );
+      const item = i === undefined ? undefined : node.items[i];
+      if (!isNode(item) || !item.range || offset > item.range[2]) return path;
+      path.push(i!);
+      node = item;
+    } else return path;
+  }
+}
+
+/** Binary search over items in document order: the last one whose start is at or before `offset`. */
+function lastStartingAtOrBefore<T>(
+  items: readonly T[],
+  offset: number,
+  start: (item: T) => number | undefined,
+): number | undefined {
+  let low = 0;
+  let high = items.length - 1;
+  let found: number | undefined;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const at = start(items[mid]!);
+    if (at === undefined) return undefined;
+    if (at <= offset) {
+      found = mid;
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  return found;
 }

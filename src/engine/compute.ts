@@ -15,6 +15,7 @@ import type { Backend } from '../backends/types.js';
 import { notDefinedMessage } from '../config/did-you-mean.js';
 import { ConfigError } from '../config/errors.js';
 import { lookup } from '../config/lookup.js';
+import { MIN_VALID_EVENTS_EXPECTED, parseMinValidEvents } from '../config/min-valid-events.js';
 import type { SharedConfig } from '../config/schema.js';
 import { redact, secretsOf } from '../config/secrets.js';
 import { buildReport, DEFAULT_MIN_VALID_EVENTS } from '../domain/report.js';
@@ -80,15 +81,15 @@ export function resolveMinValidEvents(shared: SharedConfig, explicit?: number): 
   if (shared.min_valid_events !== undefined) return shared.min_valid_events;
   const text = process.env.MIN_VALID_EVENTS;
   if (text === undefined || text === '') return DEFAULT_MIN_VALID_EVENTS;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) {
+  const value = parseMinValidEvents(text);
+  if (value === undefined) {
     throw new ConfigError([
       {
         file: 'environment',
         line: 0,
         column: 0,
         path: 'MIN_VALID_EVENTS',
-        message: `expected a non-negative integer, got "${text}"`,
+        message: `${MIN_VALID_EVENTS_EXPECTED}, got "${text}"`,
       },
     ]);
   }

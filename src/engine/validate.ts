@@ -5,13 +5,15 @@
  */
 
 import { DEFAULT_CALL_TIMEOUT } from '../async/deadline.js';
-import { builtinBackendFor } from '../backends/registry.js';
+import { backendType, builtinBackendFor } from '../backends/registry.js';
 import { didYouMean, notDefinedMessage } from '../config/did-you-mean.js';
+import type { EntryType } from '../config/entry-types.js';
 import type { ConfigIssue } from '../config/errors.js';
 import type { LoadedSharedConfig, LoadedSlo } from '../config/load.js';
 import { lookup } from '../config/lookup.js';
+import type { SharedConfig } from '../config/schema.js';
 import { validateWith } from '../config/validate.js';
-import { builtinExporterFor, checkExporterKey } from '../exporters/registry.js';
+import { builtinExporterFor, exporterType } from '../exporters/registry.js';
 import { isPluginKey, loadPluginClass } from '../plugins/loader.js';
 import { camelCase, methodNames } from './invoke.js';
 
@@ -53,53 +55,129 @@ export interface ValidateOptions {
   loadPlugins: boolean;
   /** Seconds a plugin module may take to load; default: shared config `call_timeout`, else 60. */
   callTimeout?: number;
+  /**
+   * How an SLO that uses a slo-generator backend or exporter type slokit does not implement is treated:
+   * `error` (`slokit validate`, the default) or `invalid-report` (`compute`: that SLO's reports are invalid,
+   * naming the type, or its export fails; other SLOs run).
+   */
+  unsupportedInUse?: 'error' | 'invalid-report';
+  /**
+   * Receives problems that do not stop a run: unsupported or unresolved entries no SLO uses (one per
+   * entry), SLOs sharing a `metadata.name`. Default: dropped.
+   */
+  onWarning?: (issue: ConfigIssue) => void;
 }
 
-/** Returns every problem found across the SLOs and the shared config; empty when all is well. */
-export async function validateConfig(
+/** Keys of the entries the loaded SLOs use: their backends, their exporters and the default exporters. */
+function entriesInUse(slos: readonly LoadedSlo[], config: SharedConfig) {
+  return {
+    backends: new Set(slos.map((s) => s.config.spec.backend)),
+    exporters: new Set([...config.default_exporters, ...slos.flatMap((s) => s.config.spec.exporters ?? [])]),
+  };
+}
+
+/**
+ * Checks the shared config's `backends` and `exporters` entries. An entry with a slo-generator type slokit
+ * does not implement, or with unset environment variables, is a warning when no SLO uses it. When one does,
+ * the unsupported type is reported at the SLO (per `unsupportedInUse`), and missing variables of a supported
+ * type are errors.
+ */
+async function checkEntries(
   slos: readonly LoadedSlo[],
   shared: LoadedSharedConfig,
-  { pluginDirs, loadPlugins, callTimeout }: ValidateOptions,
+  options: ValidateOptions,
+  warn: (issue: ConfigIssue) => void,
 ): Promise<ConfigIssue[]> {
   const issues: ConfigIssue[] = [];
   const { config, source } = shared;
-  const timeoutSeconds = callTimeout ?? config.call_timeout ?? DEFAULT_CALL_TIMEOUT;
+  const inUse = entriesInUse(slos, config);
+  const timeoutSeconds = options.callTimeout ?? config.call_timeout ?? DEFAULT_CALL_TIMEOUT;
+  const unresolved = new Map(shared.unresolved.map((u) => [`${u.section}\0${u.key}`, u]));
+  for (const section of ['backends', 'exporters'] as const) {
+    const role = section === 'backends' ? 'backend' : 'exporter';
+    for (const [key, block] of Object.entries(config[section])) {
+      const at = { file: source.file, ...source.locate([section], key), path: `${section}.${key}` };
+      const used = inUse[section].has(key);
+      const missing = unresolved.get(`${section}\0${key}`);
+      const type = section === 'backends' ? backendType(key) : exporterType(key);
+      if (type.kind === 'unknown') issues.push({ ...at, message: type.message });
+      if (!used && (missing || type.kind === 'unsupported')) {
+        const parts = type.kind === 'unsupported' ? [type.message] : [];
+        if (missing)
+          parts.push(`environment variables not set: ${[...new Set(missing.variables)].join(', ')}`);
+        warn({ ...at, message: `not used by any SLO; ${parts.join('; ')}` });
+        continue;
+      }
+      // Reported where an SLO uses it; its fields (and their variables) are never read.
+      if (type.kind === 'unsupported') continue;
+      if (missing) {
+        issues.push(
+          ...missing.issues.map((m) => ({
+            ...m,
+            path: at.path,
+            message: `${m.message}; ${role} "${key}" is used`,
+          })),
+        );
+        continue;
+      }
+      const builtin = section === 'backends' ? builtinBackendFor(key) : builtinExporterFor(key);
+      if (builtin) issues.push(...validateWith(builtin.configSchema, block, source, [section, key]).issues);
+      if (section === 'exporters' && type.kind === 'plugin' && options.loadPlugins) {
+        const problem = await pluginExporterProblem(key, options.pluginDirs, timeoutSeconds);
+        if (problem && used) issues.push({ ...at, message: problem });
+        else if (problem) warn({ ...at, message: `not used by any SLO; ${problem}` });
+      }
+    }
+  }
+  return issues;
+}
 
-  for (const [key, block] of Object.entries(config.backends)) {
-    const builtin = builtinBackendFor(key);
-    if (builtin) issues.push(...validateWith(builtin.configSchema, block, source, ['backends', key]).issues);
-    else if (!isPluginKey(key)) {
-      issues.push({
+/** Warns about SLOs sharing a `metadata.name`: all are computed, and their reports carry the same name. */
+function warnDuplicateNames(slos: readonly LoadedSlo[], warn: (issue: ConfigIssue) => void): void {
+  const first = new Map<string, string>();
+  for (const { config, source } of slos) {
+    const name = config.metadata.name;
+    const previous = first.get(name);
+    if (previous === undefined) first.set(name, source.file);
+    else
+      warn({
         file: source.file,
-        ...source.locate(['backends'], key),
-        path: `backends.${key}`,
-        message: `unknown backend type "${key.split('/')[0]}"`,
+        ...source.locate(['metadata', 'name']),
+        path: 'metadata.name',
+        message: `SLO name "${name}" is also used in ${previous}; both are computed and their reports share the name`,
       });
-    }
   }
-  for (const [key, block] of Object.entries(config.exporters)) {
-    const builtin = builtinExporterFor(key);
-    if (builtin) issues.push(...validateWith(builtin.configSchema, block, source, ['exporters', key]).issues);
-    const problem = isPluginKey(key)
-      ? loadPlugins
-        ? await pluginExporterProblem(key, pluginDirs, timeoutSeconds)
-        : undefined
-      : checkExporterKey(key);
-    if (problem) {
-      issues.push({
-        file: source.file,
-        ...source.locate(['exporters'], key),
-        path: `exporters.${key}`,
-        message: problem,
-      });
-    }
-  }
+}
+
+/**
+ * Returns every error found across the SLOs and the shared config, by file and position; empty when all is
+ * well. Warnings go to
+ * `options.onWarning`. Runs each built-in backend's `prepareSlo` hook on its SLOs first (so call this
+ * before `compute`).
+ */
+export async function validateConfig(
+  slos: readonly LoadedSlo[],
+  shared: LoadedSharedConfig,
+  options: ValidateOptions,
+): Promise<ConfigIssue[]> {
+  const { pluginDirs, loadPlugins } = options;
+  const warn = options.onWarning ?? (() => {});
+  const { config } = shared;
+  const timeoutSeconds = options.callTimeout ?? config.call_timeout ?? DEFAULT_CALL_TIMEOUT;
+  const issues = await checkEntries(slos, shared, options, warn);
+  warnDuplicateNames(slos, warn);
+  const { source } = shared;
+  /** The error of a used entry whose type slokit does not implement, when the mode says it is one. */
+  const unsupported = (type: EntryType, at: Omit<ConfigIssue, 'message'>) => {
+    if (type.kind === 'unsupported' && (options.unsupportedInUse ?? 'error') === 'error')
+      issues.push({ ...at, message: type.message });
+  };
   config.default_exporters.forEach((key, i) => {
     const at = { file: source.file, ...source.locate(['default_exporters', i]) };
     const issue = reference('exporter', key, config.exporters, at, `default_exporters[${i}]`);
     if (issue) issues.push(issue);
+    else unsupported(exporterType(key), { ...at, path: `default_exporters[${i}]` });
   });
-
   for (const { config: slo, source: doc } of slos) {
     const at = (path: PropertyKey[]) => ({ file: doc.file, ...doc.locate(path) });
     const { spec } = slo;
@@ -129,10 +207,13 @@ export async function validateConfig(
         `spec.exporters[${i}]`,
       );
       if (issue) issues.push(issue);
+      else unsupported(exporterType(key), { ...at(['spec', 'exporters', i]), path: `spec.exporters[${i}]` });
     });
     if (backendIssue) continue;
+    unsupported(backendType(spec.backend), { ...at(['spec', 'backend']), path: 'spec.backend' });
 
     const builtin = builtinBackendFor(spec.backend);
+    builtin?.prepareSlo?.(slo, doc);
     if (builtin) {
       const schema = lookup(builtin.methods, spec.method);
       if (!schema) {
@@ -166,5 +247,7 @@ export async function validateConfig(
       }
     }
   }
-  return issues;
+  return issues.sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column,
+  );
 }

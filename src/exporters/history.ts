@@ -15,36 +15,19 @@
  * the history alone: it is a record of what was measured.
  */
 import { z } from 'zod';
+import { durationSchema } from '../config/fields.js';
 import type { SloReport } from '../domain/types.js';
 import type { HistoryStores } from '../history/stores.js';
-import { parseDuration } from '../lang/duration.js';
 import { historyStoresOf } from './context.js';
 import type { BuiltinExporter, Exporter } from './types.js';
 
 /** Default database file, relative to the working directory. */
 export const DEFAULT_HISTORY_PATH = '.slokit/history.db';
 
-const RETENTION_MESSAGE =
-  'expected a positive number of seconds or a duration such as "90d", "12h", "1h30m" (units y, w, d, h, m, s, ms)';
-
-/** Seconds of a retention: a positive number of seconds or a Prometheus duration; undefined if invalid. */
-export function parseRetention(value: unknown): number | undefined {
-  const seconds =
-    typeof value === 'number' ? value : typeof value === 'string' ? parseDuration(value.trim()) : undefined;
-  return seconds !== undefined && Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
-}
-
-const retentionSchema = z
-  .union([z.number(), z.string()], { error: RETENTION_MESSAGE })
-  .transform((value, ctx) => {
-    const seconds = parseRetention(value);
-    if (seconds === undefined) {
-      ctx.addIssue({ code: 'custom', message: `${RETENTION_MESSAGE}, got ${JSON.stringify(value)}` });
-      return z.NEVER;
-    }
-    return seconds;
-  })
-  .describe('Delete reports older than this: seconds, or a duration like "90d", "12h", "1h30m".');
+const retentionSchema = durationSchema({
+  integer: false,
+  description: 'Delete reports older than this: seconds, or a duration like "90d", "12h", "1h30m".',
+});
 
 const configSchema = z.strictObject({
   path: z

@@ -2,6 +2,7 @@
  * Exporter registry: built-in exporters by config key (the part before `/`, so `prometheus/prod` is a
  * `prometheus` exporter), plugin classes by module path, as in slo-generator.
  */
+import { classifyEntryKey, type EntryType, SLO_GENERATOR_EXPORTER_TYPES } from '../config/entry-types.js';
 import { lookup } from '../config/lookup.js';
 import { isPluginKey, loadPluginClass } from '../plugins/loader.js';
 import { cloudeventExporter } from './cloudevent.js';
@@ -34,10 +35,9 @@ export interface ResolvedExporter {
   reportVersion: ReportVersion;
 }
 
-/** Problem with an exporter key that `validate` reports, or undefined when the key is usable. */
-export function checkExporterKey(key: string): string | undefined {
-  if (isPluginKey(key) || builtinExporterFor(key)) return undefined;
-  return `unknown exporter type "${key.split('/')[0]}" (built-in: ${Object.keys(builtinExporters).join(', ')}; plugins use a module path such as custom.module.Class)`;
+/** What an exporter key names: built-in, plugin, a slo-generator type slokit lacks, or unknown. */
+export function exporterType(key: string): EntryType {
+  return classifyEntryKey('exporter', key, Object.keys(builtinExporters), SLO_GENERATOR_EXPORTER_TYPES);
 }
 
 const className = (key: string) =>
@@ -47,7 +47,11 @@ const className = (key: string) =>
     .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
     .join('')}Exporter`;
 
-/** Creates the exporter a key names. Plugins are classes constructed with their config block (slo-generator passes nothing; extra arguments are harmless to such classes). */
+/**
+ * Creates the exporter a key names; throws an `Error` naming an unsupported or unknown type, or the plugin
+ * loading problem. Plugins are classes constructed with their config block (slo-generator passes nothing;
+ * extra arguments are harmless to such classes).
+ */
 export async function createExporter(
   key: string,
   config: Record<string, unknown>,
@@ -62,7 +66,7 @@ export async function createExporter(
     return { key, className: Cls.name, instance, reportVersion: version };
   }
   const builtin = builtinExporterFor(key);
-  if (!builtin) throw new Error(checkExporterKey(key));
+  if (!builtin) throw new Error((exporterType(key) as { message: string }).message);
   return {
     key,
     className: className(key),

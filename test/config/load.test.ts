@@ -90,12 +90,14 @@ describe('loadSlos', () => {
     expect(issue).toMatch(new RegExp(`^${file}:\\d+:\\d+: invalid YAML: `));
   });
 
-  it('rejects duplicate SLO names, naming both files', async () => {
+  it('loads SLOs sharing a metadata.name, in file order (validateConfig warns)', async () => {
     dir = tempDir();
     const first = dir.write('slos/1.yaml', SLO);
     const second = dir.write('slos/2.yaml', SLO);
-    expect(await issuesOf(loadSlos(`${dir.root}/slos`))).toEqual([
-      `${second}:4:9: metadata.name: duplicate SLO name "prom-metrics-availability" (also defined in ${first})`,
+    const slos = await loadSlos(`${dir.root}/slos`);
+    expect(slos.map((s) => [s.source.file, s.config.metadata.name])).toEqual([
+      [first, 'prom-metrics-availability'],
+      [second, 'prom-metrics-availability'],
     ]);
   });
 
@@ -108,7 +110,7 @@ describe('loadSlos', () => {
 
   it('fails on a missing path', async () => {
     const [issue] = await issuesOf(loadSlos('/nonexistent/slos'));
-    expect(issue).toBe('/nonexistent/slos: no such file or directory');
+    expect(issue).toBe('/nonexistent/slos: no such file or directory (ENOENT)');
   });
 });
 
@@ -127,12 +129,43 @@ describe('loadSharedConfig', () => {
     expect(config.default_exporters).toEqual([]);
   });
 
-  it('names a missing variable, the file and the line', async () => {
+  it('names a missing variable outside backends and exporters, the file and the line', async () => {
     dir = tempDir();
-    const file = dir.write('config.yaml', CONFIG);
-    expect(await issuesOf(loadSharedConfig(file, {}))).toEqual([
-      `${file}:3:10: environment variable "PROMETHEUS_URL" is not set (use \${PROMETHEUS_URL:-default} for a default)`,
+    const file = dir.write(
+      'config.yaml',
+      CONFIG.replace('burn_rate_threshold: 9', 'burn_rate_threshold: ${BRT}'),
+    );
+    expect(await issuesOf(loadSharedConfig(file, { PROMETHEUS_URL: 'http://p' }))).toEqual([
+      `${file}:12:30: environment variable "BRT" is not set (use \${BRT:-default} for a default)`,
     ]);
+  });
+
+  it('keeps a missing variable inside a backends or exporters entry for validateConfig, with its position', async () => {
+    dir = tempDir();
+    const file = dir.write(
+      'config.yaml',
+      CONFIG.replace('${PUSHGATEWAY_URL:-http://localhost:9091}', '${PGW}'),
+    );
+    const shared = await loadSharedConfig(file, {});
+    expect(shared.unresolved.map((u) => [u.section, u.key, u.variables])).toEqual([
+      ['backends', 'prometheus', ['PROMETHEUS_URL']],
+      ['exporters', 'prometheus', ['PGW']],
+    ]);
+    expect(shared.unresolved.map((u) => [u.section, u.key, u.issues.map(formatIssue)])).toEqual([
+      [
+        'backends',
+        'prometheus',
+        [
+          `${file}:3:10: environment variable "PROMETHEUS_URL" is not set (use \${PROMETHEUS_URL:-default} for a default)`,
+        ],
+      ],
+      [
+        'exporters',
+        'prometheus',
+        [`${file}:6:10: environment variable "PGW" is not set (use \${PGW:-default} for a default)`],
+      ],
+    ]);
+    expect(shared.config.backends.prometheus).toEqual({ url: '$(PROMETHEUS_URL)' });
   });
 
   it('ignores placeholders in whole-line comments', async () => {
@@ -164,7 +197,7 @@ describe('loadSharedConfig', () => {
     const file = dir.write('config.yaml', bad);
     expect(await issuesOf(loadSharedConfig(file, { PROMETHEUS_URL: 'http://p' }))).toEqual([
       `${file}:4:1: exporterz: unknown field "exporterz"; did you mean "exporters"?`,
-      `${file}:11:17: error_budget_policies.default.steps[0].window: expected seconds or a duration such as 1h, 28d or 1h30m, got "1 hour"`,
+      `${file}:11:17: error_budget_policies.default.steps[0].window: expected a positive whole number of seconds or a duration such as "90d", "12h", "1h30m" (units y, w, d, h, m, s, ms), got "1 hour"`,
     ]);
   });
 });
@@ -231,26 +264,5 @@ error_budget_policies:
     expect(issues).not.toContain('tok-abcdef');
     expect(issues).toContain('backends.prometheus.url: expected an absolute http:// or https:// URL');
     expect(issues).not.toContain('Hunter2Secret');
-  });
-});
-
-describe('threshold_bucket text', () => {
-  it('keeps a float written in the file as Python prints it, so le="1.0" buckets match', async () => {
-    dir = tempDir();
-    const slo = (threshold: string) =>
-      SLO.replace(
-        '    filter_good: up{code=~"2.."}\n    filter_valid: up\n',
-        `    expression: latency_bucket\n    threshold_bucket: ${threshold}\n`,
-      ).replace('good_bad_ratio', 'distribution_cut');
-    const values = [];
-    for (const threshold of ['1.0', '1', '0.25', '"0.5"', '1e3', '0x10']) {
-      const [loaded] = await loadSlos(dir.write('slo.yaml', slo(threshold)), {});
-      values.push(loaded!.config.spec.service_level_indicator.threshold_bucket);
-    }
-    expect(values).toEqual(['1.0', 1, '0.25', '0.5', '1e3', 16]);
-    // Plugin backends get the number, as slo-generator gives them.
-    const plugin = slo('1.0').replace('backend: prometheus', 'backend: custom.latency.Backend');
-    const [loaded] = await loadSlos(dir.write('slo.yaml', plugin), {});
-    expect(loaded!.config.spec.service_level_indicator.threshold_bucket).toBe(1);
   });
 });

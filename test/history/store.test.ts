@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { durationSeconds } from '../../src/config/fields.js';
 import { buildReport } from '../../src/domain/report.js';
 import type { PolicyStep, SloConfig, ValidReport } from '../../src/domain/types.js';
 import { closeExporterContext, createExporterContext } from '../../src/exporters/context.js';
-import { historyExporter, parseRetention } from '../../src/exporters/history.js';
+import { historyExporter } from '../../src/exporters/history.js';
 import type { ExporterContext } from '../../src/exporters/types.js';
 import { HistoryStore, MIGRATIONS, migrate, SCHEMA_VERSION } from '../../src/history/store.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -51,6 +52,9 @@ beforeEach(() => {
 afterEach(() => {
   dir.cleanup();
 });
+
+/** A history retention as the exporter reads it: positive seconds or a duration. */
+const retention = (value: unknown) => durationSeconds(value, false);
 
 describe('HistoryStore', () => {
   function fill(store: HistoryStore): ValidReport[] {
@@ -299,16 +303,16 @@ describe('HistoryStore', () => {
 
 describe('history exporter', () => {
   it('parses retention as seconds or a Prometheus duration', () => {
-    expect(parseRetention(3600)).toBe(3600);
-    expect(parseRetention('90d')).toBe(90 * 86_400);
-    expect(parseRetention('12h')).toBe(43_200);
-    expect(parseRetention('30m')).toBe(1800);
-    expect(parseRetention('45s')).toBe(45);
-    expect(parseRetention('2w')).toBe(14 * 86_400);
-    expect(parseRetention('1y')).toBe(365 * 86_400);
-    expect(parseRetention('1h30m')).toBe(5400);
+    expect(retention(3600)).toBe(3600);
+    expect(retention('90d')).toBe(90 * 86_400);
+    expect(retention('12h')).toBe(43_200);
+    expect(retention('30m')).toBe(1800);
+    expect(retention('45s')).toBe(45);
+    expect(retention('2w')).toBe(14 * 86_400);
+    expect(retention('1y')).toBe(365 * 86_400);
+    expect(retention('1h30m')).toBe(5400);
     for (const bad of ['90', '1.5d', '30m1h', 'd', '', '0d', 0, -5, true])
-      expect(parseRetention(bad)).toBeUndefined();
+      expect(retention(bad)).toBeUndefined();
   });
 
   it('rejects a bad retention with a clear message', () => {

@@ -1,0 +1,45 @@
+/**
+ * Field schemas used in several places of the config, written once: durations (policy windows, history
+ * retention) and the minimum number of valid events (config key, `MIN_VALID_EVENTS`, `--min-valid-events`).
+ */
+import { z } from 'zod';
+import { parseDuration } from '../lang/duration.js';
+import { MIN_VALID_EVENTS_EXPECTED } from './min-valid-events.js';
+
+/**
+ * Seconds of a duration field: a number of seconds (slo-generator's form) or a Prometheus duration string
+ * (`28d`, `1h30m`; see `lang/duration.ts`). Undefined unless the result is finite, positive and, when
+ * `integer`, whole.
+ */
+export function durationSeconds(value: unknown, integer: boolean): number | undefined {
+  const seconds =
+    typeof value === 'number' ? value : typeof value === 'string' ? parseDuration(value.trim()) : undefined;
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) return undefined;
+  return integer && !Number.isInteger(seconds) ? undefined : seconds;
+}
+
+/**
+ * Zod schema of a duration field; its output is seconds (a number). `integer` requires whole seconds
+ * (policy windows, which slo-generator requires to be ints).
+ */
+export function durationSchema({ integer, description }: { integer: boolean; description: string }) {
+  const expected = `expected a positive${integer ? ' whole' : ''} number of seconds or a duration such as "90d", "12h", "1h30m" (units y, w, d, h, m, s, ms)`;
+  return z
+    .union([integer ? z.number().int().positive() : z.number().positive(), z.string()], { error: expected })
+    .transform((value, ctx) => {
+      const seconds = durationSeconds(value, integer);
+      if (seconds === undefined) {
+        ctx.addIssue({ code: 'custom', message: `${expected}, got ${JSON.stringify(value)}` });
+        return z.NEVER;
+      }
+      return seconds;
+    })
+    .describe(description);
+}
+
+/** Schema of the shared config's `min_valid_events`; `parseMinValidEvents` (min-valid-events.ts) reads text the same way. */
+export const minValidEventsSchema = z
+  .number()
+  .int(MIN_VALID_EVENTS_EXPECTED)
+  .min(0, MIN_VALID_EVENTS_EXPECTED)
+  .describe('Minimum good+bad events for a valid ratio report; overrides the MIN_VALID_EVENTS variable.');

@@ -1,0 +1,119 @@
+/**
+ * YAML problems as users meet them: values read as tags (a secret starting with `!`), aliases and merge keys
+ * that cannot be built, "billion laughs" documents, duplicate keys, and very many errors at once. Each
+ * names its line and column; none quotes the value it is about.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError, formatIssue, MAX_REPORTED_ISSUES } from '../../src/config/errors.js';
+import { loadSharedConfig } from '../../src/config/load.js';
+import { parseSource } from '../../src/config/yaml-source.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const messages = (text: string) => parseSource(text, 'f.yaml').issues.map(formatIssue);
+
+let dir: ReturnType<typeof tempDir>;
+afterEach(() => dir?.cleanup());
+
+describe('YAML errors', () => {
+  it('never quotes a tag: a secret from the environment starting with "!" stays out of the error', async () => {
+    dir = tempDir();
+    const file = dir.write(
+      'config.yaml',
+      'backends:\n  prometheus:\n    url: http://p\n    password: ${PW}\nerror_budget_policies: {}\n',
+    );
+    let error: unknown;
+    await loadSharedConfig(file, { PW: '!s3cr3t' }).catch((e: unknown) => {
+      error = e;
+    });
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).not.toContain('s3cr3t');
+    expect((error as ConfigError).issues.map(formatIssue)).toEqual([
+      `${file}:4:15: invalid YAML: unresolved tag (a value starting with "!" is read as a YAML tag; quote the value)`,
+    ]);
+  });
+
+  it('names the line and column of an alias to no anchor', () => {
+    expect(messages('a: 1\nb:\n  c: *nowhere\n')).toEqual([
+      'f.yaml:3:6: invalid YAML: alias "*nowhere" refers to no anchor defined before it',
+    ]);
+  });
+
+  it('names the line and column of a merge key whose source is not a map', () => {
+    expect(messages('base: &b 5\nentry:\n  x: 1\n  <<: *b\n')).toEqual([
+      'f.yaml:4:3: invalid YAML: merge sources (<<) must be maps or aliases of maps',
+    ]);
+    expect(messages('m: &m {a: 1}\ns: &s 2\nentry:\n  <<: [*m, *s]\n')).toEqual([
+      'f.yaml:4:3: invalid YAML: merge sources (<<) must be maps or aliases of maps',
+    ]);
+  });
+
+  it('refuses a "billion laughs" document at the first alias that multiplies, with its position', () => {
+    const laughs = [
+      'a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+      'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+      'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+      'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+      '',
+    ].join('\n');
+    expect(messages(laughs)).toEqual([
+      'f.yaml:3:8: invalid YAML: excessive alias count (more than 100 nodes expanded by aliases)',
+    ]);
+  });
+
+  it('names the first alias when aliases of a flat node exceed the limit', () => {
+    const many = `a: &a [1, 2, 3]\nb: [${Array(20_000).fill('*a').join(', ')}]\n`;
+    expect(messages(many)).toEqual([
+      'f.yaml:2:5: invalid YAML: excessive alias count (more than 100 nodes expanded by aliases)',
+    ]);
+  });
+
+  it('reports a repeated key at the repeat, and lets merge keys repeat', () => {
+    expect(messages('a: 1\nb:\n  x: 1\n  y: 2\n  x: 3\na: 4\n')).toEqual([
+      'f.yaml:5:3: invalid YAML: Map keys must be unique',
+      'f.yaml:6:1: invalid YAML: Map keys must be unique',
+    ]);
+    expect(messages('p: &p {a: 1}\nq: &q {b: 2}\nr:\n  <<: *p\n  <<: *q\n')).toEqual([]);
+    expect(parseSource('p: &p {a: 1}\nq: &q {b: 2}\nr:\n  <<: *p\n  <<: *q\n', 'f').doc.value).toEqual({
+      p: { a: 1 },
+      q: { b: 2 },
+      r: { a: 1, b: 2 },
+    });
+  });
+
+  it('keeps the number 1 and the string "1" apart as keys', () => {
+    expect(messages('1: a\n"1": b\n')).toEqual([]);
+  });
+});
+
+describe('many errors', () => {
+  it('lists the first 50 and counts the rest; every issue stays available', async () => {
+    dir = tempDir();
+    const fields = Array.from({ length: 20_000 }, (_, i) => `unknown_${i}: 1\n`).join('');
+    const file = dir.write('config.yaml', `error_budget_policies: {}\n${fields}`);
+    let error: ConfigError | undefined;
+    await loadSharedConfig(file, {}).catch((e: ConfigError) => {
+      error = e;
+    });
+    expect(error!.issues).toHaveLength(20_000);
+    const lines = error!.message.split('\n');
+    expect(lines[0]).toBe('20000 config errors:');
+    expect(lines).toHaveLength(1 + MAX_REPORTED_ISSUES + 1);
+    expect(lines[1]).toBe(
+      `  ${file}:2:1: unknown_0: unknown field "unknown_0" (expected one of: backends, exporters, error_budget_policies, default_exporters, min_valid_events, call_timeout, exporter_retry, pubsub_batch_handler)`,
+    );
+    expect(lines[50]).toContain(`${file}:51:1: unknown_49: unknown field "unknown_49"`);
+    expect(lines.at(-1)).toBe('  ... and 19950 more');
+    // The last issue is positioned as precisely as the first.
+    expect(formatIssue(error!.issues.at(-1)!)).toMatch(new RegExp(`^${file}:20001:1: unknown_19999: `));
+  });
+});
+
+describe('pathAt', () => {
+  it('finds the map keys and sequence indices around an offset', () => {
+    const text = 'a:\n  b: [1, {c: 2}]\n  d: x\ne: 5\n';
+    const { doc } = parseSource(text, 'f');
+    expect(doc.pathAt(text.indexOf('c:'))).toEqual(['a', 'b', 1, 'c']);
+    expect(doc.pathAt(text.indexOf('x'))).toEqual(['a', 'd']);
+    expect(doc.pathAt(text.indexOf('5'))).toEqual(['e']);
+  });
+});
