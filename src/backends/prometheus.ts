@@ -130,9 +130,16 @@ export class PrometheusBackend {
   /** Compiled PromQL fields: SLOs and windows sharing a filter parse it once (parsing dominates the CPU). */
   readonly #templates = new Map<string, QueryTemplate>();
 
-  /** `config`: the backend block (see configSchema); throws a ZodError when it does not match. */
-  constructor(config: Record<string, unknown>) {
+  /** How errors name this backend: `Prometheus backend "prometheus/prod"`. */
+  readonly #name: string;
+
+  /**
+   * `config`: the backend block (see configSchema); `key`: its key in the shared config, named in errors.
+   * Throws a ZodError when the block does not match.
+   */
+  constructor(config: Record<string, unknown>, key = 'prometheus') {
     const c = configSchema.parse(config);
+    this.#name = `Prometheus backend "${key}"`;
     this.#client = new HttpClient({
       baseUrl: c.url,
       headers: c.headers,
@@ -211,7 +218,7 @@ export class PrometheusBackend {
     if (series.length > 1) {
       throw new PrometheusResultError(
         this.#client.redact(
-          `Prometheus at ${this.#client.display(this.#endpoint)} returned ${series.length} series where one was expected: aggregate the query (e.g. sum(...) or sum by () (...)) so it gives one number (query: ${query})`,
+          `${this.#name} at ${this.#client.display(this.#endpoint)} returned ${series.length} series where one was expected: aggregate the query (e.g. sum(...) or sum by () (...)) so it gives one number (query: ${query})`,
         ),
       );
     }
@@ -227,7 +234,7 @@ export class PrometheusBackend {
     const fail = (problem: string): never => {
       throw new PrometheusQueryError(
         this.#client.redact(
-          `Prometheus query failed (${problem}) at ${this.#client.display(this.#endpoint)} (query: ${query})`,
+          `${this.#name} query failed (${problem}) at ${this.#client.display(this.#endpoint)} (query: ${query})`,
         ),
       );
     };
@@ -242,7 +249,9 @@ export class PrometheusBackend {
     } catch (error) {
       const reason = error instanceof HttpTransportError ? error.reason : String(error);
       throw new PrometheusQueryError(
-        this.#client.redact(`query to Prometheus at ${this.#client.display()} ${reason} (query: ${query})`),
+        this.#client.redact(
+          `query to ${this.#name} at ${this.#client.display()} ${reason} (query: ${query})`,
+        ),
       );
     }
     const { status, body } = response;
@@ -293,7 +302,7 @@ export class PrometheusBackend {
     }
     throw new PrometheusQueryError(
       this.#client.redact(
-        `Prometheus query failed (malformed sample ${describe(sample)}, expected [time, "value"]) at ${this.#client.display(this.#endpoint)} (query: ${query})`,
+        `${this.#name} query failed (malformed sample ${describe(sample)}, expected [time, "value"]) at ${this.#client.display(this.#endpoint)} (query: ${query})`,
       ),
     );
   }
@@ -352,7 +361,7 @@ function sampleValue(text: string): number {
 }
 
 export const prometheusBackend: BuiltinBackend = {
-  create: (config) => new PrometheusBackend(config),
+  create: (config, key) => new PrometheusBackend(config, key),
   configSchema,
   methods,
   prepareSlo: keepThresholdText,

@@ -120,7 +120,7 @@ async function checkEntries(
         );
         continue;
       }
-      const builtin = section === 'backends' ? builtinBackendFor(key) : builtinExporterFor(key);
+      const builtin = await (section === 'backends' ? builtinBackendFor(key) : builtinExporterFor(key));
       if (builtin) issues.push(...validateWith(builtin.configSchema, block, source, [section, key]).issues);
       if (section === 'exporters' && type.kind === 'plugin' && options.loadPlugins) {
         const problem = await pluginExporterProblem(key, options.pluginDirs, timeoutSeconds);
@@ -212,7 +212,7 @@ export async function validateConfig(
     if (backendIssue) continue;
     unsupported(backendType(spec.backend), { ...at(['spec', 'backend']), path: 'spec.backend' });
 
-    const builtin = builtinBackendFor(spec.backend);
+    const builtin = await builtinBackendFor(spec.backend);
     builtin?.prepareSlo?.(slo, doc);
     if (builtin) {
       const schema = lookup(builtin.methods, spec.method);

@@ -1,29 +1,30 @@
 /**
  * Exporter registry: built-in exporters by config key (the part before `/`, so `prometheus/prod` is a
- * `prometheus` exporter), plugin classes by module path, as in slo-generator.
+ * `prometheus` exporter), plugin classes by module path, as in slo-generator. A built-in exporter's module
+ * is imported only when a config names it: most runs export nothing, and the CloudEvents SDK alone costs a
+ * run more start-up time than computing a small SLO set.
  */
 import { classifyEntryKey, type EntryType, SLO_GENERATOR_EXPORTER_TYPES } from '../config/entry-types.js';
 import { lookup } from '../config/lookup.js';
 import { isPluginKey, loadPluginClass } from '../plugins/loader.js';
-import { cloudeventExporter } from './cloudevent.js';
-import { historyExporter } from './history.js';
-import { jsonExporter } from './json.js';
-import { prometheusSelfExporter } from './prometheus-self.js';
-import { pushgatewayExporter } from './pushgateway.js';
 import type { BuiltinExporter, Exporter, ExporterContext, ReportVersion } from './types.js';
 
-export const builtinExporters: Readonly<Record<string, BuiltinExporter>> = {
-  cloudevent: cloudeventExporter,
-  history: historyExporter,
-  json: jsonExporter,
-  prometheus: pushgatewayExporter,
-  prometheus_self: prometheusSelfExporter,
+/** Built-in exporter types and how to load each. */
+const builtinExporters: Readonly<Record<string, () => Promise<BuiltinExporter>>> = {
+  cloudevent: () => import('./cloudevent.js').then((m) => m.cloudeventExporter),
+  history: () => import('./history.js').then((m) => m.historyExporter),
+  json: () => import('./json.js').then((m) => m.jsonExporter),
+  prometheus: () => import('./pushgateway.js').then((m) => m.pushgatewayExporter),
+  prometheus_self: () => import('./prometheus-self.js').then((m) => m.prometheusSelfExporter),
 };
 
-/** Built-in type of an exporter key, or undefined for plugin keys. */
-export function builtinExporterFor(key: string): BuiltinExporter | undefined {
+/** Names of the built-in exporter types. */
+export const BUILTIN_EXPORTER_TYPES: readonly string[] = Object.keys(builtinExporters);
+
+/** The built-in exporter an exporter key names (its module loaded), or undefined for plugin and unknown keys. */
+export async function builtinExporterFor(key: string): Promise<BuiltinExporter | undefined> {
   if (isPluginKey(key)) return undefined;
-  return lookup(builtinExporters, key.split('/')[0]!);
+  return lookup(builtinExporters, key.split('/')[0]!)?.();
 }
 
 /** An exporter ready to use, with the report version it expects. */
@@ -37,7 +38,7 @@ export interface ResolvedExporter {
 
 /** What an exporter key names: built-in, plugin, a slo-generator type slokit lacks, or unknown. */
 export function exporterType(key: string): EntryType {
-  return classifyEntryKey('exporter', key, Object.keys(builtinExporters), SLO_GENERATOR_EXPORTER_TYPES);
+  return classifyEntryKey('exporter', key, BUILTIN_EXPORTER_TYPES, SLO_GENERATOR_EXPORTER_TYPES);
 }
 
 const className = (key: string) =>
@@ -65,7 +66,7 @@ export async function createExporter(
     const version = (Cls as unknown as { reportVersion?: ReportVersion }).reportVersion ?? 1;
     return { key, className: Cls.name, instance, reportVersion: version };
   }
-  const builtin = builtinExporterFor(key);
+  const builtin = await builtinExporterFor(key);
   if (!builtin) throw new Error((exporterType(key) as { message: string }).message);
   return {
     key,

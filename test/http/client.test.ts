@@ -8,8 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinBackends } from '../../src/backends/registry.js';
-import { builtinExporters } from '../../src/exporters/registry.js';
+import { builtinBackendFor } from '../../src/backends/registry.js';
+import { builtinExporterFor } from '../../src/exporters/registry.js';
 import { formatBytes, HttpClient, MiB } from '../../src/http/client.js';
 import { DeliveryError, deliver } from '../../src/http/delivery.js';
 import { httpUrl, timeoutSeconds } from '../../src/http/schema.js';
@@ -223,12 +223,20 @@ describe('shared field schemas', () => {
     expect(timeoutSeconds(10).parse(value)).toBe(value);
   });
 
-  it('the Prometheus backend and both HTTP exporters use them', () => {
+  it('the Prometheus backend and both HTTP exporters use them', async () => {
     const cases = [
-      [builtinBackends.prometheus!.configSchema, { url: 'file:///x' }, { url: 'http://h', timeout: 1e10 }],
-      [builtinExporters.prometheus!.configSchema, { url: 'ftp://x' }, { url: 'http://h', timeout: 0.0015 }],
       [
-        builtinExporters.cloudevent!.configSchema,
+        (await builtinBackendFor('prometheus'))!.configSchema,
+        { url: 'file:///x' },
+        { url: 'http://h', timeout: 1e10 },
+      ],
+      [
+        (await builtinExporterFor('prometheus'))!.configSchema,
+        { url: 'ftp://x' },
+        { url: 'http://h', timeout: 0.0015 },
+      ],
+      [
+        (await builtinExporterFor('cloudevent'))!.configSchema,
         { service_url: 'javascript:x' },
         { service_url: 'http://h', timeout: 1e-9 },
       ],

@@ -151,7 +151,7 @@ describe('slokit compute against Prometheus', () => {
     for (const report of broken) {
       expect(report.valid).toBe(false);
       expect(report.errors[0]).toMatch(
-        /^PrometheusQueryError: Prometheus query failed \(bad_data: .*parse error/,
+        /^PrometheusQueryError: Prometheus backend "prometheus" query failed \(bad_data: .*parse error/,
       );
     }
     const others = reports.filter((r) => r.metadata.name !== 'api-broken');
@@ -170,7 +170,7 @@ describe('slokit compute against Prometheus', () => {
     for (const report of reports) {
       expect(report.valid).toBe(false);
       expect(report.errors[0]).toContain(
-        `query to Prometheus at ${down} could not be sent: connect ECONNREFUSED`,
+        `query to Prometheus backend "prometheus" at ${down} could not be sent: connect ECONNREFUSED`,
       );
     }
   });

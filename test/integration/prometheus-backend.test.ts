@@ -298,7 +298,7 @@ describe('query_sli', () => {
     expect(report).toEqual({
       metadata: expect.any(Object),
       errors: [
-        `PrometheusQueryError: Prometheus query failed (a range vector (resultType matrix) came back where an instant vector or scalar was expected: wrap range selectors in a function such as increase(x[window])) at ${proxy.url}/api/v1/query (query: http_request_duration_seconds_count{service="api"}[3600s])`,
+        `PrometheusQueryError: Prometheus backend "prometheus/counted" query failed (a range vector (resultType matrix) came back where an instant vector or scalar was expected: wrap range selectors in a function such as increase(x[window])) at ${proxy.url}/api/v1/query (query: http_request_duration_seconds_count{service="api"}[3600s])`,
         'Backend returned None.',
       ],
       error_budget_policy_step_name: '1 hour',
@@ -437,7 +437,7 @@ describe('several series', () => {
     });
     expect(report?.valid).toBe(false);
     expect(report?.errors[0]).toBe(
-      `PrometheusResultError: Prometheus at ${prometheus.url}/api/v1/query returned 2 series where one was expected: aggregate the query (e.g. sum(...) or sum by () (...)) so it gives one number (query: increase(${API_VALID}[3600s]))`,
+      `PrometheusResultError: Prometheus backend "prometheus" at ${prometheus.url}/api/v1/query returned 2 series where one was expected: aggregate the query (e.g. sum(...) or sum by () (...)) so it gives one number (query: increase(${API_VALID}[3600s]))`,
     );
   });
 
@@ -446,7 +446,7 @@ describe('several series', () => {
       expression: `sum by (code) (rate(${API_VALID}[window])) / scalar(sum(rate(${API_VALID}[window])))`,
     });
     expect(report?.errors[0]).toMatch(
-      /^PrometheusResultError: Prometheus at .* returned 2 series where one was expected/,
+      /^PrometheusResultError: Prometheus backend "prometheus" at .* returned 2 series where one was expected/,
     );
   });
 });
@@ -559,7 +559,7 @@ describe('failures', () => {
     });
     expect(report?.valid).toBe(false);
     expect(report?.errors[0]).toMatch(
-      /^PrometheusQueryError: Prometheus query failed \(execution: .*matching/,
+      /^PrometheusQueryError: Prometheus backend "prometheus" query failed \(execution: .*matching/,
     );
   });
 
@@ -584,7 +584,7 @@ describe('failures', () => {
       expect(report.valid).toBe(false);
       expect(report.errors[0]).toMatch(
         new RegExp(
-          `^PrometheusQueryError: query to Prometheus at ${downUrl} could not be sent: .*ECONNREFUSED.* \\(query: sum\\(increase`,
+          `^PrometheusQueryError: query to Prometheus backend "prometheus/down" at ${downUrl} could not be sent: .*ECONNREFUSED.* \\(query: sum\\(increase`,
         ),
       );
       expect(report.errors[1]).toBe('Backend returned None.');

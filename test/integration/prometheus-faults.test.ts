@@ -181,9 +181,9 @@ async function sli(mode: string, config: Record<string, unknown> = { url: base, 
 
 const q = (mode: string) => `(query: sum(rate(fault_${mode}[60s])))`;
 const failed = (mode: string, problem: string) =>
-  `PrometheusQueryError: Prometheus query failed (${problem}) at ${base}/api/v1/query ${q(mode)}`;
+  `PrometheusQueryError: Prometheus backend "prometheus" query failed (${problem}) at ${base}/api/v1/query ${q(mode)}`;
 const transport = (mode: string, reason: string) =>
-  `PrometheusQueryError: query to Prometheus at ${base} ${reason} ${q(mode)}`;
+  `PrometheusQueryError: query to Prometheus backend "prometheus" at ${base} ${reason} ${q(mode)}`;
 
 describe('fake Prometheus fault modes: the exact error per mode', () => {
   it('a well-formed vector and a scalar are values', async () => {
@@ -237,7 +237,7 @@ describe('fake Prometheus fault modes: the exact error per mode', () => {
     await new Promise((resolve) => closed.close(resolve));
     const result = await sli('ok', { url, timeout: TIMEOUT });
     expect(result).toEqual({
-      error: `PrometheusQueryError: query to Prometheus at ${url} could not be sent: connect ECONNREFUSED ${url.slice(7)} ${q('ok')}`,
+      error: `PrometheusQueryError: query to Prometheus backend "prometheus" at ${url} could not be sent: connect ECONNREFUSED ${url.slice(7)} ${q('ok')}`,
     });
   });
 });
@@ -282,11 +282,11 @@ describe('URL, credentials and secrets', () => {
   it('errors name the URL without credentials, with secret query values redacted', async () => {
     const result = await sli('plain500', { url: url(), timeout: TIMEOUT });
     expect(result).toEqual({
-      error: `PrometheusQueryError: Prometheus query failed (HTTP 500 Internal Server Error, not a JSON answer: internal error) at ${base}/prom/api/v1/query?access_token=***&tenant=team-a ${q('plain500')}`,
+      error: `PrometheusQueryError: Prometheus backend "prometheus" query failed (HTTP 500 Internal Server Error, not a JSON answer: internal error) at ${base}/prom/api/v1/query?access_token=***&tenant=team-a ${q('plain500')}`,
     });
     const timedOut = await sli('silent', { url: url(), timeout: TIMEOUT });
     expect(timedOut).toEqual({
-      error: `PrometheusQueryError: query to Prometheus at ${base}/prom/?access_token=***&tenant=team-a timed out after ${TIMEOUT} s ${q('silent')}`,
+      error: `PrometheusQueryError: query to Prometheus backend "prometheus" at ${base}/prom/?access_token=***&tenant=team-a timed out after ${TIMEOUT} s ${q('silent')}`,
     });
     for (const r of [result, timedOut]) {
       for (const secret of ['alice', 'pa55word', 'tok-s3cret'])
@@ -304,7 +304,7 @@ describe('URL, credentials and secrets', () => {
     try {
       const result = await sli('ok', { url: echoUrl, bearer_token: 'bearer-s3cret', timeout: TIMEOUT });
       expect(result).toEqual({
-        error: `PrometheusQueryError: Prometheus query failed (HTTP 500 Internal Server Error, not a JSON answer: denied for Bearer ***) at ${echoUrl}/api/v1/query ${q('ok')}`,
+        error: `PrometheusQueryError: Prometheus backend "prometheus" query failed (HTTP 500 Internal Server Error, not a JSON answer: denied for Bearer ***) at ${echoUrl}/api/v1/query ${q('ok')}`,
       });
     } finally {
       echo.closeAllConnections();
