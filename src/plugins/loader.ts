@@ -68,27 +68,31 @@ export interface LoadOptions {
 
 /**
  * Registers, once per process, the hook that resolves `slokit` in ES-module plugins to this package. Skipped
- * when slokit runs from its TypeScript sources (tests), where the compiled hook does not exist.
+ * when slokit runs from its TypeScript sources (tests), where the compiled hook does not exist. Once a hook is
+ * registered, every module Node loads is resolved through the hooks thread, a round trip per import: the
+ * public API a plugin imports is loaded before, so its module graph is already in place.
  */
 const slokitHook = new KeyedOnce<void>('remember');
 const registerSlokitHook = () =>
-  slokitHook.get('slokit', () => {
+  slokitHook.get('slokit', async () => {
     const hook = new URL('./resolve-hook.js', import.meta.url);
-    if (existsSync(fileURLToPath(hook))) {
-      register(hook, { data: { slokitUrl: new URL('../index.js', import.meta.url).href } });
-    }
+    if (!existsSync(fileURLToPath(hook))) return;
+    const slokitUrl = new URL('../index.js', import.meta.url).href;
+    await import(slokitUrl);
+    register(hook, { data: { slokitUrl } });
   });
 
 /**
- * tsx's ESM loader, registered once and only when a TypeScript plugin is first loaded (tsx is not imported
- * otherwise). Registered in the process's own module graph (no namespace), so a TS plugin's `import 'slokit'`
- * yields the module instance the engine runs. A failed registration is retried by the next TS plugin.
+ * tsx's ESM loader, imported and registered once and only when a TypeScript plugin is first loaded (tsx is not
+ * imported otherwise). Registered in the process's own module graph (no namespace), so a TS plugin's
+ * `import 'slokit'` yields the module instance the engine runs. tsx itself is imported before slokit's hook is
+ * registered (see above). A failed registration is retried by the next TS plugin.
  */
+const typescriptApi = new KeyedOnce<typeof import('tsx/esm/api')>('forget');
 const typescriptLoader = new KeyedOnce<void>('forget');
-const registerTypeScript = () =>
-  typescriptLoader.get('tsx', async () => {
-    const { register: registerTsx } = await import('tsx/esm/api');
-    registerTsx();
+const registerTypeScript = (api: typeof import('tsx/esm/api')) =>
+  typescriptLoader.get('tsx', () => {
+    api.register();
   });
 
 /**
@@ -100,8 +104,11 @@ const modules = new KeyedOnce<Record<string, unknown>>('forget');
 
 function importFile(file: string): Promise<Record<string, unknown>> {
   return modules.get(file, async () => {
+    const typescript = TYPESCRIPT.test(file)
+      ? await typescriptApi.get('tsx', () => import('tsx/esm/api'))
+      : undefined;
     await registerSlokitHook();
-    if (TYPESCRIPT.test(file)) await registerTypeScript();
+    if (typescript) await registerTypeScript(typescript);
     const url = pathToFileURL(file).href;
     return runInPluginScope(`plugin module ${file}`, () => import(url) as Promise<Record<string, unknown>>);
   });
