@@ -8,21 +8,12 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, formatIssue } from '../../src/config/errors.js';
 import { loadSharedConfig, loadSlos, MAX_CONFIG_BYTES, MAX_CONFIG_ITEMS } from '../../src/config/load.js';
+import { issuesOf } from '../helpers/config-issues.js';
 import { sloYaml } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const slo = (name: string) =>
   sloYaml({ name, description: name, method: 'query_sli', sli: { expression: 'up' }, goal: 0.9 });
-
-async function issuesOf(promise: Promise<unknown>): Promise<string[]> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map(formatIssue);
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 let dir: ReturnType<typeof tempDir>;
 afterEach(() => dir?.cleanup());

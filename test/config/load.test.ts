@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, formatIssue } from '../../src/config/errors.js';
 import { loadSharedConfig, loadSlos } from '../../src/config/load.js';
+import { issuesOf } from '../helpers/config-issues.js';
 import { ONE_HOUR_STEP, policyStepsYaml, sloYaml } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -24,16 +25,6 @@ error_budget_policies:
   default:
     steps:
 ${policyStepsYaml([{ ...ONE_HOUR_STEP, alert: true }])}`;
-
-async function issuesOf(promise: Promise<unknown>): Promise<string[]> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map(formatIssue);
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 let dir: ReturnType<typeof tempDir>;
 afterEach(() => dir?.cleanup());
