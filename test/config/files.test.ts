@@ -6,7 +6,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, formatIssue } from '../../src/config/errors.js';
 import { loadSharedConfig, loadSlos, MAX_CONFIG_BYTES, MAX_CONFIG_ITEMS } from '../../src/config/load.js';
 import { issuesOf } from '../helpers/config-issues.js';
 import { sloYaml } from '../helpers/fixtures.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, formatIssue } from '../../src/config/errors.js';
+import { formatIssue } from '../../src/config/errors.js';
 import { loadSharedConfig, loadSlos } from '../../src/config/load.js';
 import { issuesOf } from '../helpers/config-issues.js';
 import { ONE_HOUR_STEP, policyStepsYaml, sloYaml } from '../helpers/fixtures.js';
