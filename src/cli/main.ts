@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCompute } from './compute.js';
 import { EXIT, reportError } from './context.js';
+import { registerEvents } from './events.js';
 import { registerSchema } from './schema.js';
 import { registerValidate } from './validate.js';
 
@@ -28,6 +29,7 @@ const program = new Command('slokit')
 registerCompute(program, exec);
 registerValidate(program, exec);
 registerSchema(program, exec);
+registerEvents(program, exec);
 
 try {
   await program.parseAsync(process.argv);

@@ -13,6 +13,7 @@
  * - every sample carries the union of all label names, missing ones as `""`;
  * - two samples with the same labels: the later rule wins, as with slo-exporter's `Set`.
  */
+import type { ConfigIssue } from '../config/errors.js';
 import { formatValue, isValidLabelName, type MetricFamily, type Sample } from '../lang/prometheus-text.js';
 import type { CompiledRule } from './rules-file.js';
 
@@ -27,13 +28,13 @@ function formatG(value: number): string {
 
 /**
  * The threshold gauge of `rules` and the problems that prevent exposing it (label names Prometheus does
- * not accept, each naming the rule's `file:line:column`). The family is only valid when `problems` is empty.
+ * not accept, each at its rule's position). Samples of a rule with a problem are left out.
  */
 export function ruleThresholdFamily(rules: readonly CompiledRule[]): {
   family: MetricFamily;
-  problems: string[];
+  problems: ConfigIssue[];
 } {
-  const problems: string[] = [];
+  const problems: ConfigIssue[] = [];
   const found: { labels: Record<string, string>; value: number }[] = [];
   const names = new Set<string>();
   for (const rule of rules) {
@@ -50,10 +51,12 @@ export function ruleThresholdFamily(rules: readonly CompiledRule[]): {
       }
       const invalid = Object.keys(labels).filter((name) => !isValidLabelName(name));
       if (invalid.length) {
-        problems.push(
-          `${rule.origin}: cannot expose the rule's threshold: ${invalid.map((n) => JSON.stringify(n)).join(', ')} ` +
+        problems.push({
+          ...rule.origin,
+          message:
+            `cannot expose the rule's threshold: ${invalid.map((n) => JSON.stringify(n)).join(', ')} ` +
             'is not a valid Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, no leading "__")',
-        );
+        });
         continue;
       }
       for (const name of Object.keys(labels)) names.add(name);

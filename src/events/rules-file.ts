@@ -38,8 +38,8 @@ export interface SloMatcher {
 
 /** One rule, ready to evaluate. */
 export interface CompiledRule {
-  /** Where the rule was written, for messages: `file:line:column`. */
-  origin: string;
+  /** Where the rule was written (`path` is e.g. `rules[3]`), for messages. */
+  origin: { file: string; line: number; column: number; path: string };
   sloMatcher: SloMatcher;
   metadataMatchers: readonly CompiledCondition[];
   failureConditions: readonly CompiledFailureCondition[];
@@ -129,7 +129,7 @@ class RuleReader {
     if (this.issues.length > before) return undefined;
     const at = this.doc.locate(path);
     return {
-      origin: `${this.doc.file}:${at.line}:${at.column}`,
+      origin: { file: this.doc.file, line: at.line, column: at.column, path: formatPath(path) },
       sloMatcher,
       metadataMatchers,
       failureConditions,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatIssue } from '../../src/config/errors.js';
 import { ruleThresholdFamily } from '../../src/events/rule-thresholds.js';
 import { renderFamilies } from '../../src/lang/prometheus-text.js';
 import { eventsFixture, rulesFrom } from './helpers.js';
@@ -61,8 +62,8 @@ describe('exposeRulesAsMetrics', () => {
     failure_conditions: [{operator: numberHigherThan, key: v, value: 1}]
 `);
     const { problems, family } = ruleThresholdFamily(rules);
-    expect(problems).toEqual([
-      'rules.yaml:2:5: cannot expose the rule\'s threshold: "http_slo-domain" is not a valid Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, no leading "__")',
+    expect(problems.map(formatIssue)).toEqual([
+      'rules.yaml:2:5: rules[0]: cannot expose the rule\'s threshold: "http_slo-domain" is not a valid Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, no leading "__")',
     ]);
     expect(family.samples).toEqual([]);
   });

@@ -31,7 +31,7 @@ describe('parseRulesFile', () => {
       ['percentile', '90'],
       ['le', '0.8'],
     ]);
-    expect(second!.origin).toBe('seed-rules.yaml:14:5');
+    expect(second!.origin).toEqual({ file: 'seed-rules.yaml', line: 14, column: 5, path: 'rules[1]' });
   });
 
   it('reads scalars as their literal text', () => {

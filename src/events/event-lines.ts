@@ -1,0 +1,122 @@
+/**
+ * Raw events from JSON lines: the input format of `slokit events classify` (one JSON object per line).
+ *
+ * Each line's string, number and boolean fields are the event's metadata (numbers and booleans read as their
+ * JSON text, see `EventMetadata`); the classification fields (`slo_domain`, `slo_class`, `slo_app`), the event
+ * key (`event_key`) and the event's own result (`slo_result`) are read the same way and stay in the metadata
+ * too, so rules can match on them; `quantity` (default 1) must be a non-negative JSON number.
+ * A line that is not valid JSON, not an object, has a bad quantity or is longer than the limit is malformed:
+ * it is counted and skipped. Blank lines are skipped without counting. Invalid UTF-8 bytes read as U+FFFD.
+ */
+import { StringDecoder } from 'node:string_decoder';
+import type { RawEvent } from './classifier.js';
+import { metadataText } from './operators.js';
+
+/** Names of the fields that classify, key, weigh and judge an event. */
+export interface EventFieldNames {
+  domain: string;
+  class: string;
+  app: string;
+  key: string;
+  quantity: string;
+  result: string;
+}
+
+/** The default field names. */
+export const DEFAULT_EVENT_FIELDS: Readonly<EventFieldNames> = {
+  domain: 'slo_domain',
+  class: 'slo_class',
+  app: 'slo_app',
+  key: 'event_key',
+  quantity: 'quantity',
+  result: 'slo_result',
+};
+
+/** A raw event from a parsed JSON value, or undefined when the value is not a valid event (malformed). */
+export function rawEventFrom(
+  value: unknown,
+  fields: EventFieldNames = DEFAULT_EVENT_FIELDS,
+): RawEvent | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const metadata = value as Record<string, unknown>;
+  let quantity = 1;
+  if (Object.hasOwn(metadata, fields.quantity)) {
+    const q = metadata[fields.quantity];
+    if (typeof q !== 'number' || !(q >= 0) || q === Number.POSITIVE_INFINITY) return undefined;
+    quantity = q;
+  }
+  return {
+    metadata,
+    domain: metadataText(metadata, fields.domain),
+    class: metadataText(metadata, fields.class),
+    app: metadataText(metadata, fields.app),
+    key: metadataText(metadata, fields.key) ?? '',
+    quantity,
+    result: metadataText(metadata, fields.result),
+  };
+}
+
+/** Default longest line, in UTF-16 code units (about 4 MiB of ASCII). */
+export const DEFAULT_MAX_LINE_LENGTH = 4 * 1024 * 1024;
+
+/**
+ * Splits a byte stream into lines. `onLine` gets each non-blank line (without its line feed),
+ * `onOverlong` is called once per line longer than `maxLineLength`, which is dropped without being kept
+ * in memory whole. Call `end()` after the last chunk.
+ */
+export class LineSplitter {
+  private readonly decoder = new StringDecoder('utf8');
+  private pending = '';
+  /** True while skipping the rest of an overlong line. */
+  private skipping = false;
+
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly onOverlong: () => void,
+    private readonly maxLineLength = DEFAULT_MAX_LINE_LENGTH,
+  ) {}
+
+  /** Feeds the next chunk of bytes. */
+  push(chunk: Buffer): void {
+    this.text(this.decoder.write(chunk));
+  }
+
+  /** Flushes the last line (one without a final line feed). */
+  end(): void {
+    this.text(this.decoder.end());
+    if (!this.skipping) this.line(this.pending);
+    this.pending = '';
+    this.skipping = false;
+  }
+
+  private text(text: string): void {
+    let start = 0;
+    for (;;) {
+      const newline = text.indexOf('\n', start);
+      if (newline === -1) break;
+      if (this.skipping) this.skipping = false;
+      else if (this.pending) {
+        const line = this.pending + text.slice(start, newline);
+        this.pending = '';
+        this.line(line);
+      } else this.line(text.slice(start, newline));
+      start = newline + 1;
+    }
+    if (this.skipping || start === text.length) return;
+    this.pending += text.slice(start);
+    if (this.pending.length > this.maxLineLength) {
+      this.pending = '';
+      this.skipping = true;
+      this.onOverlong();
+    }
+  }
+
+  private line(line: string): void {
+    if (line.length > this.maxLineLength) {
+      this.onOverlong();
+      return;
+    }
+    if (line.charCodeAt(0) !== 123 && line.trim() === '') return; // 123: '{', the usual first character
+    this.onLine(line);
+  }
+}
