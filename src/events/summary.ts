@@ -13,20 +13,35 @@
  */
 import type { ClassifierStats, SloEvent } from './classifier.js';
 
+interface Row {
+  cells: [string, string, string];
+  success: number;
+  fail: number;
+}
+
 /** Counts of SLO events per domain, class and app. */
 export class EventSummary {
-  private readonly rows = new Map<
-    string,
-    { cells: [string, string, string]; success: number; fail: number }
-  >();
+  /** domain → class → app → row: nested maps need no key string per event. */
+  private readonly tree = new Map<string, Map<string, Map<string, Row>>>();
+  private readonly rows: Row[] = [];
 
   /** Counts one SLO event. */
   add(event: SloEvent): void {
-    const id = `${event.domain.length}:${event.domain}${event.class.length}:${event.class}${event.app}`;
-    let row = this.rows.get(id);
+    let classes = this.tree.get(event.domain);
+    if (!classes) {
+      classes = new Map();
+      this.tree.set(event.domain, classes);
+    }
+    let apps = classes.get(event.class);
+    if (!apps) {
+      apps = new Map();
+      classes.set(event.class, apps);
+    }
+    let row = apps.get(event.app);
     if (!row) {
       row = { cells: [event.domain, event.class, event.app], success: 0, fail: 0 };
-      this.rows.set(id, row);
+      apps.set(event.app, row);
+      this.rows.push(row);
     }
     if (event.result === 'success') row.success += event.quantity;
     else row.fail += event.quantity;
@@ -42,7 +57,7 @@ export class EventSummary {
     align: (rows: string[][]) => string,
   ): string {
     const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-    const rows = [...this.rows.values()].sort(
+    const rows = [...this.rows].sort(
       (a, b) =>
         compare(a.cells[0], b.cells[0]) || compare(a.cells[1], b.cells[1]) || compare(a.cells[2], b.cells[2]),
     );

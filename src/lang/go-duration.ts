@@ -25,73 +25,97 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /**
  * Nanoseconds of a Go duration string, or undefined where Go's `time.ParseDuration` returns an error.
- * The result is a bigint because int64 nanoseconds exceed the integers a number holds exactly (2^53 ns is
- * about 104 days); compare results with `<`/`>`, which are exact between bigints.
+ * int64 nanoseconds exceed the integers a number holds exactly (2^53 ns is about 104 days), so results of
+ * 2^53 ns or more are bigints; `<` and `>` compare numbers and bigints exactly, as Go compares int64s.
  */
-export function parseGoDuration(text: string): bigint | undefined {
+export function parseGoDuration(text: string): number | bigint | undefined {
+  // Short texts have digit runs under 2^53: exact in number arithmetic unless a product grows too large.
+  if (text.length <= 15) {
+    const fast = parse(text, false);
+    if (fast !== TOO_LARGE) return fast;
+  }
+  return parse(text, true) as bigint | undefined;
+}
+
+const TOO_LARGE = Symbol('too large for number arithmetic');
+const SAFE = 2 ** 53;
+
+/** One pass of Go's algorithm, in bigint arithmetic or in number arithmetic (giving up when inexact). */
+function parse(text: string, big: boolean): number | bigint | undefined | typeof TOO_LARGE {
   let s = text;
   let negative = false;
   if (s !== '' && (s[0] === '-' || s[0] === '+')) {
     negative = s[0] === '-';
     s = s.slice(1);
   }
-  if (s === '0') return 0n;
+  if (s === '0') return big ? 0n : 0;
   if (s === '') return undefined;
   let total = 0n;
+  let totalNumber = 0;
   let i = 0;
   const n = s.length;
   while (i < n) {
     if (!(s[i] === '.' || isDigit(s.charCodeAt(i)))) return undefined;
     // [0-9]*: Go's leadingInt, an error past 2^63.
-    let v = 0n;
     const intStart = i;
-    for (; i < n && isDigit(s.charCodeAt(i)); i++) {
-      if (v > TWO_63 / 10n) return undefined;
-      v = v * 10n + BigInt(s.charCodeAt(i) - 48);
-      if (v > TWO_63) return undefined;
-    }
-    const pre = i !== intStart;
+    for (; i < n && isDigit(s.charCodeAt(i)); i++);
+    const intEnd = i;
+    const pre = intEnd !== intStart;
     // (\.[0-9]*)?: Go's leadingFraction, which stops accumulating precision instead of failing.
-    let f = 0n;
-    let scale = 1;
-    let post = false;
+    let fracStart = i;
+    let fracEnd = i;
     if (i < n && s[i] === '.') {
       i++;
-      const fracStart = i;
-      let overflow = false;
-      for (; i < n && isDigit(s.charCodeAt(i)); i++) {
-        if (overflow) continue;
-        if (f > (TWO_63 - 1n) / 10n) {
-          overflow = true;
-          continue;
-        }
-        const y = f * 10n + BigInt(s.charCodeAt(i) - 48);
-        if (y > TWO_63) {
-          overflow = true;
-          continue;
-        }
-        f = y;
-        scale *= 10;
-      }
-      post = i !== fracStart;
+      fracStart = i;
+      for (; i < n && isDigit(s.charCodeAt(i)); i++);
+      fracEnd = i;
     }
-    if (!pre && !post) return undefined;
+    if (!pre && fracEnd === fracStart) return undefined;
     const unitStart = i;
     for (; i < n && !(s[i] === '.' || isDigit(s.charCodeAt(i))); i++);
     if (i === unitStart) return undefined; // missing unit
     const unit = UNIT_NS.get(s.slice(unitStart, i));
     if (unit === undefined) return undefined;
-    if (v > TWO_63 / unit) return undefined;
-    v *= unit;
-    if (f > 0n) {
-      // Go: v += uint64(float64(f) * (float64(unit) / scale)); both conversions round to nearest even.
-      v += BigInt(Math.trunc(Number(f) * (Number(unit) / scale)));
-      if (v > TWO_63) return undefined;
+    if (big) {
+      let v = 0n;
+      for (let k = intStart; k < intEnd; k++) {
+        if (v > TWO_63 / 10n) return undefined;
+        v = v * 10n + BigInt(s.charCodeAt(k) - 48);
+        if (v > TWO_63) return undefined;
+      }
+      let f = 0n;
+      let scale = 1;
+      for (let k = fracStart; k < fracEnd; k++) {
+        if (f > (TWO_63 - 1n) / 10n) break; // Go keeps skipping digits once precision is exhausted
+        const y = f * 10n + BigInt(s.charCodeAt(k) - 48);
+        if (y > TWO_63) break;
+        f = y;
+        scale *= 10;
+      }
+      if (v > TWO_63 / unit) return undefined;
+      v *= unit;
+      if (f > 0n) {
+        // Go: v += uint64(float64(f) * (float64(unit) / scale)); both conversions round to nearest even.
+        v += BigInt(Math.trunc(Number(f) * (Number(unit) / scale)));
+        if (v > TWO_63) return undefined;
+      }
+      total = (total + v) & UINT64; // uint64 arithmetic, as in Go
+      if (total > TWO_63) return undefined;
+    } else {
+      // Every digit run is at most 14 digits here, so v, f and scale are exact.
+      const v = intEnd > intStart ? Number(s.slice(intStart, intEnd)) : 0;
+      const f = fracEnd > fracStart ? Number(s.slice(fracStart, fracEnd)) : 0;
+      const unitNs = Number(unit);
+      let ns = v * unitNs;
+      if (ns >= SAFE) return TOO_LARGE;
+      if (f > 0) ns += Math.trunc(f * (unitNs / 10 ** (fracEnd - fracStart)));
+      totalNumber += ns;
+      if (totalNumber >= SAFE) return TOO_LARGE;
     }
-    total = (total + v) & UINT64; // uint64 arithmetic, as in Go
-    if (total > TWO_63) return undefined;
   }
-  if (negative) return -total;
-  if (total > TWO_63 - 1n) return undefined;
-  return total;
+  if (big) {
+    if (negative) return -total;
+    return total > TWO_63 - 1n ? undefined : total;
+  }
+  return negative && totalNumber !== 0 ? -totalNumber : totalNumber;
 }

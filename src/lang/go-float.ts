@@ -19,9 +19,29 @@ const UINT64 = (1n << 64n) - 1n;
 
 /** The float64 Go's `strconv.ParseFloat(text, 64)` returns, or undefined where Go returns an error. */
 export function parseGoFloat(text: string): number | undefined {
+  const plain = plainDecimal(text);
+  if (plain !== undefined) return plain;
   const special = parseSpecial(text);
   if (special !== undefined) return special;
   return readFloat(text);
+}
+
+/**
+ * Fast path for the common case, digits with at most one point (`200`, `0.127`): Go and `Number()` read
+ * those alike (both round correctly), so the full scan is not needed. Undefined for anything else.
+ */
+function plainDecimal(s: string): number | undefined {
+  const n = s.length;
+  if (n === 0 || n > 64) return undefined;
+  let digits = 0;
+  let dot = false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46 && !dot) dot = true;
+    else return undefined;
+  }
+  return digits > 0 ? Number(s) : undefined;
 }
 
 const lower = (c: number) => c | 0x20;
@@ -30,6 +50,8 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 /** `inf`, `infinity` (signed or not) and `nan`, only when they are the whole text. */
 function parseSpecial(s: string): number | undefined {
   if (s.length < 3 || s.length > 9) return undefined;
+  const first = s.charCodeAt(0) | 0x20;
+  if (first !== 105 && first !== 110 && first !== 43 && first !== 45) return undefined; // i, n, +, -
   let i = 0;
   let sign = 1;
   const c = s.charCodeAt(0);
@@ -63,7 +85,7 @@ function readFloat(s: string): number | undefined {
   let sawDigits = false;
   let nd = 0; // significant digits seen (leading zeros excluded)
   let dp = 0; // position of the decimal point, in digits
-  let digits = ''; // significant digits, for the decimal conversion
+  const mantissaStart = i;
   let mantissa = 0n; // first 16 significant hex digits
   let ndMant = 0;
   let truncated = false;
@@ -89,13 +111,15 @@ function readFloat(s: string): number | undefined {
       continue;
     }
     nd++;
-    if (base === 10) digits += s[i];
-    else if (ndMant < MAX_MANT_DIGITS_HEX) {
-      mantissa = mantissa * 16n + BigInt(value);
-      ndMant++;
-    } else if (value !== 0) truncated = true;
+    if (base === 16) {
+      if (ndMant < MAX_MANT_DIGITS_HEX) {
+        mantissa = mantissa * 16n + BigInt(value);
+        ndMant++;
+      } else if (value !== 0) truncated = true;
+    }
   }
   if (!sawDigits) return undefined;
+  const mantissaEnd = i;
   if (!sawDot) dp = nd;
   if (base === 16) {
     dp *= 4;
@@ -137,7 +161,11 @@ function readFloat(s: string): number | undefined {
   else if (!underscores && exponentDigits <= 5) {
     // Plain decimal text whose exponent Go reads exactly: Number() reads the same value.
     value = Math.abs(Number(s));
-  } else value = Number(`0.${digits}e${dp}`);
+  } else {
+    // The significant digits (no point, underscores or leading zeros) as 0.ddd × 10^dp, dp as Go computed it.
+    const digits = s.slice(mantissaStart, mantissaEnd).replace(/[._]/g, '').replace(/^0+/, '');
+    value = Number(`0.${digits}e${dp}`);
+  }
   if (value === Infinity) return undefined; // Go: value out of range
   return negative ? -value : value;
 }

@@ -1,0 +1,145 @@
+/**
+ * Benchmark: event classification (`slokit events`).
+ *
+ *   npm run build && node bench/events-classify.mjs
+ *
+ * 1. In process: `Classifier.classify` over pre-parsed raw events with a 50-rule file mixing equality, regexp,
+ *    number and duration conditions (bench/lib/events-workload.mjs), events/s on one core; target 1,000,000.
+ *    Same-run comparison: the same rules without the equality index (every rule tried on every event); both
+ *    must emit the same SLO events and counts.
+ * 2. Whole process: `slokit events classify --output summary` on a BENCH_EVENT_LINES-line (1,000,000) JSON-lines
+ *    file vs a baseline process that only reads and JSON.parses the same file (bench/lib/events-baseline.mjs),
+ *    rounds interleaved, min and median wall time; target: classify at >= 70% of the baseline's throughput.
+ *
+ * Environment: BENCH_EVENT_LINES (1000000), BENCH_REPEAT (5).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Classifier } from '../dist/events/classifier.js';
+import { rawEventFrom } from '../dist/events/event-lines.js';
+import { parseRulesFile } from '../dist/events/rules-file.js';
+import { eventObjects, rulesYaml } from './lib/events-workload.mjs';
+import { median } from './lib/timing.mjs';
+
+const LINES = Number(process.env.BENCH_EVENT_LINES ?? 1_000_000);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
+let failed = false;
+const check = (ok, message) => {
+  if (!ok) {
+    failed = true;
+    console.error(`CHECK FAILED: ${message}`);
+  }
+};
+
+const { rules, issues } = parseRulesFile(rulesYaml(), 'bench-rules.yaml');
+check(issues.length === 0 && rules.length === 50, `50 valid rules (${issues.length} issues)`);
+
+// 1. In process.
+const events = eventObjects(100_000).map((o) => rawEventFrom(o));
+function run(classifier, rounds) {
+  let fails = 0;
+  const emit = (e) => {
+    if (e.result === 'fail') fails++;
+  };
+  const started = performance.now();
+  for (let r = 0; r < rounds; r++)
+    for (let i = 0; i < events.length; i++) classifier.classify(events[i], emit);
+  return { ms: performance.now() - started, fails };
+}
+const rates = { indexed: [], plain: [] };
+let outputs;
+for (let round = 0; round < REPEAT; round++) {
+  const indexed = new Classifier(rules);
+  const plain = new Classifier(rules, { index: false });
+  const a = run(indexed, 10);
+  const b = run(plain, 2);
+  rates.indexed.push((events.length * 10) / (a.ms / 1000));
+  rates.plain.push((events.length * 2) / (b.ms / 1000));
+  if (round === 0) {
+    const one = new Classifier(rules);
+    const two = new Classifier(rules, { index: false });
+    const x = run(one, 1);
+    const y = run(two, 1);
+    outputs = { one: one.stats, two: two.stats };
+    check(x.fails === y.fails, `same failures with and without index (${x.fails} vs ${y.fails})`);
+    check(JSON.stringify(one.stats) === JSON.stringify(two.stats), 'same counts with and without index');
+  }
+}
+const fmt = (n) => `${(n / 1e6).toFixed(2)} M events/s`;
+const best = (list) => Math.max(...list);
+console.log(`in-process classification, 50 rules, ${events.length} distinct events, ${REPEAT} rounds:`);
+console.log(`  indexed:  best ${fmt(best(rates.indexed))}, median ${fmt(median(rates.indexed))}`);
+console.log(`  no index: best ${fmt(best(rates.plain))}, median ${fmt(median(rates.plain))}`);
+console.log(`  per 100k events: ${JSON.stringify(outputs.one)}`);
+check(
+  median(rates.indexed) >= 1_000_000,
+  `median in-process rate >= 1,000,000 events/s (${fmt(median(rates.indexed))})`,
+);
+
+// 2. Whole process.
+const dir = mkdtempSync(join(tmpdir(), 'slokit-bench-events-'));
+try {
+  const rulesFile = join(dir, 'rules.yaml');
+  const input = join(dir, 'events.jsonl');
+  writeFileSync(rulesFile, rulesYaml());
+  const chunk = eventObjects(100_000, 2)
+    .map((o) => JSON.stringify(o))
+    .join('\n');
+  const copies = Math.ceil(LINES / 100_000);
+  writeFileSync(input, `${Array.from({ length: copies }, () => chunk).join('\n')}\n`);
+  const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+  const baseline = fileURLToPath(new URL('./lib/events-baseline.mjs', import.meta.url));
+  const time = (args) => {
+    const started = performance.now();
+    const out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+    return { ms: performance.now() - started, out };
+  };
+  const times = { classify: [], baseline: [] };
+  let summary = '';
+  for (let round = 0; round < REPEAT; round++) {
+    const b = time([baseline, input]);
+    const c = time([
+      main,
+      'events',
+      'classify',
+      '--rules',
+      rulesFile,
+      '--input',
+      input,
+      '--output',
+      'summary',
+    ]);
+    times.baseline.push(b.ms);
+    times.classify.push(c.ms);
+    summary = c.out;
+    check(
+      b.out.startsWith(`lines: ${copies * 100_000}  malformed: 0`),
+      `baseline read every line: ${b.out.trim()}`,
+    );
+  }
+  check(summary.includes(`lines: ${copies * 100_000}  malformed: 0`), 'classify read every line');
+  const ms = (x) => `${(x / 1000).toFixed(2)} s`;
+  const ratioMin = Math.min(...times.baseline) / Math.min(...times.classify);
+  const ratioMedian = median(times.baseline) / median(times.classify);
+  console.log(`\nwhole process, ${copies * 100_000} lines, ${REPEAT} interleaved rounds:`);
+  console.log(
+    `  baseline (read + JSON.parse): min ${ms(Math.min(...times.baseline))}, median ${ms(median(times.baseline))}`,
+  );
+  console.log(
+    `  events classify -o summary:   min ${ms(Math.min(...times.classify))}, median ${ms(median(times.classify))}`,
+  );
+  console.log(
+    `  classify throughput / baseline: ${(ratioMin * 100).toFixed(0)}% (min), ${(ratioMedian * 100).toFixed(0)}% (median)`,
+  );
+  console.log(summary.split('\n').slice(-2).join('\n'));
+  check(
+    ratioMedian >= 0.7,
+    `classify >= 70% of the baseline throughput (median ${(ratioMedian * 100).toFixed(0)}%)`,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+if (failed) process.exitCode = 1;
