@@ -10,12 +10,7 @@ import type { Command } from 'commander';
 import { ConfigError, type ConfigIssue } from '../config/errors.js';
 import { Classifier, type SloEvent } from '../events/classifier.js';
 import { SloEventCounters } from '../events/counters.js';
-import {
-  DEFAULT_EVENT_FIELDS,
-  DEFAULT_MAX_LINE_LENGTH,
-  LineSplitter,
-  rawEventFrom,
-} from '../events/event-lines.js';
+import { DEFAULT_EVENT_FIELDS, DEFAULT_MAX_LINE_LENGTH, EventLineReader } from '../events/event-lines.js';
 import { producerFamilies } from '../events/metrics.js';
 import { ruleThresholdFamily } from '../events/rule-thresholds.js';
 import { type CompiledRule, parseRulesFile } from '../events/rules-file.js';
@@ -140,31 +135,11 @@ async function classify(flags: ClassifyFlags): Promise<number> {
       : output === 'summary'
         ? (e) => summary.add(e)
         : (e) => counters.add(e);
-  const input = { lines: 0, malformed: 0 };
-  const splitter = new LineSplitter(
-    (line) => {
-      input.lines++;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch {
-        input.malformed++;
-        return;
-      }
-      const event = rawEventFrom(value, fields);
-      if (event) classifier.classify(event, emit);
-      else input.malformed++;
-    },
-    () => {
-      input.lines++;
-      input.malformed++;
-    },
-    maxLineLength,
-  );
+  const reader = new EventLineReader(classifier, emit, { fields, maxLineLength });
   const stream: Readable = flags.input === undefined ? process.stdin : createReadStream(flags.input);
   try {
     for await (const chunk of stream) {
-      splitter.push(chunk as Buffer);
+      reader.push(chunk as Buffer);
       await out.flush();
     }
   } catch (error) {
@@ -173,7 +148,8 @@ async function classify(flags: ClassifyFlags): Promise<number> {
       throw new UsageError(`cannot read --input ${flags.input} (${code})`);
     throw error;
   }
-  splitter.end();
+  reader.end();
+  const input = reader.counts;
   if (output === 'summary') {
     out.write(summary.render(classifier.stats, input, alignColumns));
   } else if (output === 'metrics') {

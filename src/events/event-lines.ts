@@ -9,7 +9,7 @@
  * it is counted and skipped. Blank lines are skipped without counting. Invalid UTF-8 bytes read as U+FFFD.
  */
 import { StringDecoder } from 'node:string_decoder';
-import type { RawEvent } from './classifier.js';
+import type { Classifier, RawEvent, SloEvent } from './classifier.js';
 import { metadataText } from './operators.js';
 
 /** Names of the fields that classify, key, weigh and judge an event. */
@@ -118,5 +118,59 @@ export class LineSplitter {
     }
     if (line.charCodeAt(0) !== 123 && line.trim() === '') return; // 123: '{', the usual first character
     this.onLine(line);
+  }
+}
+
+/** Counts of input lines: every non-blank line, and those skipped as malformed. */
+export interface LineCounts {
+  lines: number;
+  malformed: number;
+}
+
+/**
+ * JSON-lines bytes → raw events → `classifier`: the whole input path of `slokit events classify`, without
+ * I/O. Feed chunks with `push`, then call `end`; `counts` tells how many lines were read and skipped.
+ */
+export class EventLineReader {
+  readonly counts: LineCounts = { lines: 0, malformed: 0 };
+  private readonly splitter: LineSplitter;
+
+  constructor(
+    classifier: Classifier,
+    emit: (event: SloEvent) => void,
+    options: { fields?: EventFieldNames; maxLineLength?: number } = {},
+  ) {
+    const fields = options.fields ?? DEFAULT_EVENT_FIELDS;
+    const counts = this.counts;
+    this.splitter = new LineSplitter(
+      (line) => {
+        counts.lines++;
+        let value: unknown;
+        try {
+          value = JSON.parse(line);
+        } catch {
+          counts.malformed++;
+          return;
+        }
+        const event = rawEventFrom(value, fields);
+        if (event) classifier.classify(event, emit);
+        else counts.malformed++;
+      },
+      () => {
+        counts.lines++;
+        counts.malformed++;
+      },
+      options.maxLineLength,
+    );
+  }
+
+  /** Reads the next chunk of input bytes. */
+  push(chunk: Buffer): void {
+    this.splitter.push(chunk);
+  }
+
+  /** Reads the last line, if the input did not end with a line feed. */
+  end(): void {
+    this.splitter.end();
   }
 }
