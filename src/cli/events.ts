@@ -5,13 +5,21 @@
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { ConfigError, type ConfigIssue } from '../config/errors.js';
-import { Classifier, type SloEvent } from '../events/classifier.js';
+import { Classifier, type ClassifierStats, type SloEvent } from '../events/classifier.js';
 import { SloEventCounters } from '../events/counters.js';
-import { DEFAULT_EVENT_FIELDS, DEFAULT_MAX_LINE_LENGTH, EventLineReader } from '../events/event-lines.js';
+import {
+  DEFAULT_EVENT_FIELDS,
+  DEFAULT_MAX_LINE_LENGTH,
+  EventLineReader,
+  type LineCounts,
+  sloEventLine,
+} from '../events/event-lines.js';
 import { producerFamilies } from '../events/metrics.js';
+import { classifyInParallel } from '../events/parallel.js';
 import { ruleThresholdFamily } from '../events/rule-thresholds.js';
 import { type CompiledRule, parseRulesFile } from '../events/rules-file.js';
 import { EventSummary } from '../events/summary.js';
@@ -37,12 +45,20 @@ interface ClassifyFlags {
   maxEventKeys: string;
   exceededKeyPlaceholder: string;
   maxLineLength: string;
+  workers?: string;
 }
 
-/** Reads and compiles rule files in order; every problem of every file at once as a ConfigError. */
-async function loadRules(files: readonly string[], exposeRules: boolean): Promise<CompiledRule[]> {
+/**
+ * Reads and compiles rule files in order; every problem of every file at once as a ConfigError. Returns the
+ * rules and the files' texts (which worker threads compile again).
+ */
+async function loadRules(
+  files: readonly string[],
+  exposeRules: boolean,
+): Promise<{ rules: CompiledRule[]; texts: { file: string; text: string }[] }> {
   const issues: ConfigIssue[] = [];
   const rules: CompiledRule[] = [];
+  const texts: { file: string; text: string }[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -52,13 +68,14 @@ async function loadRules(files: readonly string[], exposeRules: boolean): Promis
       issues.push({ file, line: 0, column: 0, path: '', message: `cannot read rule file (${code})` });
       continue;
     }
+    texts.push({ file, text });
     const parsed = parseRulesFile(text, file);
     issues.push(...parsed.issues);
     rules.push(...parsed.rules);
   }
   if (!issues.length && exposeRules) issues.push(...ruleThresholdFamily(rules).problems);
   if (issues.length) throw new ConfigError(issues);
-  return rules;
+  return { rules, texts };
 }
 
 function nonNegativeInteger(flag: string, value: string): number {
@@ -88,17 +105,6 @@ class OutputBuffer {
   }
 }
 
-const jsonLine = (e: SloEvent) =>
-  `${JSON.stringify({
-    result: e.result,
-    domain: e.domain,
-    class: e.class,
-    app: e.app,
-    key: e.key,
-    quantity: e.quantity,
-    metadata: e.metadata,
-  })}\n`;
-
 async function classify(flags: ClassifyFlags): Promise<number> {
   if (!OUTPUTS.includes(flags.output as Output))
     throw new UsageError(`--output must be one of ${OUTPUTS.join(', ')}, got "${flags.output}"`);
@@ -107,7 +113,15 @@ async function classify(flags: ClassifyFlags): Promise<number> {
     throw new UsageError('--expose-rules needs --output metrics');
   const maximumUniqueEventKeys = nonNegativeInteger('--max-event-keys', flags.maxEventKeys);
   const maxLineLength = nonNegativeInteger('--max-line-length', flags.maxLineLength);
-  const rules = await loadRules(flags.rules, flags.exposeRules);
+  const { rules, texts } = await loadRules(flags.rules, flags.exposeRules);
+  const workers =
+    flags.workers === undefined
+      ? output === 'metrics' || availableParallelism() < 2
+        ? 0
+        : Math.min(4, availableParallelism())
+      : nonNegativeInteger('--workers', flags.workers);
+  if (workers > 0 && output === 'metrics')
+    throw new UsageError('--output metrics runs in one thread: omit --workers');
   const fields = {
     domain: flags.domainField,
     class: flags.classField,
@@ -131,16 +145,33 @@ async function classify(flags: ClassifyFlags): Promise<number> {
   const out = new OutputBuffer(process.stdout);
   const emit: (e: SloEvent) => void =
     output === 'jsonl'
-      ? (e) => out.write(jsonLine(e))
+      ? (e) => out.write(sloEventLine(e))
       : output === 'summary'
         ? (e) => summary.add(e)
         : (e) => counters.add(e);
-  const reader = new EventLineReader(classifier, emit, { fields, maxLineLength });
-  const stream: Readable = flags.input === undefined ? process.stdin : createReadStream(flags.input);
+  const stream: Readable =
+    flags.input === undefined ? process.stdin : createReadStream(flags.input, { highWaterMark: 1 << 20 });
+  let input: LineCounts;
+  let stats: ClassifierStats;
   try {
-    for await (const chunk of stream) {
-      reader.push(chunk as Buffer);
-      await out.flush();
+    if (workers > 0) {
+      const setup = { ruleFiles: texts, fields, maxLineLength, output: output as 'jsonl' | 'summary' };
+      ({ counts: input, stats } = await classifyInParallel(stream, setup, workers, {
+        write: (text) => {
+          out.write(text);
+          return out.flush();
+        },
+        summary,
+      }));
+    } else {
+      const reader = new EventLineReader(classifier, emit, { fields, maxLineLength });
+      for await (const chunk of stream) {
+        reader.push(chunk as Buffer);
+        await out.flush();
+      }
+      reader.end();
+      input = reader.counts;
+      stats = classifier.stats;
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -148,14 +179,12 @@ async function classify(flags: ClassifyFlags): Promise<number> {
       throw new UsageError(`cannot read --input ${flags.input} (${code})`);
     throw error;
   }
-  reader.end();
-  const input = reader.counts;
   if (output === 'summary') {
-    out.write(summary.render(classifier.stats, input, alignColumns));
+    out.write(summary.render(stats, input, alignColumns));
   } else if (output === 'metrics') {
     const families: MetricFamily[] = [
       ...counters.families(),
-      ...producerFamilies(classifier.stats, counters, input.malformed),
+      ...producerFamilies(stats, counters, input.malformed),
     ];
     if (flags.exposeRules) families.push(ruleThresholdFamily(rules).family);
     out.write(renderFamilies(families));
@@ -165,7 +194,7 @@ async function classify(flags: ClassifyFlags): Promise<number> {
 }
 
 async function check(flags: { rules: string[]; exposeRules: boolean }): Promise<number> {
-  const rules = await loadRules(flags.rules, flags.exposeRules);
+  const { rules } = await loadRules(flags.rules, flags.exposeRules);
   process.stdout.write(`ok: ${rules.length} rule(s) in ${flags.rules.length} file(s)\n`);
   return EXIT.ok;
 }
@@ -200,6 +229,10 @@ export function registerEvents(
     .option('--max-event-keys <n>', 'distinct event keys kept in counters (0: no limit)', '0')
     .option('--exceeded-key-placeholder <key>', 'event key used past the limit', 'cardinalityLimitExceeded')
     .option('--max-line-length <n>', 'longer lines are malformed', String(DEFAULT_MAX_LINE_LENGTH))
+    .option(
+      '--workers <n>',
+      'worker threads for jsonl and summary (0: none; default: up to 4, one per core, none on one core)',
+    )
     .addHelpText(
       'after',
       '\nExit codes: 0 done (malformed lines are counted, not fatal), 2 usage or rule file errors.',

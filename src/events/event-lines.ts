@@ -174,3 +174,20 @@ export class EventLineReader {
     this.splitter.end();
   }
 }
+
+/**
+ * One SLO event as a line of the `jsonl` output (with its line feed):
+ * `{"result","domain","class","app","key","quantity","metadata"}`, `metadata` being the rule's
+ * `additional_metadata`.
+ */
+export function sloEventLine(event: SloEvent): string {
+  return `${JSON.stringify({
+    result: event.result,
+    domain: event.domain,
+    class: event.class,
+    app: event.app,
+    key: event.key,
+    quantity: event.quantity,
+    metadata: event.metadata,
+  })}\n`;
+}

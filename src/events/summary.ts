@@ -12,14 +12,21 @@
  * Rows are sorted by domain, class, app.
  */
 import type { ClassifierStats, SloEvent } from './classifier.js';
+import { ExactSum } from './exact-sum.js';
 
 interface Row {
   cells: [string, string, string];
-  success: number;
-  fail: number;
+  success: ExactSum;
+  fail: ExactSum;
 }
 
-/** Counts of SLO events per domain, class and app. */
+/** A summary row as partial sums: domain, class, app, success partials, fail partials. */
+export type SummaryEntry = [string, string, string, readonly number[], readonly number[]];
+
+/**
+ * Counts of SLO events per domain, class and app. Quantities are summed exactly (ExactSum), so the result
+ * does not depend on the order of additions: partial summaries of input pieces merge into the same counts.
+ */
 export class EventSummary {
   /** domain → class → app → row: nested maps need no key string per event. */
   private readonly tree = new Map<string, Map<string, Map<string, Row>>>();
@@ -27,24 +34,43 @@ export class EventSummary {
 
   /** Counts one SLO event. */
   add(event: SloEvent): void {
-    let classes = this.tree.get(event.domain);
+    const row = this.row(event.domain, event.class, event.app);
+    if (event.result === 'success') row.success.add(event.quantity);
+    else row.fail.add(event.quantity);
+  }
+
+  /** Merges rows of another summary (see `entries`). */
+  merge(entries: readonly SummaryEntry[]): void {
+    for (const [domain, sloClass, app, success, fail] of entries) {
+      const row = this.row(domain, sloClass, app);
+      row.success.addSum(success);
+      row.fail.addSum(fail);
+    }
+  }
+
+  /** The rows counted so far, in first-seen order, as partial sums. */
+  entries(): SummaryEntry[] {
+    return this.rows.map((r) => [...r.cells, r.success.terms, r.fail.terms]);
+  }
+
+  private row(domain: string, sloClass: string, app: string): Row {
+    let classes = this.tree.get(domain);
     if (!classes) {
       classes = new Map();
-      this.tree.set(event.domain, classes);
+      this.tree.set(domain, classes);
     }
-    let apps = classes.get(event.class);
+    let apps = classes.get(sloClass);
     if (!apps) {
       apps = new Map();
-      classes.set(event.class, apps);
+      classes.set(sloClass, apps);
     }
-    let row = apps.get(event.app);
+    let row = apps.get(app);
     if (!row) {
-      row = { cells: [event.domain, event.class, event.app], success: 0, fail: 0 };
-      apps.set(event.app, row);
+      row = { cells: [domain, sloClass, app], success: new ExactSum(), fail: new ExactSum() };
+      apps.set(app, row);
       this.rows.push(row);
     }
-    if (event.result === 'success') row.success += event.quantity;
-    else row.fail += event.quantity;
+    return row;
   }
 
   /**
@@ -63,7 +89,7 @@ export class EventSummary {
     );
     const table = align([
       ['DOMAIN', 'CLASS', 'APP', 'SUCCESS', 'FAIL'],
-      ...rows.map((r) => [...r.cells, String(r.success), String(r.fail)]),
+      ...rows.map((r) => [...r.cells, String(r.success.value), String(r.fail.value)]),
     ]);
     const totals =
       `lines: ${input.lines}  malformed: ${input.malformed}  events: ${stats.processed}  ` +

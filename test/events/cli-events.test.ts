@@ -235,6 +235,73 @@ describe('slokit events classify', () => {
   });
 });
 
+describe('slokit events classify on worker threads', () => {
+  /** Mixed input: valid events, malformed and overlong lines, fractional quantities, invalid UTF-8. */
+  const lines: Buffer[] = [];
+  for (let i = 0; i < 20_000; i++) {
+    const status = ['200', '503', 'n/a', '404'][i % 4];
+    const classes = ['critical', 'low', ''][i % 3];
+    if (i % 97 === 0) lines.push(Buffer.from('{"broken": '));
+    else if (i % 211 === 0) lines.push(Buffer.from(event({ pad: 'x'.repeat(3000) })));
+    else if (i % 101 === 0) lines.push(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]));
+    else
+      lines.push(
+        Buffer.from(
+          event({
+            slo_class: classes,
+            event_key: `k${i % 50}`,
+            statusCode: status,
+            requestDuration: String((i % 30) / 10),
+            quantity: i % 7 === 0 ? 0.1 : 1,
+          }),
+        ),
+      );
+  }
+  const file = dir.write(
+    'mixed.jsonl',
+    `${Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')])).toString('latin1')}`,
+  );
+
+  it.each(['jsonl', 'summary'])('gives the single-threaded %s output', async (output) => {
+    const args = [
+      'events',
+      'classify',
+      '-r',
+      SEED_RULES,
+      '-i',
+      file,
+      '-o',
+      output,
+      '--max-line-length',
+      '2000',
+    ];
+    const single = await runCli([...args, '--workers', '0']);
+    const parallel = await runCli([...args, '--workers', '3']);
+    expect(single.code).toBe(0);
+    expect(parallel.code).toBe(0);
+    expect(parallel.stdout).toBe(single.stdout);
+    expect(single.stdout.length).toBeGreaterThan(output === 'jsonl' ? 1_000_000 : 100);
+    if (output === 'summary') expect(single.stdout).toMatch(/malformed: [1-9]\d+/);
+  });
+
+  it('refuses workers for the metrics output', async () => {
+    const { code, stderr } = await runCli([
+      'events',
+      'classify',
+      '-r',
+      SEED_RULES,
+      '-i',
+      file,
+      '-o',
+      'metrics',
+      '--workers',
+      '2',
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--output metrics runs in one thread');
+  });
+});
+
 describe('slokit events check', () => {
   it('accepts valid rule files', async () => {
     const { code, stdout } = await runCli([
