@@ -10,12 +10,14 @@
  * 2. Whole process: `slokit events classify --output summary` on a BENCH_EVENT_LINES-line (1,000,000) JSON-lines
  *    file vs a baseline process that only reads and JSON.parses the same file (bench/lib/events-baseline.mjs),
  *    rounds interleaved, min and median wall time; target: classify at >= 70% of the baseline's throughput.
+ *    Run with the default worker threads (one per core, up to 4) and with `--workers 0` (one thread); both
+ *    must print the same summary. The machine's other load shows in these wall times: compare the rounds.
  *
  * Environment: BENCH_EVENT_LINES (1000000), BENCH_REPEAT (5).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Classifier } from '../dist/events/classifier.js';
@@ -97,44 +99,51 @@ try {
     const out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
     return { ms: performance.now() - started, out };
   };
-  const times = { classify: [], baseline: [] };
-  let summary = '';
+  const classifyArgs = [
+    main,
+    'events',
+    'classify',
+    '--rules',
+    rulesFile,
+    '--input',
+    input,
+    '--output',
+    'summary',
+  ];
+  const variants = {
+    baseline: [baseline, input],
+    classify: classifyArgs,
+    'classify --workers 0': [...classifyArgs, '--workers', '0'],
+  };
+  const times = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
+  const outputs = {};
   for (let round = 0; round < REPEAT; round++) {
-    const b = time([baseline, input]);
-    const c = time([
-      main,
-      'events',
-      'classify',
-      '--rules',
-      rulesFile,
-      '--input',
-      input,
-      '--output',
-      'summary',
-    ]);
-    times.baseline.push(b.ms);
-    times.classify.push(c.ms);
-    summary = c.out;
+    for (const [name, args] of Object.entries(variants)) {
+      const run = time(args);
+      times[name].push(run.ms);
+      outputs[name] = run.out;
+    }
     check(
-      b.out.startsWith(`lines: ${copies * 100_000}  malformed: 0`),
-      `baseline read every line: ${b.out.trim()}`,
+      outputs.baseline.startsWith(`lines: ${copies * 100_000}  malformed: 0`),
+      `baseline read every line: ${outputs.baseline.trim()}`,
     );
   }
-  check(summary.includes(`lines: ${copies * 100_000}  malformed: 0`), 'classify read every line');
+  check(outputs.classify.includes(`lines: ${copies * 100_000}  malformed: 0`), 'classify read every line');
+  check(outputs.classify === outputs['classify --workers 0'], 'same summary with and without worker threads');
   const ms = (x) => `${(x / 1000).toFixed(2)} s`;
-  const ratioMin = Math.min(...times.baseline) / Math.min(...times.classify);
+  console.log(
+    `\nwhole process, ${copies * 100_000} lines, ${REPEAT} interleaved rounds (${availableParallelism()} cores):`,
+  );
+  for (const [name, list] of Object.entries(times)) {
+    const ratio = (f) => (f(times.baseline) / f(list)) * 100;
+    const vs =
+      name === 'baseline'
+        ? ''
+        : `; throughput vs baseline ${ratio((l) => Math.min(...l)).toFixed(0)}% (min), ${ratio(median).toFixed(0)}% (median)`;
+    console.log(`  ${name.padEnd(22)} min ${ms(Math.min(...list))}, median ${ms(median(list))}${vs}`);
+  }
+  console.log(outputs.classify.split('\n').slice(-2).join('\n'));
   const ratioMedian = median(times.baseline) / median(times.classify);
-  console.log(`\nwhole process, ${copies * 100_000} lines, ${REPEAT} interleaved rounds:`);
-  console.log(
-    `  baseline (read + JSON.parse): min ${ms(Math.min(...times.baseline))}, median ${ms(median(times.baseline))}`,
-  );
-  console.log(
-    `  events classify -o summary:   min ${ms(Math.min(...times.classify))}, median ${ms(median(times.classify))}`,
-  );
-  console.log(
-    `  classify throughput / baseline: ${(ratioMin * 100).toFixed(0)}% (min), ${(ratioMedian * 100).toFixed(0)}% (median)`,
-  );
-  console.log(summary.split('\n').slice(-2).join('\n'));
   check(
     ratioMedian >= 0.7,
     `classify >= 70% of the baseline throughput (median ${(ratioMedian * 100).toFixed(0)}%)`,
