@@ -8,16 +8,18 @@
  * Verified against real Go by test/lang/go-parse.differential.test.ts.
  */
 
-const UNIT_NS: ReadonlyMap<string, bigint> = new Map([
-  ['ns', 1n],
-  ['us', 1_000n],
-  ['\u00b5s', 1_000n], // µ MICRO SIGN
-  ['\u03bcs', 1_000n], // μ GREEK SMALL LETTER MU
-  ['ms', 1_000_000n],
-  ['s', 1_000_000_000n],
-  ['m', 60_000_000_000n],
-  ['h', 3_600_000_000_000n],
-]);
+/**
+ * Nanoseconds of the unit `s.slice(start, end)`, or 0 for an unknown unit: `ns`, `us`, `µs` (U+00B5 MICRO
+ * SIGN), `μs` (U+03BC GREEK SMALL LETTER MU), `ms`, `s`, `m`, `h`. Read from character codes, without slicing.
+ */
+function unitNs(s: string, start: number, end: number): number {
+  const c0 = s.charCodeAt(start);
+  if (end - start === 1) return c0 === 115 ? 1e9 : c0 === 109 ? 6e10 : c0 === 104 ? 3.6e12 : 0; // s m h
+  if (end - start !== 2 || s.charCodeAt(start + 1) !== 115) return 0; // every other unit ends in "s"
+  if (c0 === 110) return 1; // ns
+  if (c0 === 117 || c0 === 0xb5 || c0 === 0x3bc) return 1e3; // us µs μs
+  return c0 === 109 ? 1e6 : 0; // ms
+}
 const TWO_63 = 1n << 63n;
 const UINT64 = (1n << 64n) - 1n;
 
@@ -41,42 +43,41 @@ const TOO_LARGE = Symbol('too large for number arithmetic');
 const SAFE = 2 ** 53;
 
 /** One pass of Go's algorithm, in bigint arithmetic or in number arithmetic (giving up when inexact). */
-function parse(text: string, big: boolean): number | bigint | undefined | typeof TOO_LARGE {
-  let s = text;
+function parse(s: string, big: boolean): number | bigint | undefined | typeof TOO_LARGE {
+  const n = s.length;
+  let i = 0;
   let negative = false;
-  if (s !== '' && (s[0] === '-' || s[0] === '+')) {
-    negative = s[0] === '-';
-    s = s.slice(1);
+  if (n > 0 && (s.charCodeAt(0) === 45 || s.charCodeAt(0) === 43)) {
+    negative = s.charCodeAt(0) === 45;
+    i = 1;
   }
-  if (s === '0') return big ? 0n : 0;
-  if (s === '') return undefined;
+  if (n - i === 1 && s.charCodeAt(i) === 48) return big ? 0n : 0; // "0"
+  if (i === n) return undefined;
   let total = 0n;
   let totalNumber = 0;
-  let i = 0;
-  const n = s.length;
   while (i < n) {
-    if (!(s[i] === '.' || isDigit(s.charCodeAt(i)))) return undefined;
+    if (!(s.charCodeAt(i) === 46 || isDigit(s.charCodeAt(i)))) return undefined;
     // [0-9]*: Go's leadingInt, an error past 2^63.
     const intStart = i;
     for (; i < n && isDigit(s.charCodeAt(i)); i++);
     const intEnd = i;
-    const pre = intEnd !== intStart;
     // (\.[0-9]*)?: Go's leadingFraction, which stops accumulating precision instead of failing.
     let fracStart = i;
     let fracEnd = i;
-    if (i < n && s[i] === '.') {
+    if (i < n && s.charCodeAt(i) === 46) {
       i++;
       fracStart = i;
       for (; i < n && isDigit(s.charCodeAt(i)); i++);
       fracEnd = i;
     }
-    if (!pre && fracEnd === fracStart) return undefined;
+    if (intEnd === intStart && fracEnd === fracStart) return undefined; // no digits, e.g. ".s"
     const unitStart = i;
-    for (; i < n && !(s[i] === '.' || isDigit(s.charCodeAt(i))); i++);
+    for (; i < n && !(s.charCodeAt(i) === 46 || isDigit(s.charCodeAt(i))); i++);
     if (i === unitStart) return undefined; // missing unit
-    const unit = UNIT_NS.get(s.slice(unitStart, i));
-    if (unit === undefined) return undefined;
+    const unit = unitNs(s, unitStart, i);
+    if (unit === 0) return undefined; // unknown unit
     if (big) {
+      const bigUnit = BigInt(unit);
       let v = 0n;
       for (let k = intStart; k < intEnd; k++) {
         if (v > TWO_63 / 10n) return undefined;
@@ -92,23 +93,28 @@ function parse(text: string, big: boolean): number | bigint | undefined | typeof
         f = y;
         scale *= 10;
       }
-      if (v > TWO_63 / unit) return undefined;
-      v *= unit;
+      if (v > TWO_63 / bigUnit) return undefined;
+      v *= bigUnit;
       if (f > 0n) {
         // Go: v += uint64(float64(f) * (float64(unit) / scale)); both conversions round to nearest even.
-        v += BigInt(Math.trunc(Number(f) * (Number(unit) / scale)));
+        v += BigInt(Math.trunc(Number(f) * (unit / scale)));
         if (v > TWO_63) return undefined;
       }
       total = (total + v) & UINT64; // uint64 arithmetic, as in Go
       if (total > TWO_63) return undefined;
     } else {
       // Every digit run is at most 14 digits here, so v, f and scale are exact.
-      const v = intEnd > intStart ? Number(s.slice(intStart, intEnd)) : 0;
-      const f = fracEnd > fracStart ? Number(s.slice(fracStart, fracEnd)) : 0;
-      const unitNs = Number(unit);
-      let ns = v * unitNs;
+      let v = 0;
+      for (let k = intStart; k < intEnd; k++) v = v * 10 + (s.charCodeAt(k) - 48);
+      let f = 0;
+      let scale = 1;
+      for (let k = fracStart; k < fracEnd; k++) {
+        f = f * 10 + (s.charCodeAt(k) - 48);
+        scale *= 10;
+      }
+      let ns = v * unit;
       if (ns >= SAFE) return TOO_LARGE;
-      if (f > 0) ns += Math.trunc(f * (unitNs / 10 ** (fracEnd - fracStart)));
+      if (f > 0) ns += Math.trunc(f * (unit / scale));
       totalNumber += ns;
       if (totalNumber >= SAFE) return TOO_LARGE;
     }
