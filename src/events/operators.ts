@@ -12,7 +12,7 @@
 
 import { parseGoDuration } from '../lang/go-duration.js';
 import { parseGoFloat } from '../lang/go-float.js';
-import { compileGoRegexp } from '../lang/re2.js';
+import { compileGoRegexp, type GoRegexp } from '../lang/re2.js';
 
 /** What an operator's threshold and the event value are read as. */
 export type OperatorKind = 'string' | 'regexp' | 'number' | 'duration';
@@ -113,9 +113,15 @@ const NUMBER_TESTS: Readonly<Record<string, NumberTest>> = {
 
 /**
  * Compiles `{operator, key, value}`. Throws `ThresholdError` when `value` is not a valid regexp, number or
- * duration for the operator. `operatorName` must name a known operator (see `findOperator`).
+ * duration for the operator. `operatorName` must name a known operator (see `findOperator`). `compileRegexp`
+ * lets a caller share one compiled regexp between conditions with the same pattern.
  */
-export function compileCondition(operatorName: string, key: string, value: string): CompiledCondition {
+export function compileCondition(
+  operatorName: string,
+  key: string,
+  value: string,
+  compileRegexp: (pattern: string) => GoRegexp = compileGoRegexp,
+): CompiledCondition {
   const operator = findOperator(operatorName);
   if (!operator) throw new ThresholdError(`unknown operator "${operatorName}"`);
   const base = { operator, operatorName, key, value, threshold: undefined };
@@ -132,9 +138,9 @@ export function compileCondition(operatorName: string, key: string, value: strin
       };
     }
     case 'regexp': {
-      let regexp: ReturnType<typeof compileGoRegexp>;
+      let regexp: GoRegexp;
       try {
-        regexp = compileGoRegexp(value);
+        regexp = compileRegexp(value);
       } catch (error) {
         throw new ThresholdError(`invalid regexp "${value}": ${(error as Error).message}`);
       }

@@ -90,6 +90,17 @@ export function parseRulesFile(text: string, file: string): { rules: CompiledRul
 }
 
 class RuleReader {
+  /** One compiled regexp per pattern, shared by the rules of the file. */
+  private readonly regexps = new Map<string, GoRegexp>();
+  private readonly compileRegexp = (pattern: string): GoRegexp => {
+    let regexp = this.regexps.get(pattern);
+    if (!regexp) {
+      regexp = compileGoRegexp(pattern);
+      this.regexps.set(pattern, regexp);
+    }
+    return regexp;
+  };
+
   constructor(
     private readonly doc: SourceDocument,
     private readonly issues: ConfigIssue[],
@@ -146,7 +157,7 @@ class RuleReader {
       const pattern = this.scalar([...path, field], value[field]);
       if (pattern === undefined || pattern === '') continue;
       try {
-        matcher[field] = compileGoRegexp(pattern);
+        matcher[field] = this.compileRegexp(pattern);
       } catch (error) {
         this.issue([...path, field], `invalid regexp "${pattern}": ${(error as Error).message}`);
       }
@@ -180,7 +191,7 @@ class RuleReader {
         return;
       }
       try {
-        const condition = compileCondition(operator, key, threshold);
+        const condition = compileCondition(operator, key, threshold, this.compileRegexp);
         out.push({ ...condition, exposeAsMetric: expose });
       } catch (error) {
         this.issue([...at, 'value'], (error as Error).message);

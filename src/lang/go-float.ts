@@ -49,9 +49,8 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /** `inf`, `infinity` (signed or not) and `nan`, only when they are the whole text. */
 function parseSpecial(s: string): number | undefined {
-  if (s.length < 3 || s.length > 9) return undefined;
-  const first = s.charCodeAt(0) | 0x20;
-  if (first !== 105 && first !== 110 && first !== 43 && first !== 45) return undefined; // i, n, +, -
+  const n = s.length;
+  if (n < 3 || n > 9) return undefined;
   let i = 0;
   let sign = 1;
   const c = s.charCodeAt(0);
@@ -59,11 +58,21 @@ function parseSpecial(s: string): number | undefined {
     sign = c === 45 ? -1 : 1;
     i = 1;
   }
-  // ASCII-only lowering, as Go's: toLowerCase() would also map letters such as U+212A KELVIN SIGN.
-  const rest = s.slice(i).replace(/[A-Z]/g, (letter) => letter.toLowerCase());
-  if (rest === 'inf' || rest === 'infinity') return sign * Number.POSITIVE_INFINITY;
-  if (i === 0 && rest === 'nan') return Number.NaN;
+  const length = n - i;
+  if ((length === 3 || length === 8) && sameLetters(s, i, length === 3 ? 'inf' : 'infinity'))
+    return sign * Number.POSITIVE_INFINITY;
+  if (i === 0 && length === 3 && sameLetters(s, 0, 'nan')) return Number.NaN;
   return undefined;
+}
+
+/** True when `s` from `at` spells `word` (lower case) in any case, ASCII only as in Go. */
+function sameLetters(s: string, at: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) {
+    let c = s.charCodeAt(at + k);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== word.charCodeAt(k)) return false;
+  }
+  return true;
 }
 
 /** Port of Go's readFloat + atof64 for finite syntax; undefined on a syntax or range error. */

@@ -48,9 +48,13 @@ export function compileGoRegexp(pattern: string): GoRegexp {
     throw new GoRegexpSyntaxError((error as Error).message);
   }
   let memo = new Map<string, boolean>();
+  // Rules sharing a pattern test the same event value one after the other: the last answer is kept too.
+  let lastText: string | undefined;
+  let lastResult = false;
   return {
     source: pattern,
     test(text) {
+      if (text === lastText) return lastResult;
       if (text.length > MEMO_MAX_LENGTH) return compiled.test(text);
       let result = memo.get(text);
       if (result === undefined) {
@@ -58,6 +62,8 @@ export function compileGoRegexp(pattern: string): GoRegexp {
         if (memo.size >= MEMO_SIZE) memo = new Map();
         memo.set(text, result);
       }
+      lastText = text;
+      lastResult = result;
       return result;
     },
   };
