@@ -10,6 +10,16 @@ export class ExactSum {
 
   /** Adds `x` (finite). */
   add(x: number): void {
+    if (this.partials.length === 1) {
+      // Common case (integer counts): when x + partial is exact, it is the only partial.
+      const y = this.partials[0]!;
+      const high = x + y;
+      const back = high - x;
+      if (x - (high - back) + (y - back) === 0) {
+        this.partials[0] = high;
+        return;
+      }
+    }
     let value = x;
     let kept = 0;
     const partials = this.partials;

@@ -31,6 +31,7 @@ export class EventSummary {
   /** domain → class → app → row: nested maps need no key string per event. */
   private readonly tree = new Map<string, Map<string, Map<string, Row>>>();
   private readonly rows: Row[] = [];
+  private last: Row | undefined;
 
   /** Counts one SLO event. */
   add(event: SloEvent): void {
@@ -54,6 +55,14 @@ export class EventSummary {
   }
 
   private row(domain: string, sloClass: string, app: string): Row {
+    // The SLO events of one raw event come one after another, with the same classification.
+    const last = this.last;
+    if (last && last.cells[0] === domain && last.cells[1] === sloClass && last.cells[2] === app) return last;
+    this.last = this.lookup(domain, sloClass, app);
+    return this.last;
+  }
+
+  private lookup(domain: string, sloClass: string, app: string): Row {
     let classes = this.tree.get(domain);
     if (!classes) {
       classes = new Map();
