@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { ConfigError, type ConfigIssue } from '../config/errors.js';
 import { Classifier, type ClassifierStats, type SloEvent } from '../events/classifier.js';
-import { SloEventCounters } from '../events/counters.js';
+import { type CounterLabelNames, SloEventCounters } from '../events/counters.js';
 import {
   DEFAULT_EVENT_FIELDS,
   DEFAULT_MAX_LINE_LENGTH,
@@ -23,7 +23,12 @@ import { classifyInParallel } from '../events/parallel.js';
 import { ruleThresholdFamily } from '../events/rule-thresholds.js';
 import { type CompiledRule, parseRulesFile } from '../events/rules-file.js';
 import { EventSummary } from '../events/summary.js';
-import { type MetricFamily, renderFamilies } from '../lang/prometheus-text.js';
+import {
+  isValidLabelName,
+  isValidMetricName,
+  type MetricFamily,
+  renderFamilies,
+} from '../lang/prometheus-text.js';
 import { EXIT, UsageError } from './context.js';
 import { alignColumns } from './output.js';
 
@@ -42,6 +47,7 @@ interface ClassifyFlags {
   quantityField: string;
   resultField: string;
   metricName: string;
+  labelName: string[];
   maxEventKeys: string;
   exceededKeyPlaceholder: string;
   maxLineLength: string;
@@ -76,6 +82,29 @@ async function loadRules(
   if (!issues.length && exposeRules) issues.push(...ruleThresholdFamily(rules).problems);
   if (issues.length) throw new ConfigError(issues);
   return { rules, texts };
+}
+
+/** `--label-name role=name` flags → counter label names; roles are the default label names. */
+function labelNames(flags: readonly string[]): Partial<CounterLabelNames> {
+  const roles: Record<string, keyof CounterLabelNames> = {
+    result: 'result',
+    slo_domain: 'sloDomain',
+    slo_class: 'sloClass',
+    slo_app: 'sloApp',
+    event_key: 'eventKey',
+  };
+  const names: Partial<CounterLabelNames> = {};
+  for (const flag of flags) {
+    const [role, name, extra] = flag.split('=');
+    const field = role !== undefined && Object.hasOwn(roles, role) ? roles[role] : undefined;
+    if (!field || !name || extra !== undefined || !isValidLabelName(name)) {
+      throw new UsageError(
+        `--label-name must be ROLE=NAME with ROLE one of ${Object.keys(roles).join(', ')} and NAME a valid label name, got "${flag}"`,
+      );
+    }
+    names[field] = name;
+  }
+  return names;
 }
 
 function nonNegativeInteger(flag: string, value: string): number {
@@ -130,14 +159,18 @@ async function classify(flags: ClassifyFlags): Promise<number> {
     quantity: flags.quantityField,
     result: flags.resultField,
   };
+  if (!isValidMetricName(`slo_domain:${flags.metricName}`))
+    throw new UsageError(`--metric-name must be a valid metric name, got "${flags.metricName}"`);
   let counters: SloEventCounters;
   try {
     counters = new SloEventCounters({
       metricName: flags.metricName,
+      labelNames: labelNames(flags.labelName),
       maximumUniqueEventKeys,
       exceededKeyLimitPlaceholder: flags.exceededKeyPlaceholder,
     });
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError((error as Error).message);
   }
   const classifier = new Classifier(rules);
@@ -226,6 +259,12 @@ export function registerEvents(
     .option('--quantity-field <name>', 'field holding the event quantity', DEFAULT_EVENT_FIELDS.quantity)
     .option('--result-field <name>', "field holding the event's own result", DEFAULT_EVENT_FIELDS.result)
     .option('--metric-name <name>', 'counter metric name', 'slo_events_total')
+    .option(
+      '--label-name <role=name>',
+      'counter label name for a role (result, slo_domain, slo_class, slo_app, event_key); repeatable',
+      collect,
+      [],
+    )
     .option('--max-event-keys <n>', 'distinct event keys kept in counters (0: no limit)', '0')
     .option('--exceeded-key-placeholder <key>', 'event key used past the limit', 'cardinalityLimitExceeded')
     .option('--max-line-length <n>', 'longer lines are malformed', String(DEFAULT_MAX_LINE_LENGTH))

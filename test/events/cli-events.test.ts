@@ -225,7 +225,53 @@ describe('slokit events classify', () => {
     expect(stdout).toContain('lines: 3  malformed: 2  events: 1');
   });
 
+  it('names counters and their labels as configured', async () => {
+    const { code, stdout } = await runWithStdin(
+      [
+        'events',
+        'classify',
+        '-r',
+        SEED_RULES,
+        '-o',
+        'metrics',
+        '--metric-name',
+        'requests_total',
+        '--label-name',
+        'slo_domain=domain',
+        '--label-name',
+        'result=outcome',
+      ],
+      `${event({ statusCode: '200' })}\n`,
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      'domain:requests_total{domain="test-domain",outcome="success",slo_type="availability",slo_version="6"} 1\n',
+    );
+    expect(stdout).toContain('# TYPE domain_slo_class_slo_app_event_key:requests_total counter\n');
+  });
+
   it('rejects bad usage with exit 2', async () => {
+    for (const args of [
+      ['--label-name', 'domain=x'],
+      ['--label-name', 'slo_app=bad-name'],
+      ['--label-name', 'slo_app=slo_class'],
+      ['--metric-name', 'bad name'],
+      ['--max-event-keys', '-1'],
+    ]) {
+      const run = await runCli([
+        'events',
+        'classify',
+        '-r',
+        SEED_RULES,
+        '-o',
+        'metrics',
+        '-i',
+        inputFile,
+        ...args,
+      ]);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(/^slokit: --|^slokit: label names must differ/);
+    }
     const bad = await runCli(['events', 'classify', '-r', SEED_RULES, '-o', 'xml']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--output must be one of jsonl, summary, metrics, got "xml"');
