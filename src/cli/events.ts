@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { ConfigError, type ConfigIssue } from '../config/errors.js';
 import { Classifier, type ClassifierStats, type SloEvent } from '../events/classifier.js';
-import { type CounterLabelNames, SloEventCounters } from '../events/counters.js';
+import { type CounterLabelNames, counterLabelProblems, SloEventCounters } from '../events/counters.js';
 import {
   DEFAULT_EVENT_FIELDS,
   DEFAULT_MAX_LINE_LENGTH,
@@ -55,12 +55,14 @@ interface ClassifyFlags {
 }
 
 /**
- * Reads and compiles rule files in order; every problem of every file at once as a ConfigError. Returns the
- * rules and the files' texts (which worker threads compile again).
+ * Reads and compiles rule files in order; every problem of every file at once as a ConfigError. `counted`:
+ * the rules' metadata must also be valid counter labels. Returns the rules and the files' texts (which worker
+ * threads compile again).
  */
 async function loadRules(
   files: readonly string[],
   exposeRules: boolean,
+  counted = false,
 ): Promise<{ rules: CompiledRule[]; texts: { file: string; text: string }[] }> {
   const issues: ConfigIssue[] = [];
   const rules: CompiledRule[] = [];
@@ -79,6 +81,7 @@ async function loadRules(
     issues.push(...parsed.issues);
     rules.push(...parsed.rules);
   }
+  if (!issues.length && counted) issues.push(...counterLabelProblems(rules));
   if (!issues.length && exposeRules) issues.push(...ruleThresholdFamily(rules).problems);
   if (issues.length) throw new ConfigError(issues);
   return { rules, texts };
@@ -142,7 +145,7 @@ async function classify(flags: ClassifyFlags): Promise<number> {
     throw new UsageError('--expose-rules needs --output metrics');
   const maximumUniqueEventKeys = nonNegativeInteger('--max-event-keys', flags.maxEventKeys);
   const maxLineLength = nonNegativeInteger('--max-line-length', flags.maxLineLength);
-  const { rules, texts } = await loadRules(flags.rules, flags.exposeRules);
+  const { rules, texts } = await loadRules(flags.rules, flags.exposeRules, output === 'metrics');
   const workers =
     flags.workers === undefined
       ? output === 'metrics' || availableParallelism() < 2

@@ -15,7 +15,8 @@
  *   `exceededKeyLimitPlaceholder`.
  * Pure: counts in memory, renders `MetricFamily` values for src/lang/prometheus-text.ts.
  */
-import type { MetricFamily, Sample } from '../lang/prometheus-text.js';
+import type { ConfigIssue } from '../config/errors.js';
+import { isValidLabelName, type MetricFamily, type Sample } from '../lang/prometheus-text.js';
 import type { SloEvent } from './classifier.js';
 import type { CompiledRule } from './rules-file.js';
 
@@ -173,4 +174,24 @@ export class SloEventCounters {
     this.plans.set(rule, plans);
     return plans;
   }
+}
+
+/**
+ * Rules whose `additional_metadata` cannot label the counters (a key that is not a valid Prometheus label
+ * name), one issue per rule at its position; empty when every rule can be counted.
+ */
+export function counterLabelProblems(rules: readonly CompiledRule[]): ConfigIssue[] {
+  const problems: ConfigIssue[] = [];
+  for (const rule of rules) {
+    const invalid = Object.keys(rule.additionalMetadata).filter((name) => !isValidLabelName(name));
+    if (invalid.length) {
+      problems.push({
+        ...rule.origin,
+        message:
+          `additional_metadata ${invalid.map((n) => JSON.stringify(n)).join(', ')} cannot label the SLO event ` +
+          'counters: not a valid Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, no leading "__")',
+      });
+    }
+  }
+  return problems;
 }

@@ -384,6 +384,27 @@ describe('slokit events check', () => {
     expect(stderr).toMatch(/^slokit: 3 config errors:/);
   });
 
+  it('refuses to count with metadata that cannot be a label name, before reading events', async () => {
+    const file = dir.write('bad-labels.yaml', 'rules:\n  - additional_metadata: {slo-type: x, ok: y}\n');
+    const jsonl = await runCli(['events', 'classify', '-r', file, '-i', inputFile]);
+    expect(jsonl.code).toBe(0);
+    const { code, stderr, stdout } = await runCli([
+      'events',
+      'classify',
+      '-r',
+      file,
+      '-i',
+      inputFile,
+      '-o',
+      'metrics',
+    ]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(
+      `${file}:2:5: rules[0]: additional_metadata "slo-type" cannot label the SLO event counters`,
+    );
+  });
+
   it('with --expose-rules, rejects metadata that cannot be a label name', async () => {
     const file = dir.write(
       'labels.yaml',
