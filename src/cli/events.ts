@@ -178,6 +178,11 @@ async function classify(flags: ClassifyFlags): Promise<number> {
   }
   const classifier = new Classifier(rules);
   const summary = new EventSummary();
+  // A reader that stops early (`| head`) is not an error: stop quietly, as Unix tools do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.ok);
+    throw error;
+  });
   const out = new OutputBuffer(process.stdout);
   const emit: (e: SloEvent) => void =
     output === 'jsonl'
