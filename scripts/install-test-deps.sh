@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the real servers the integration tests start (Debian packages), when they are missing:
-# Prometheus and promtool (package prometheus) and the Pushgateway (package prometheus-pushgateway).
+# Prometheus and promtool (package prometheus), the Pushgateway (package prometheus-pushgateway) and the Go
+# toolchain (package golang-go) for the differential tests against Go's own parsers.
 set -euo pipefail
 missing=()
 command -v prometheus >/dev/null || missing+=(prometheus)
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v prometheus-pushgateway >/dev/null || missing+=(prometheus-pushgateway)
+command -v go >/dev/null || missing+=(golang-go)
 [ ${#missing[@]} -eq 0 ] && exit 0
 packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
 if [ "$(id -u)" -ne 0 ]; then

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCompute } from './compute.js';
 import { type CommandContext, EXIT, reportError } from './context.js';
+import { registerEvents } from './events.js';
 import { guardProcess } from './guard.js';
 import { registerSchema } from './schema.js';
 import { registerValidate } from './validate.js';
@@ -17,6 +18,12 @@ const guard = guardProcess();
 
 // Kept here rather than in process.exitCode, which plugin code could overwrite.
 let exitCode: number = EXIT.ok;
+
+// A reader that stops early (`slokit ... | head`) is not an error: stop quietly, as Unix tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') guard.exit(EXIT.ok);
+  throw error;
+});
 
 async function exec(action: (context: CommandContext) => Promise<number>): Promise<void> {
   try {
@@ -39,6 +46,7 @@ const program = new Command('slokit')
 registerCompute(program, exec);
 registerValidate(program, exec);
 registerSchema(program, exec);
+registerEvents(program, exec);
 
 // Deadline timers are unref'd (they must not hold an embedder's process). The CLI holds the event loop for
 // the command instead: a plugin promise that nothing can settle then still meets its deadline, rather than

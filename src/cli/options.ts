@@ -9,6 +9,10 @@ import { DEFAULT_CALL_TIMEOUT } from '../async/deadline.js';
 export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
+/** Formats of `events classify --output`. */
+export const EVENTS_OUTPUTS = ['jsonl', 'summary', 'metrics'] as const;
+export type EventsOutput = (typeof EVENTS_OUTPUTS)[number];
+
 /** Levels of `--log-level` (commander checks the choice). */
 export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -69,7 +69,7 @@ function row(report: SloReport): string[] {
  * Aligns rows (the first is the header) into columns two spaces apart; the last column is not padded.
  * `tint` may colour a body cell.
  */
-function alignColumns(
+export function alignColumns(
   rows: readonly string[][],
   tint?: (cell: string, column: number) => string | undefined,
 ): string {
