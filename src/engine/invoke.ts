@@ -49,14 +49,17 @@ export function resolveMethod(
 }
 
 /**
- * A plain copy of a backend result, read while the caller can still attribute a failure to the backend: an
- * array (a tuple) is copied element by element, any other object becomes `{}` (only its kind matters to the
+ * A plain copy of a backend result, read while the caller can still attribute a failure to the backend: a
+ * pair is copied element by element (any other array keeps only its length), any other object becomes `{}` (only its kind matters to the
  * report), primitives pass. A result whose reads throw (a getter, a Proxy, a revoked Proxy) throws here.
  */
 export function snapshotResult(result: unknown): unknown {
   if (typeof result !== 'object' || result === null) return result;
   if (!Array.isArray(result)) return {};
   const length = result.length;
+  // Only a pair is read further; any other length is reported by its count, so its items are never touched
+  // (a plugin answering with a huge array costs nothing).
+  if (length !== 2) return new Array<unknown>(length);
   const copy: unknown[] = [];
   for (let i = 0; i < length; i++) {
     const item: unknown = result[i];
