@@ -7,6 +7,13 @@
 /** Default deadline of one backend call, exporter call or plugin module load, in seconds. */
 export const DEFAULT_CALL_TIMEOUT = 60;
 
+/** Shortest accepted timeout or deadline, seconds: below this no request to a real server can answer. */
+export const MIN_TIMEOUT_SECONDS = 0.01;
+/** Longest accepted timeout or deadline, seconds (one day): well inside Node's timer limit (24.8 days). */
+export const MAX_TIMEOUT_SECONDS = 86_400;
+/** The accepted range, as messages say it. */
+export const TIMEOUT_RANGE = `between ${MIN_TIMEOUT_SECONDS} and ${MAX_TIMEOUT_SECONDS} seconds (1 day)`;
+
 /** Raised when a deadline passes; the message says what timed out and after how long. */
 export class TimeoutError extends Error {
   override name = 'TimeoutError';

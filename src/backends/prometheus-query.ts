@@ -80,16 +80,6 @@ export function compileQuery(
   };
 }
 
-/** Builds the PromQL of one query at once: `compileQuery(query, operators, field)(window)`. */
-export function formatQuery(
-  query: string,
-  window: number,
-  operators: readonly string[] = [],
-  field = 'service_level_indicator.expression',
-): string {
-  return compileQuery(query, operators, field)(window);
-}
-
 /** Replaces `[window` by `[<seconds>s` outside string literals. */
 function replaceWindow(text: string, window: number): string {
   let out = '';
@@ -161,7 +151,10 @@ interface BucketSelector {
   name: { from: number; to: number };
 }
 
-/** Every vector selector of a metric whose name ends in `_bucket`. */
+/**
+ * Every vector selector of a metric whose name contains `_bucket`: `x_bucket`, and recording rules such as
+ * `job:x_bucket:rate5m` (slo-generator replaces `_bucket` anywhere in the text).
+ */
 function bucketSelectors(tree: Tree, promql: string): BucketSelector[] {
   const found: BucketSelector[] = [];
   tree.iterate({
@@ -169,7 +162,7 @@ function bucketSelectors(tree: Tree, promql: string): BucketSelector[] {
       if (ref.name !== 'VectorSelector') return undefined;
       const node = ref.node;
       const name = metricName(node, promql);
-      if (name && promql.slice(name.from, name.to).endsWith('_bucket')) found.push({ node, name });
+      if (name && promql.slice(name.from, name.to).includes('_bucket')) found.push({ node, name });
       return false;
     },
   });
@@ -214,7 +207,7 @@ function bucketSelectorsOf(promql: string, field: string): BucketSelector[] {
   const selectors = bucketSelectors(tree, promql);
   if (selectors.length === 0) {
     throw new PromQLError(
-      `${field} selects no histogram bucket series: distribution_cut needs a selector of a metric whose name ends in _bucket (e.g. http_request_duration_seconds_bucket{job="api"})`,
+      `${field} selects no histogram bucket series: distribution_cut needs a selector of a metric whose name contains _bucket (e.g. http_request_duration_seconds_bucket{job="api"})`,
     );
   }
   return selectors;
@@ -261,9 +254,8 @@ export function withBucketLabel(
 /** Renames every `_bucket` metric of the selectors of a built query to `_count` (label values untouched). */
 export function bucketToCount(promql: string, field = 'service_level_indicator.expression'): string {
   const edits = bucketSelectorsOf(promql, field).map(({ name }) => ({
-    from: name.to - '_bucket'.length,
-    to: name.to,
-    insert: '_count',
+    ...name,
+    insert: promql.slice(name.from, name.to).replaceAll('_bucket', '_count'),
   }));
   return applyEdits(promql, edits);
 }

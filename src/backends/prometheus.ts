@@ -250,7 +250,7 @@ export class PrometheusBackend {
       const reason = error instanceof HttpTransportError ? error.reason : String(error);
       throw new PrometheusQueryError(
         this.#client.redact(
-          `query to ${this.#name} at ${this.#client.display()} ${reason} (query: ${query})`,
+          `query to ${this.#name} at ${this.#client.display(this.#endpoint)} ${reason} (query: ${query})`,
         ),
       );
     }

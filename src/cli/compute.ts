@@ -73,6 +73,7 @@ async function run(flags: ComputeFlags, { guard }: CommandContext): Promise<numb
     pluginDirs: inputs.pluginDirs,
     loadPlugins: false,
     unsupportedInUse: 'invalid-report',
+    exporting: flags.export || flags.delete,
     onWarning: ({ message, ...where }) => logger.warn(where, message),
   });
   if (issues.length) throw new ConfigError(issues);

@@ -3,6 +3,7 @@
  * retention) and the minimum number of valid events (config key, `MIN_VALID_EVENTS`, `--min-valid-events`).
  */
 import { z } from 'zod';
+import { MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, TIMEOUT_RANGE } from '../async/deadline.js';
 import { parseDuration } from '../lang/duration.js';
 import { MIN_VALID_EVENTS_EXPECTED } from './min-valid-events.js';
 
@@ -43,3 +44,14 @@ export const minValidEventsSchema = z
   .int(MIN_VALID_EVENTS_EXPECTED)
   .min(0, MIN_VALID_EVENTS_EXPECTED)
   .describe('Minimum good+bad events for a valid ratio report; overrides the MIN_VALID_EVENTS variable.');
+
+/**
+ * A timeout or deadline in seconds, between MIN_TIMEOUT_SECONDS and MAX_TIMEOUT_SECONDS (async/deadline.ts,
+ * which `--call-timeout` checks too); `name` is the field the message names.
+ */
+export function secondsSchema(name: string) {
+  return z
+    .number()
+    .min(MIN_TIMEOUT_SECONDS, `${name} must be ${TIMEOUT_RANGE}`)
+    .max(MAX_TIMEOUT_SECONDS, `${name} must be ${TIMEOUT_RANGE}`);
+}

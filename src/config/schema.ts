@@ -5,7 +5,7 @@
  * their registries publish, because only they know what a `prometheus` or a plugin block may contain.
  */
 import { z } from 'zod';
-import { durationSchema, minValidEventsSchema } from './fields.js';
+import { durationSchema, minValidEventsSchema, secondsSchema } from './fields.js';
 
 /** Free-form constructor fields of a backend or exporter entry (`prometheus: {url: ...}`); `{}` when empty. */
 const pluginBlock = z
@@ -88,10 +88,7 @@ export const sharedConfigSchema = z.strictObject({
   error_budget_policies: z.record(z.string(), z.strictObject({ steps: z.array(policyStepSchema).min(1) })),
   default_exporters: z.array(z.string()).default([]),
   min_valid_events: minValidEventsSchema.optional(),
-  call_timeout: z
-    .number()
-    .positive()
-    .max(86_400)
+  call_timeout: secondsSchema('call_timeout')
     .optional()
     .describe('Seconds a backend call, exporter call or plugin module load may take (default 60).'),
   exporter_retry: z

@@ -88,10 +88,20 @@ export function redact(message: string, secrets: readonly string[]): string {
     (whole, sep: string, name: string, value: string) =>
       value !== '' && isSecretKey(safeDecode(name)) ? `${sep}${name}=***` : whole,
   );
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (secret.length >= 3) out = out.split(secret).join('***');
+  for (const form of [...new Set(secrets.flatMap(writtenForms))].sort((a, b) => b.length - a.length)) {
+    if (form.length >= 3) out = out.split(form).join('***');
   }
   return out;
+}
+
+/**
+ * The forms a secret takes in a message: as it is, with its line breaks folded to single spaces (error
+ * messages are one line: a PEM key thrown by a plugin arrives folded) and JSON-escaped (a message quoting a
+ * JSON body).
+ */
+function writtenForms(secret: string): string[] {
+  const forms = [secret, secret.replace(/\s*\n\s*/g, ' '), JSON.stringify(secret).slice(1, -1)];
+  return forms.flatMap((form) => [form, ...form.split(/\s*\n\s*|\\n/).filter((line) => line.length >= 8)]);
 }
 
 function safeDecode(text: string): string {

@@ -16,6 +16,7 @@ import type { SloReport } from '../domain/types.js';
 import { createExporter, type ResolvedExporter } from '../exporters/registry.js';
 import { reportV2toV1 } from '../exporters/report-v1.js';
 import type { ExporterContext } from '../exporters/types.js';
+import { isPluginKey } from '../plugins/loader.js';
 import { runInPluginScope } from '../plugins/scope.js';
 import type { SloResult } from './compute.js';
 import { formatError } from './invoke.js';
@@ -78,8 +79,9 @@ export async function exportResults(
     instances.get(key, () => {
       const config = lookup(shared.exporters, key);
       if (!config) throw new Error(notDefinedMessage('exporter', key, Object.keys(shared.exporters)));
+      const create = () => createExporter(key, config, context);
       return withDeadline(
-        runInPluginScope(`exporter "${key}"`, () => createExporter(key, config, context)),
+        isPluginKey(key) ? runInPluginScope(`exporter "${key}"`, create) : create(),
         callTimeout,
         `loading exporter ${key}`,
       );
@@ -117,13 +119,18 @@ export async function exportResults(
     const config = { ...lookup(shared.exporters, key), name: key };
     const payload = exporter.reportVersion === 1 ? reportV2toV1(report) : { ...report };
     const action = options.delete ? 'delete' : 'export';
+    const plugin = isPluginKey(key);
     const scope = `exporter "${key}" (SLO "${report.metadata.name}")`;
     for (let attempt = 1; ; attempt++) {
       try {
-        const pending = runInPluginScope(scope, async () => {
-          if (options.delete) await exporter.instance.delete!(payload, config);
-          else await exporter.instance.export(payload, config);
-        });
+        // Plugin code gets its own copies (what it changes cannot reach the report, the next exporter or the
+        // next attempt) and runs tagged, as backend plugins do in compute.ts.
+        const call = async () => {
+          const [input, settings] = plugin ? structuredClone([payload, config]) : [payload, config];
+          if (options.delete) await exporter.instance.delete!(input, settings);
+          else await exporter.instance.export(input, settings);
+        };
+        const pending = plugin ? runInPluginScope(scope, call) : call();
         await withDeadline(pending, callTimeout, `exporter call ${action} of exporter ${key}`);
         summary.exported++;
         summary.succeeded.set(report, [...(summary.succeeded.get(report) ?? []), key]);

@@ -62,18 +62,26 @@ export interface ValidateOptions {
    */
   unsupportedInUse?: 'error' | 'invalid-report';
   /**
+   * Whether the SLOs' exporters will run (default true). A `compute` without `--export` or `--delete` runs
+   * none: their entries count as unused (an unset variable in them is a warning, not an error).
+   */
+  exporting?: boolean;
+  /**
    * Receives problems that do not stop a run: unsupported or unresolved entries no SLO uses (one per
    * entry), SLOs sharing a `metadata.name`. Default: dropped.
    */
   onWarning?: (issue: ConfigIssue) => void;
 }
 
-/** Keys of the entries the loaded SLOs use: their backends, their exporters and the default exporters. */
-function entriesInUse(slos: readonly LoadedSlo[], config: SharedConfig) {
-  return {
-    backends: new Set(slos.map((s) => s.config.spec.backend)),
-    exporters: new Set([...config.default_exporters, ...slos.flatMap((s) => s.config.spec.exporters ?? [])]),
-  };
+/**
+ * Keys of the entries a run uses: the SLOs' backends, and when it exports, their exporters and the default
+ * exporters.
+ */
+function entriesInUse(slos: readonly LoadedSlo[], config: SharedConfig, exporting: boolean) {
+  const exporters = exporting
+    ? [...config.default_exporters, ...slos.flatMap((s) => s.config.spec.exporters ?? [])]
+    : [];
+  return { backends: new Set(slos.map((s) => s.config.spec.backend)), exporters: new Set(exporters) };
 }
 
 /**
@@ -90,7 +98,7 @@ async function checkEntries(
 ): Promise<ConfigIssue[]> {
   const issues: ConfigIssue[] = [];
   const { config, source } = shared;
-  const inUse = entriesInUse(slos, config);
+  const inUse = entriesInUse(slos, config, options.exporting ?? true);
   const timeoutSeconds = options.callTimeout ?? config.call_timeout ?? DEFAULT_CALL_TIMEOUT;
   const unresolved = new Map(shared.unresolved.map((u) => [`${u.section}\0${u.key}`, u]));
   for (const section of ['backends', 'exporters'] as const) {

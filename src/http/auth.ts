@@ -13,7 +13,8 @@ export interface HttpAuth {
 
 /**
  * Request headers (lower-case names) from extra headers and auth fields, plus the secrets that must stay out
- * of errors: the password, the Basic token, the bearer token and values of secret-looking headers.
+ * of errors: the password, the Basic token, the bearer token and values of secret-looking headers (with the
+ * credential after an auth scheme on its own: a server may echo the bare token).
  */
 export function requestHeaders(
   extra: Readonly<Record<string, string>> | undefined,
@@ -23,7 +24,7 @@ export function requestHeaders(
   const secrets: string[] = [];
   for (const [name, value] of Object.entries(extra ?? {})) {
     headers[name.toLowerCase()] = value;
-    if (isSecretKey(name)) secrets.push(value);
+    if (isSecretKey(name)) secrets.push(value, ...credentialsOf(value));
   }
   if (auth.username !== undefined && auth.password !== undefined) {
     const token = Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
@@ -34,4 +35,18 @@ export function requestHeaders(
     secrets.push(auth.bearer_token);
   }
   return { headers, secrets };
+}
+
+/**
+ * The credential of an `Authorization`-style value (`Bearer abc` → `abc`), and the user and password a Basic
+ * credential encodes; nothing for a value without a scheme.
+ */
+function credentialsOf(value: string): string[] {
+  const match = /^\s*([A-Za-z][\w.-]*)\s+(\S+)\s*$/.exec(value);
+  if (!match) return [];
+  const [, scheme, credential] = match as unknown as [string, string, string];
+  if (scheme.toLowerCase() !== 'basic') return [credential];
+  const decoded = Buffer.from(credential, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon > 0 ? [credential, decoded.slice(colon + 1)] : [credential];
 }

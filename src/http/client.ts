@@ -107,6 +107,8 @@ export class HttpClient {
   constructor(options: HttpClientOptions) {
     const base = new URL(options.baseUrl);
     const auth: HttpAuth = { ...options.auth };
+    // `https://TOKEN@host`: a user name without a password is a token (GitHub-style URLs), so a secret too.
+    const urlToken = base.username && !base.password ? [decodeURIComponent(base.username)] : [];
     if (base.username || base.password) {
       if (auth.username === undefined && auth.bearer_token === undefined) {
         auth.username = decodeURIComponent(base.username);
@@ -119,7 +121,7 @@ export class HttpClient {
     this.#base = base;
     const { headers, secrets } = requestHeaders(options.headers, auth);
     this.#headers = { 'accept-encoding': 'identity', ...headers };
-    this.#secrets = [...secrets, ...secretQueryValues(base)];
+    this.#secrets = [...secrets, ...urlToken, ...secretQueryValues(base)];
     this.#timeoutSeconds = options.timeoutSeconds;
     this.#timeoutMs = Math.max(1, Math.round(options.timeoutSeconds * 1000));
     this.#maxBodyBytes = options.maxBodyBytes;

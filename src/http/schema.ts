@@ -3,11 +3,8 @@
  * CloudEvents exporters), written once so every component accepts the same URLs, timeouts, headers and auth.
  */
 import { z } from 'zod';
-
-/** Shortest accepted timeout, seconds: below this no request to a real server can answer. */
-export const MIN_TIMEOUT_SECONDS = 0.01;
-/** Longest accepted timeout, seconds (one day): well inside Node's timer limit of 2^31−1 ms (24.8 days). */
-export const MAX_TIMEOUT_SECONDS = 86_400;
+import { TIMEOUT_RANGE } from '../async/deadline.js';
+import { secondsSchema } from '../config/fields.js';
 
 /**
  * An absolute http:// or https:// URL (ftp:, file:, javascript:... are refused). The message never quotes
@@ -29,15 +26,11 @@ export const httpUrl = z.string().superRefine((value, ctx) => {
   }
 });
 
-/** A request timeout in seconds, from MIN_TIMEOUT_SECONDS to MAX_TIMEOUT_SECONDS, with a default. */
+/** A request timeout in seconds (see `secondsSchema`), with a default. */
 export function timeoutSeconds(defaultSeconds: number) {
-  const range = `between ${MIN_TIMEOUT_SECONDS} and ${MAX_TIMEOUT_SECONDS} seconds (1 day)`;
-  return z
-    .number()
-    .min(MIN_TIMEOUT_SECONDS, `timeout must be ${range}`)
-    .max(MAX_TIMEOUT_SECONDS, `timeout must be ${range}`)
+  return secondsSchema('timeout')
     .default(defaultSeconds)
-    .describe(`Request timeout in seconds, ${range} (default ${defaultSeconds}).`);
+    .describe(`Request timeout in seconds, ${TIMEOUT_RANGE} (default ${defaultSeconds}).`);
 }
 
 /** Extra request headers: valid HTTP header names, values without line breaks or NUL. */

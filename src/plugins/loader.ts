@@ -152,7 +152,7 @@ async function load(
         if (error instanceof TimeoutError) throw new PluginLoadError(error.message);
         // Node appends a multi-line "Require stack"; the first line says what went wrong.
         const reason = String((error as Error)?.message ?? error).split('\n')[0]!;
-        const hint = /slokit|import statement|require\(\) of ES Module/.test(reason)
+        const hint = /'slokit'|import statement|require\(\) of ES Module/.test(reason)
           ? ' (plugins that import slokit must be ES modules: .mjs/.mts, or a package.json with "type": "module")'
           : '';
         throw new PluginLoadError(`cannot load plugin module ${file}: ${reason}${hint}`);

@@ -313,7 +313,7 @@ describe('compute keeps secrets and prototypes out', () => {
     expect(leaky).toBe('Error: login failed for ***');
     expect(leaky).not.toContain('8675309');
     expect(prom).toMatch(
-      /^PrometheusQueryError: query to Prometheus backend "prometheus" at http:\/\/127\.0\.0\.1:1 could not be sent: /,
+      /^PrometheusQueryError: query to Prometheus backend "prometheus" at http:\/\/127\.0\.0\.1:1\/api\/v1\/query could not be sent: /,
     );
     expect(prom).not.toContain('s3cr3tpw');
     expect(prom).not.toContain('admin');

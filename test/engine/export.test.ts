@@ -40,6 +40,13 @@ export class V2 {
   static reportVersion = 2;
   export(report, config) { record('v2', 'export', report, config); }
 }
+export class Meddler {
+  static reportVersion = 2;
+  export(report, config) {
+    report.metadata.name = 'HIJACKED';
+    report.errors.push('planted');
+  }
+}
 `,
   );
 });
@@ -52,9 +59,10 @@ const REC = 'custom.exporters.Recording';
 const FLAKY = 'custom.exporters.Flaky';
 const V2 = 'custom.exporters.V2';
 const HANGS = 'custom.exporters.Hangs';
+const MEDDLER = 'custom.exporters.Meddler';
 const shared = (defaults: string[] = []): SharedConfig => ({
   backends: {},
-  exporters: { [REC]: { arg: 1 }, [FLAKY]: { password: 's3cr3t-pw' }, [V2]: {}, [HANGS]: {} },
+  exporters: { [REC]: { arg: 1 }, [FLAKY]: { password: 's3cr3t-pw' }, [V2]: {}, [HANGS]: {}, [MEDDLER]: {} },
   default_exporters: defaults,
   error_budget_policies: {},
 });
@@ -129,7 +137,7 @@ describe('exportResults', () => {
     const summary = await run(r, s);
     expect(summary).toMatchObject({ failed: 2, retries: 0 });
     expect(r[0]!.reports[0]!.errors[0]).toBe(
-      'Exporter "nowhere" failed. | Error: exporter "nowhere" is not defined in the shared config (defined: custom.exporters.Recording, custom.exporters.Flaky, custom.exporters.V2, custom.exporters.Hangs, custom.missing.Exporter)',
+      'Exporter "nowhere" failed. | Error: exporter "nowhere" is not defined in the shared config (defined: custom.exporters.Recording, custom.exporters.Flaky, custom.exporters.V2, custom.exporters.Hangs, custom.exporters.Meddler, custom.missing.Exporter)',
     );
     expect(r[0]!.reports[0]!.errors[1]).toMatch(
       /^Exporter "custom.missing.Exporter" failed\. \| PluginLoadError: plugin "custom.missing.Exporter" not found/,
@@ -144,6 +152,20 @@ describe('exportResults', () => {
     expect(r[0]!.reports[0]!.errors).toEqual([
       `Hangs "${HANGS}" failed. | TimeoutError: exporter call export of exporter ${HANGS} timed out after 0.2 s`,
     ]);
+  });
+
+  it('a plugin exporter that changes its report changes nothing for the report or the next exporter', async () => {
+    const r = results([MEDDLER, V2, REC]);
+    const summary = await run(r);
+    expect(summary.failed).toBe(0);
+    const report = r[0]!.reports[0]!;
+    expect(report.metadata.name).toBe('svc-slo');
+    expect(report.errors).toEqual([]);
+    const [v2, rec] = seen().calls;
+    expect(seen().calls.map((c) => c.exporter)).toEqual(['v2', 'recording']);
+    expect((v2!.report.metadata as { name: string }).name).toBe('svc-slo');
+    expect(v2!.report.errors).toEqual([]);
+    expect(rec!.report.errors).toEqual([]);
   });
 
   it('exports valid reports only, and calls delete for every report in delete mode', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isSecretKey, redact, secretsOf } from '../../src/config/secrets.js';
+import { requestHeaders } from '../../src/http/auth.js';
 
 describe('isSecretKey: the one list of secret-looking names', () => {
   it.each([
@@ -109,7 +110,30 @@ describe('redact', () => {
     expect(redact('Basic dTpodW50ZXIyMg== hunter22', ['hunter22', 'dTpodW50ZXIyMg=='])).toBe('Basic *** ***');
   });
 
+  it('a multi-line secret is removed as written, folded onto one line, JSON-escaped and line by line', () => {
+    const pem =
+      '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----';
+    const folded = pem.replace(/\n/g, ' ');
+    expect(redact(`Error: bad key ${folded}`, [pem])).toBe('Error: bad key ***');
+    expect(redact(`body {"k":${JSON.stringify(pem)}}`, [pem])).toBe('body {"k":"***"}');
+    expect(redact('excerpt: MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', [pem])).toBe('excerpt: ***');
+  });
+
   it('percent-encoded secret parameter names are recognised', () => {
     expect(redact('http://h/?api%5Fkey=v-1&x=1', [])).toBe('http://h/?api%5Fkey=***&x=1');
+  });
+});
+
+describe('requestHeaders secrets', () => {
+  it('a secret-looking header gives its whole value and the credential after its scheme', () => {
+    const { secrets } = requestHeaders({ Authorization: 'Bearer s3cr3tT0kABC', 'X-Tenant': 'team-a' }, {});
+    expect(secrets).toEqual(['Bearer s3cr3tT0kABC', 's3cr3tT0kABC']);
+    expect(redact('invalid token s3cr3tT0kABC', secrets)).toBe('invalid token ***');
+  });
+
+  it('a Basic header gives its token and the password it encodes', () => {
+    const token = Buffer.from('bob:hunter22').toString('base64');
+    const { secrets } = requestHeaders({ authorization: `Basic ${token}` }, {});
+    expect(secrets).toEqual([`Basic ${token}`, token, 'hunter22']);
   });
 });

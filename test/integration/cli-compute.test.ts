@@ -170,7 +170,7 @@ describe('slokit compute against Prometheus', () => {
     for (const report of reports) {
       expect(report.valid).toBe(false);
       expect(report.errors[0]).toContain(
-        `query to Prometheus backend "prometheus" at ${down} could not be sent: connect ECONNREFUSED`,
+        `query to Prometheus backend "prometheus" at ${down}/api/v1/query could not be sent: connect ECONNREFUSED`,
       );
     }
   });

@@ -183,13 +183,13 @@ describe('compute survives misbehaving plugins', () => {
     );
   });
 
-  it('refuses a --call-timeout that is not a positive number of seconds up to a day (exit 2)', async () => {
+  it('refuses a --call-timeout that is not between 0.01 s and a day (exit 2)', async () => {
     const args = writeCase('bad-timeout', { fine: 'custom.faults.Fine' });
-    for (const value of ['0', '-1', 'soon', '1e10']) {
+    for (const value of ['0', '-1', 'soon', '1e10', '0.001']) {
       const run = await runCli(['compute', ...args, '--call-timeout', value], { cwd: PLUGINS });
       expect(run.code).toBe(2);
       expect(run.stderr).toContain(
-        `option '--call-timeout <seconds>' argument '${value}' is invalid. expected a positive number up to 86400.`,
+        `option '--call-timeout <seconds>' argument '${value}' is invalid. expected seconds between 0.01 and 86400 seconds (1 day).`,
       );
     }
   });

@@ -584,7 +584,7 @@ describe('failures', () => {
       expect(report.valid).toBe(false);
       expect(report.errors[0]).toMatch(
         new RegExp(
-          `^PrometheusQueryError: query to Prometheus backend "prometheus/down" at ${downUrl} could not be sent: .*ECONNREFUSED.* \\(query: sum\\(increase`,
+          `^PrometheusQueryError: query to Prometheus backend "prometheus/down" at ${downUrl}/api/v1/query could not be sent: .*ECONNREFUSED.* \\(query: sum\\(increase`,
         ),
       );
       expect(report.errors[1]).toBe('Backend returned None.');

@@ -183,7 +183,7 @@ const q = (mode: string) => `(query: sum(rate(fault_${mode}[60s])))`;
 const failed = (mode: string, problem: string) =>
   `PrometheusQueryError: Prometheus backend "prometheus" query failed (${problem}) at ${base}/api/v1/query ${q(mode)}`;
 const transport = (mode: string, reason: string) =>
-  `PrometheusQueryError: query to Prometheus backend "prometheus" at ${base} ${reason} ${q(mode)}`;
+  `PrometheusQueryError: query to Prometheus backend "prometheus" at ${base}/api/v1/query ${reason} ${q(mode)}`;
 
 describe('fake Prometheus fault modes: the exact error per mode', () => {
   it('a well-formed vector and a scalar are values', async () => {
@@ -237,7 +237,7 @@ describe('fake Prometheus fault modes: the exact error per mode', () => {
     await new Promise((resolve) => closed.close(resolve));
     const result = await sli('ok', { url, timeout: TIMEOUT });
     expect(result).toEqual({
-      error: `PrometheusQueryError: query to Prometheus backend "prometheus" at ${url} could not be sent: connect ECONNREFUSED ${url.slice(7)} ${q('ok')}`,
+      error: `PrometheusQueryError: query to Prometheus backend "prometheus" at ${url}/api/v1/query could not be sent: connect ECONNREFUSED ${url.slice(7)} ${q('ok')}`,
     });
   });
 });
@@ -286,7 +286,7 @@ describe('URL, credentials and secrets', () => {
     });
     const timedOut = await sli('silent', { url: url(), timeout: TIMEOUT });
     expect(timedOut).toEqual({
-      error: `PrometheusQueryError: query to Prometheus backend "prometheus" at ${base}/prom/?access_token=***&tenant=team-a timed out after ${TIMEOUT} s ${q('silent')}`,
+      error: `PrometheusQueryError: query to Prometheus backend "prometheus" at ${base}/prom/api/v1/query?access_token=***&tenant=team-a timed out after ${TIMEOUT} s ${q('silent')}`,
     });
     for (const r of [result, timedOut]) {
       for (const secret of ['alice', 'pa55word', 'tok-s3cret'])

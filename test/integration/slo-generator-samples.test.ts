@@ -165,6 +165,20 @@ describe('slo-generator samples', () => {
     expect(code).toBe(0);
   });
 
+  it('compute without --export needs no variable of the exporters; with --export it does', async () => {
+    const { PROMETHEUS_PUSHGATEWAY_URL: _, ...vars } = env();
+    const args = ['compute', '-f', SLOS, '-c', CONFIG, '--timestamp', String(EVAL_TIME), '--output', 'json'];
+    const computed = await runCli(args, { env: vars });
+    expect(computed.code).toBe(0);
+    expect(JSON.parse(computed.stdout) as SloReport[]).toHaveLength(16);
+    expect(computed.stderr).toContain('environment variables not set: PROMETHEUS_PUSHGATEWAY_URL');
+    const exported = await runCli([...args, '--export'], { env: vars });
+    expect(exported.code).toBe(2);
+    expect(exported.stderr).toMatch(
+      /exporters\.prometheus: environment variable "PROMETHEUS_PUSHGATEWAY_URL" is not set/,
+    );
+  });
+
   it('compute: an SLO on a type slokit does not implement gets invalid reports naming it; the others run', async () => {
     const dir = tempDir();
     try {
