@@ -3,6 +3,7 @@
  * duration conditions (10 services x 5 SLO types, like a typical slo-exporter deployment), and raw events
  * for it, generated deterministically.
  */
+import { seededRandom as random } from './random.mjs';
 
 const SERVICES = Array.from({ length: 10 }, (_, i) => `svc${i}`);
 
@@ -39,17 +40,6 @@ const DURATIONS = ['12ms', '120ms', '250ms', '301ms', '900ms', '1.2s', '2s', '45
 const PATHS = ['/api/v1/users/42', '/api/v2/orders', '/static/app.js', '/', '/api/vx/broken'];
 const METHODS = ['GET', 'GET', 'POST', 'PUT', 'OPTIONS'];
 const ERRORS = ['', '', '', 'Connection reset by peer', 'upstream TIMEOUT'];
-
-/** A small deterministic generator (mulberry32). */
-function random(seed) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` raw events as the JSON objects of input lines. */
 export function eventObjects(count, seed = 1) {

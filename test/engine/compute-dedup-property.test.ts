@@ -6,6 +6,7 @@
  * denominators from small pools so that many share queries, against the real Prometheus of the test history.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../bench/lib/random.mjs';
 import type { SharedConfig } from '../../src/config/schema.js';
 import type { SloConfig } from '../../src/domain/types.js';
 import { compute } from '../../src/engine/compute.js';
@@ -42,16 +43,9 @@ afterAll(async () => {
   await prometheus?.stop();
 });
 
-/** mulberry32: a small seeded PRNG, so a failing seed can be replayed. */
+/** A seeded generator with helpers, so a failing seed can be replayed. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
   return { next, pick, int: (n: number) => Math.floor(next() * n) };
 }

@@ -5,6 +5,7 @@
  * pathological regexp inputs get the right answer.
  */
 import { describe, expect, it } from 'vitest';
+import { seededRandom as random } from '../../bench/lib/random.mjs';
 import { Classifier, type SloEvent } from '../../src/events/classifier.js';
 import { EventLineReader } from '../../src/events/event-lines.js';
 import { rulesFrom } from './helpers.js';
@@ -22,17 +23,6 @@ const RULES = rulesFrom(`rules:
     failure_conditions: [{operator: numberEqualOrLessThan, key: n, value: '-0x1p4'}]
     additional_metadata: {id: any}
 `);
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STRINGS = [
   '',

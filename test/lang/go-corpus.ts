@@ -3,6 +3,7 @@
  * slo-exporter reference lists, plus range and rounding limits) and strings generated from the grammar's
  * pieces with a fixed seed, so every run checks the same strings.
  */
+import { seededRandom as random } from '../../bench/lib/random.mjs';
 
 const HAND_PICKED = [
   '',
@@ -158,17 +159,6 @@ const PIECES = {
   unit: ['ns', 'us', 'µs', 'μs', 'ms', 's', 'm', 'h', 'd', 'S', '', 'x'],
   hex: ['0x1', '0x', '0xF', '0x1.8', '0x.1', '0xabc_d', '0x0'],
 };
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The hand-picked strings followed by `generated` strings built from the grammar pieces. */
 export function goParseCorpus(generated = 1200): string[] {
