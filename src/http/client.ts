@@ -11,23 +11,22 @@
  *   alive (Node unrefs them).
  *
  * - Transport: `node:http` with a keep-alive Agent, chosen over `undici`'s `Pool.request` by measurement
- *   (`node bench/http-client.mjs 5`: 1000 distinct instant queries to a real local Prometheus, 8 in flight,
- *   each variant a whole `node` process, 5 interleaved rounds, two runs on a shared 2-core machine;
- *   min / median ms, identity encoding):
- *       loopback     node:http  832 / 1068, 1183 / 1417   undici 1050 / 1544,  958 / 1460
- *       +10 ms hop   node:http 1710 / 1832, 1892 / 2366   undici 1850 / 2713, 2690 / 2953
- *   node:http has the better median in all four, the minimums are mixed, and it costs no import; `fetch`, which
- *   slokit used before, cost about twice node:http (issue 11's profile). Idle pooled sockets are unref'd by
- *   Node, so a finished run exits without closing its clients.
+ *   (`node bench/http-client.mjs`: 1000 distinct instant queries to a real local Prometheus, 8 in flight, each
+ *   variant a whole `node` process, 5 interleaved rounds on a 2-core machine; min / median ms):
+ *                        node:http    undici
+ *       loopback         377 / 433    466 / 492
+ *       +10 ms hop      1506 / 1560  1572 / 1694
+ *   node:http wins both and costs no import; `fetch`, which slokit used before, cost about twice node:http
+ *   (issue 11's profile). Idle pooled sockets are unref'd by Node, so a finished run exits without closing
+ *   its clients.
  * - Deadline: one timer per request bounds the whole exchange (connecting, waiting for the answer, a body
  *   that trickles forever) and destroys the request when it fires: no AbortSignal per request.
  * - Body size: answers larger than `maxBodyBytes` (declared or received, and after decompression) are refused.
  * - Redirects are never followed; the caller sees the 3xx with its `location`.
- * - Compression: requests say `accept-encoding: identity`; gzip did not pay in the same runs. On loopback it
- *   is far slower (node:http 1153 / 1743 and 2350 / 2690 ms, undici 1959 / 2603 and 1995 / 2371); across the
- *   10 ms hop it is within noise of identity (node:http 1787 / 2082 and 1974 / 2190, undici 2355 / 3168 and
- *   3083 / 3997): answers are a few hundred bytes. A server that compresses anyway is decoded (gzip,
- *   deflate) within the same size limit.
+ * - Compression: requests say `accept-encoding: identity`; gzip did not pay in the same runs: on loopback it
+ *   is far slower (node:http 628 / 756 ms, undici 697 / 772), across the 10 ms hop slower too (node:http
+ *   1597 / 1668, undici 1713 / 1774): answers are a few hundred bytes. A server that compresses anyway is
+ *   decoded (gzip, deflate) within the same size limit.
  * - URLs: `url(path)` appends to the base URL's *path* and keeps its query string (`http://h/prom?x=1` +
  *   `/api/v1/query` → `http://h/prom/api/v1/query?x=1`); credentials in the base URL become Basic auth.
  *   `display(url)` is the URL as errors show it: no credentials, values of secret-looking query parameters
