@@ -70,16 +70,18 @@ export class LiteralYamlReader {
       return false;
     }
     if (!known) return true;
-    for (const key of Object.keys(value)) {
-      if (known.includes(key)) continue;
-      const hint = didYouMean(key, known);
-      this.issue(
-        path,
-        `unknown field "${key}"${hint ? `; did you mean "${hint}"?` : ` (expected one of: ${known.join(', ')})`}`,
-        key,
-      );
-    }
+    for (const key of Object.keys(value)) if (!known.includes(key)) this.unknownKey(path, key, known);
     return true;
+  }
+
+  /** Reports the key `key` of the map at `path` as unknown, with a "did you mean" among `known`. */
+  unknownKey(path: YamlPath, key: string, known: readonly string[]): void {
+    const hint = didYouMean(key, known);
+    this.issue(
+      path,
+      `unknown field "${key}"${hint ? `; did you mean "${hint}"?` : ` (expected one of: ${known.join(', ')})`}`,
+      key,
+    );
   }
 
   /** Records an issue at `path` (or at its key `key`). */
