@@ -4,7 +4,14 @@
  * Matching is RE2 (linear time) through re2js, as in src/lang/re2.ts, whose syntax errors it reuses.
  */
 import { RE2JS } from 're2js';
-import { GoRegexpSyntaxError } from '../lang/re2.js';
+import { compileGoRegexp, type GoRegexp, GoRegexpSyntaxError } from '../lang/re2.js';
+
+/** Matches kept per pattern: event values repeat (status codes, paths), so most are memo hits. */
+const MEMO_SIZE = 4096;
+/** Longer texts are not memoised: they rarely repeat and would pin memory. */
+const MEMO_MAX_LENGTH = 256;
+/** The memo's mark for "no match". */
+const NO_MATCH: Submatches = [];
 
 /** Groups of one match: index 0 is the whole match; a group that did not take part is undefined. */
 export type Submatches = readonly (string | undefined)[];
@@ -14,7 +21,10 @@ export class GoSubmatchRegexp {
   /** Group names in group order (`''` for an unnamed group); index 0 is the whole match. */
   readonly groupNames: readonly string[];
   private readonly compiled: RE2JS;
+  /** The same pattern for `test`, with src/lang/re2.ts's memo. */
+  private readonly tester: GoRegexp;
   private readonly indexByName: ReadonlyMap<string, number>;
+  private memo = new Map<string, Submatches>();
 
   /**
    * Compiles `pattern` (Go/RE2 syntax). With `anchored`, it must match the whole text, as Prometheus'
@@ -24,11 +34,13 @@ export class GoSubmatchRegexp {
     readonly source: string,
     anchored = false,
   ) {
+    const pattern = anchored ? `^(?:${source})$` : source;
     try {
-      this.compiled = RE2JS.compile(anchored ? `^(?:${source})$` : source);
+      this.compiled = RE2JS.compile(pattern);
     } catch (error) {
       throw new GoRegexpSyntaxError((error as Error).message);
     }
+    this.tester = compileGoRegexp(pattern);
     const names: string[] = Array.from({ length: this.compiled.groupCount() + 1 }, () => '');
     const byName = new Map<string, number>();
     for (const [name, index] of Object.entries(this.compiled.namedGroups())) {
@@ -41,11 +53,25 @@ export class GoSubmatchRegexp {
 
   /** True when the pattern matches (any part of, unless anchored) `text`. */
   test(text: string): boolean {
-    return this.compiled.matcher(text).find();
+    return this.tester.test(text);
   }
 
-  /** The leftmost match's groups (Go's `FindStringSubmatch`), or undefined when there is no match. */
+  /**
+   * The leftmost match's groups (Go's `FindStringSubmatch`), or undefined when there is no match. The array
+   * may be shared between calls with the same text: do not change it.
+   */
   exec(text: string): Submatches | undefined {
+    if (text.length > MEMO_MAX_LENGTH) return this.match(text);
+    let groups = this.memo.get(text);
+    if (groups === undefined) {
+      groups = this.match(text) ?? NO_MATCH;
+      if (this.memo.size >= MEMO_SIZE) this.memo = new Map();
+      this.memo.set(text, groups);
+    }
+    return groups === NO_MATCH ? undefined : groups;
+  }
+
+  private match(text: string): Submatches | undefined {
     const matcher = this.compiled.matcher(text);
     if (!matcher.find()) return undefined;
     const groups: (string | undefined)[] = [];

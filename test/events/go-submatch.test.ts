@@ -33,6 +33,22 @@ describe('GoSubmatchRegexp', () => {
     expect(re.groupNames).toEqual(['', 'first', '', 'third']);
   });
 
+  it('gives the same answers from its memo, across a memo reset and for long texts', () => {
+    const path = new GoSubmatchRegexp('/api/(v\\d+)/(.*)', true);
+    const values = Array.from({ length: 5000 }, (_, i) => (i % 3 ? `/api/v${i}/x${i}` : `/other/${i}`));
+    values.push(`/api/v1/${'y'.repeat(300)}`);
+    const expected = (v: string) => {
+      const m = /^\/api\/(v\d+)\/(.*)$/.exec(v);
+      return m ? [...m] : undefined;
+    };
+    for (let round = 0; round < 2; round++) {
+      for (const v of values) {
+        expect(path.exec(v)).toEqual(expected(v));
+        expect(path.test(v)).toBe(expected(v) !== undefined);
+      }
+    }
+  });
+
   it('throws GoRegexpSyntaxError on syntax Go rejects', () => {
     expect(() => new GoSubmatchRegexp('a(?=b)')).toThrow(GoRegexpSyntaxError);
   });
