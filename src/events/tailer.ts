@@ -20,7 +20,7 @@
  * Limitation: after a restart, lines still unread in a file that was rotated away while the process was down
  * are not looked for; reading starts at the new file's beginning.
  */
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LineParser } from './line-parsers.js';
 import {
@@ -88,6 +88,8 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
   readonly metrics: TailerMetrics = { linesRead: 0, malformedLines: 0, fileSizeBytes: 0, fileOffsetBytes: 0 };
   private readonly options: Required<Omit<TailerOptions, 'positions'>> & { positions?: PositionsStore };
   private handle: FileHandle | undefined;
+  /** The file found at the path once the open one was rotated away; read after the old one's last line. */
+  private next: FileHandle | undefined;
   /** End of the last line the consumer is done with, in the current file. */
   private committed = 0;
   private stopped = false;
@@ -157,7 +159,7 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
   private async *lines(follow: boolean): AsyncGenerator<Record<string, string>> {
     const { chunkBytes, maxLineBytes } = this.options;
     const chunk = Buffer.alloc(chunkBytes);
-    // Bytes after `this.committed`-or-later line ends that form no complete line yet.
+    // The bytes read of a line whose line feed is not read yet.
     let pending = Buffer.alloc(0);
     /** Offset of `pending`'s first byte. */
     let pendingStart = this.committed;
@@ -167,6 +169,11 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
       const metadata = this.options.parse(line.toString('utf8'));
       if (!metadata) this.metrics.malformedLines++;
       return metadata;
+    };
+    /** Counts a line over `maxLineBytes`: read, malformed, never parsed. */
+    const overlong = () => {
+      this.metrics.linesRead++;
+      this.metrics.malformedLines++;
     };
     while (!this.stopped) {
       const readAt = pendingStart + pending.length;
@@ -194,6 +201,9 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
           if (skipping) {
             skipping = false;
             this.committed = end;
+          } else if (newline - start > maxLineBytes) {
+            overlong();
+            this.committed = end;
           } else {
             const metadata = take(data.subarray(start, newline));
             if (metadata) {
@@ -211,9 +221,8 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
         pendingStart += start;
         data = data.subarray(start);
         if (!skipping && data.length > maxLineBytes) {
-          // An overlong line: count it once, drop what was read of it, skip to its line feed.
-          this.metrics.linesRead++;
-          this.metrics.malformedLines++;
+          // Count it once, drop what was read of it, skip to its line feed.
+          overlong();
           skipping = true;
         }
         if (skipping) {
@@ -262,16 +271,24 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
    */
   private async fileChange(readAt: number): Promise<'rotated' | 'truncated' | 'none'> {
     const current = await identityOf(this.handle!);
-    let named: Awaited<ReturnType<typeof stat>>;
+    // The file now at the path is opened (not just looked at), so a rotation switches to exactly that file.
+    let named: FileHandle;
     try {
-      named = await stat(this.options.path, { bigint: true });
+      named = await open(this.options.path, 'r');
     } catch {
       return 'none';
     }
-    if (String(named.dev) !== current.device || String(named.ino) !== current.inode) {
+    const next = await identityOf(named);
+    if (next.device !== current.device || next.inode !== current.inode) {
       // Anything written to the old file between the read and this check is read first.
-      return current.size > readAt ? 'none' : 'rotated';
+      if (current.size <= readAt) {
+        this.next = named;
+        return 'rotated';
+      }
+      await named.close();
+      return 'none';
     }
+    await named.close();
     if (current.size < readAt) return 'truncated';
     return (await this.headUnchanged(readAt)) ? 'none' : 'truncated';
   }
@@ -299,11 +316,11 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
     return true;
   }
 
-  /** Closes the rotated-away file and opens the one now at the path, from its start. */
+  /** Closes the rotated-away file and goes on with the one `fileChange` found at the path. */
   private async switchToPath(): Promise<void> {
     await this.handle?.close();
-    this.handle = undefined;
-    this.handle = await openTailed(this.options.path);
+    this.handle = this.next;
+    this.next = undefined;
   }
 
   /** Reading state for the open file read again from its start. */
@@ -331,7 +348,9 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
         await this.persist();
       } finally {
         await this.handle?.close();
+        await this.next?.close();
         this.handle = undefined;
+        this.next = undefined;
         this.resolveEnded();
       }
     });

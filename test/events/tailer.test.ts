@@ -78,6 +78,10 @@ describe('Tailer, follow: false', () => {
     expect(await rest()).toEqual(['1', '2']);
     expect(tailer.metrics.linesRead).toBe(3);
     expect(tailer.metrics.malformedLines).toBe(1);
+    // The same when the whole line arrives in one read.
+    const whole = tail({ follow: false, maxLineBytes: 20, chunkBytes: 4096 });
+    expect(await whole.rest()).toEqual(['1', '2']);
+    expect(whole.tailer.metrics).toMatchObject({ linesRead: 3, malformedLines: 1 });
   });
 
   it('reads only as far as the consumer pulls (back-pressure)', async () => {
