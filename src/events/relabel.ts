@@ -8,7 +8,8 @@
  * - `regex` (default `(.*)`, RE2/Go syntax) is anchored at both ends.
  * - `replace` (the default action): no match → no change; otherwise `target_label` and `replacement` (default
  *   `$1`) are expanded as Go's `Regexp.Expand`; a target that is not a valid label name after expansion, or
- *   an empty replacement result, deletes the label named by the unexpanded `target_label`.
+ *   an empty replacement result, deletes the label named by the unexpanded `target_label` (later Prometheus
+ *   versions skip an invalid target and delete the expanded one; slo-exporter's version does this).
  * - `keep` / `drop`: the event is kept only when the value matches / dropped when it matches.
  * - `hashmod`: `target_label` = (last 8 bytes of md5(value), big-endian) mod `modulus`, in decimal.
  * - `labelmap`: every label whose name matches gets copied under the expanded `replacement` (the original

@@ -103,6 +103,13 @@ describe('relabel: replace', () => {
       { source_labels: ['a'], target_label: '$1', replacement: 'v' },
       { a: 'bad-name' },
     ],
+    // Prometheus ~v2.31 deletes the label named by the unexpanded target ("x_$1"); later versions delete "x_a".
+    [
+      'an empty result deletes the unexpanded target label (v2.31)',
+      { s: 'a', x_a: 'kept' },
+      { source_labels: ['s'], regex: '(a)', target_label: 'x_$1', replacement: '' },
+      { s: 'a', x_a: 'kept' },
+    ],
     [
       'a static replacement with no source labels (empty value matches (.*))',
       { a: 'x' },
