@@ -20,8 +20,9 @@
  */
 import { didYouMean } from '../config/did-you-mean.js';
 import { type ConfigIssue, formatPath } from '../config/errors.js';
-import { parseSource, type SourceDocument } from '../config/yaml-source.js';
+import { parseSource } from '../config/yaml-source.js';
 import { compileGoRegexp, type GoRegexp } from '../lang/re2.js';
+import { isYamlMap, LiteralYamlReader, type YamlPath } from './literal-yaml-reader.js';
 import { type CompiledCondition, compileCondition, findOperator, OPERATOR_NAMES } from './operators.js';
 
 /** A failure condition, with the seed's `expose_as_metric` flag (undefined when not written). */
@@ -58,22 +59,7 @@ const RULE_KEYS = [
 const SLO_MATCHER_KEYS = ['domain', 'class', 'app'] as const;
 const CONDITION_KEYS = ['operator', 'key', 'value'];
 const FAILURE_CONDITION_KEYS = [...CONDITION_KEYS, 'expose_as_metric'];
-const TRUE_WORDS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
-const FALSE_WORDS = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
-
-type Path = readonly (string | number)[];
-
-const isMap = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const describeType = (value: unknown) =>
-  value === null
-    ? 'null'
-    : Array.isArray(value)
-      ? 'a list'
-      : typeof value === 'object'
-        ? 'a map'
-        : typeof value;
+type Path = YamlPath;
 
 /**
  * Parses and compiles one rule file's text. `file` names the file in issues. Never throws on bad input:
@@ -89,7 +75,7 @@ export function parseRulesFile(text: string, file: string): { rules: CompiledRul
   return { rules: issues.length ? [] : rules, issues };
 }
 
-class RuleReader {
+class RuleReader extends LiteralYamlReader {
   /** One compiled regexp per pattern, shared by the rules of the file. */
   private readonly regexps = new Map<string, GoRegexp>();
   private readonly compileRegexp = (pattern: string): GoRegexp => {
@@ -101,11 +87,6 @@ class RuleReader {
     return regexp;
   };
 
-  constructor(
-    private readonly doc: SourceDocument,
-    private readonly issues: ConfigIssue[],
-  ) {}
-
   read(): CompiledRule[] {
     const root = this.doc.value;
     // An empty file has no rules, as in slo-exporter.
@@ -114,7 +95,7 @@ class RuleReader {
     const list = root.rules;
     if (list === undefined || list === null) return [];
     if (!Array.isArray(list)) {
-      this.issue(['rules'], `expected a list of rules, got ${describeType(list)}`);
+      this.issue(['rules'], `expected a list of rules, got ${this.describeType(list)}`);
       return [];
     }
     const rules: CompiledRule[] = [];
@@ -168,7 +149,7 @@ class RuleReader {
   private conditions(path: Path, value: unknown, failure: boolean): CompiledFailureCondition[] {
     if (value === undefined || value === null) return [];
     if (!Array.isArray(value)) {
-      this.issue(path, `expected a list of conditions, got ${describeType(value)}`);
+      this.issue(path, `expected a list of conditions, got ${this.describeType(value)}`);
       return [];
     }
     const out: CompiledFailureCondition[] = [];
@@ -203,8 +184,8 @@ class RuleReader {
   private metadata(path: Path, value: unknown): Record<string, string> {
     const out: Record<string, string> = Object.create(null);
     if (value === undefined || value === null) return out;
-    if (!isMap(value)) {
-      this.issue(path, `expected a map of label names to values, got ${describeType(value)}`);
+    if (!isYamlMap(value)) {
+      this.issue(path, `expected a map of label names to values, got ${this.describeType(value)}`);
       return out;
     }
     for (const key of Object.keys(value)) {
@@ -212,54 +193,5 @@ class RuleReader {
       if (text !== undefined) out[key] = text;
     }
     return out;
-  }
-
-  /** The literal text of a scalar (null → ""), or undefined with an issue when it is a map or list. */
-  private scalar(path: Path, value: unknown): string | undefined {
-    if (value === undefined) return undefined;
-    if (value === null) return '';
-    if (typeof value === 'object') {
-      this.issue(path, `expected a single value, got ${describeType(value)}`);
-      return undefined;
-    }
-    return this.doc.sourceText(path) ?? String(value);
-  }
-
-  private boolean(path: Path, value: unknown): boolean | undefined {
-    if (value === undefined || value === null) return undefined;
-    if (typeof value === 'boolean') return value;
-    if (typeof value === 'string' && TRUE_WORDS.has(value)) return true;
-    if (typeof value === 'string' && FALSE_WORDS.has(value)) return false;
-    this.issue(path, `expected true or false, got ${describeType(value)} ${JSON.stringify(value)}`);
-    return undefined;
-  }
-
-  private expectMap(path: Path, value: unknown, known: readonly string[]): value is Record<string, unknown> {
-    if (!isMap(value)) {
-      this.issue(path, `expected a map, got ${describeType(value)}`);
-      return false;
-    }
-    for (const key of Object.keys(value)) {
-      if (known.includes(key)) continue;
-      const hint = didYouMean(key, known);
-      this.issue(
-        path,
-        `unknown field "${key}"${hint ? `; did you mean "${hint}"?` : ` (expected one of: ${known.join(', ')})`}`,
-        key,
-      );
-    }
-    return true;
-  }
-
-  private issue(path: Path, message: string, key?: string): void {
-    const at = this.doc.locate(path, key);
-    const field = key === undefined ? path : [...path, key];
-    this.issues.push({
-      file: this.doc.file,
-      line: at.line,
-      column: at.column,
-      path: formatPath(field),
-      message,
-    });
   }
 }

@@ -1,0 +1,294 @@
+/**
+ * Prometheus `relabel_config` applied to event metadata, as slo-exporter's `relabel` module does (metadata
+ * = labels). Semantics are those of the Prometheus version slo-exporter v6 links (~v2.31 `pkg/relabel`,
+ * documented at https://prometheus.io/docs/prometheus/latest/configuration/configuration/#relabel_config and
+ * in shared/reference/slo-exporter.md §3.2):
+ *
+ * - The values of `source_labels` (a missing label reads as "") are joined with `separator` (default `;`).
+ * - `regex` (default `(.*)`, RE2/Go syntax) is anchored at both ends.
+ * - `replace` (the default action): no match → no change; otherwise `target_label` and `replacement` (default
+ *   `$1`) are expanded as Go's `Regexp.Expand`; a target that is not a valid label name after expansion, or
+ *   an empty replacement result, deletes the label named by the unexpanded `target_label` (later Prometheus
+ *   versions skip an invalid target and delete the expanded one; slo-exporter's version does this).
+ * - `keep` / `drop`: the event is kept only when the value matches / dropped when it matches.
+ * - `hashmod`: `target_label` = (last 8 bytes of md5(value), big-endian) mod `modulus`, in decimal.
+ * - `labelmap`: every label whose name matches gets copied under the expanded `replacement` (the original
+ *   stays); `labeldrop` / `labelkeep`: labels whose name matches are removed / kept.
+ * - Setting a label to "" removes it, and every step drops labels whose value is "" (Prometheus' label
+ *   builder does both), so metadata with an empty value loses it once any step runs.
+ *
+ * Newer actions (`keepequal`, `dropequal`, `lowercase`, `uppercase`) are not in that version and are rejected.
+ */
+import { createHash } from 'node:crypto';
+import type { ConfigIssue } from '../config/errors.js';
+import { parseSource, type SourceDocument } from '../config/yaml-source.js';
+import { GoSubmatchRegexp } from './go-submatch.js';
+import { LiteralYamlReader, type YamlPath } from './literal-yaml-reader.js';
+
+/** Event metadata as labels: name → value. */
+export type Labels = Readonly<Record<string, string>>;
+
+/** The relabel actions of Prometheus ~v2.31, lower case (the config accepts any case). */
+export const RELABEL_ACTIONS = [
+  'replace',
+  'keep',
+  'drop',
+  'hashmod',
+  'labelmap',
+  'labeldrop',
+  'labelkeep',
+] as const;
+export type RelabelAction = (typeof RELABEL_ACTIONS)[number];
+
+/** One validated relabel step. Build with `relabelConfig` (defaults, validation) or `parseRelabelModule`. */
+export interface RelabelConfig {
+  action: RelabelAction;
+  sourceLabels: readonly string[];
+  separator: string;
+  /** Anchored at both ends. */
+  regex: GoSubmatchRegexp;
+  targetLabel: string;
+  replacement: string;
+  /** For `hashmod`; a uint64 (the YAML field), hence a bigint. */
+  modulus: bigint;
+}
+
+/** Fields of a relabel step as written in YAML, all optional (Prometheus' defaults fill the rest). */
+export interface RelabelConfigFields {
+  action?: string;
+  source_labels?: readonly string[];
+  separator?: string;
+  regex?: string;
+  target_label?: string;
+  replacement?: string;
+  modulus?: bigint | number;
+}
+
+/** An invalid relabel step; `field` names the YAML field at fault (undefined: the step as a whole). */
+export class RelabelConfigError extends Error {
+  override name = 'RelabelConfigError';
+  constructor(
+    message: string,
+    readonly field?: keyof RelabelConfigFields,
+  ) {
+    super(message);
+  }
+}
+
+/** A legacy Prometheus label name (`model.LabelNameRE`). */
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** Prometheus' `relabelTarget`: a label name that may contain `$1` / `${name}` references. */
+const RELABEL_TARGET = /^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$/;
+const DEFAULT_REGEX = '(.*)';
+const DEFAULTS = { separator: ';', targetLabel: '', replacement: '$1', modulus: 0n } as const;
+
+/**
+ * Applies Prometheus' defaults and validation (`relabel.Config.UnmarshalYAML`) to one step.
+ * Throws `RelabelConfigError` naming the field: unknown action, invalid regexp, a source label that is not
+ * a label name, `replace`/`hashmod` without a valid `target_label`, `hashmod` without a non-zero `modulus`,
+ * `labelmap` with a `replacement` that is no label name, `labeldrop`/`labelkeep` with any field but `regex`.
+ */
+export function relabelConfig(fields: RelabelConfigFields): RelabelConfig {
+  const actionText = fields.action ?? 'replace';
+  const action = RELABEL_ACTIONS.find((a) => a === actionText.toLowerCase());
+  if (!action)
+    throw new RelabelConfigError(
+      `unknown relabel action "${actionText}" (expected one of: ${RELABEL_ACTIONS.join(', ')})`,
+      'action',
+    );
+  for (const name of fields.source_labels ?? []) {
+    if (!LABEL_NAME.test(name))
+      throw new RelabelConfigError(`"${name}" is not a valid label name`, 'source_labels');
+  }
+  let regex: GoSubmatchRegexp;
+  try {
+    regex = new GoSubmatchRegexp(fields.regex ?? DEFAULT_REGEX, true);
+  } catch (error) {
+    throw new RelabelConfigError(`invalid regexp "${fields.regex}": ${(error as Error).message}`, 'regex');
+  }
+  const config: RelabelConfig = {
+    action,
+    sourceLabels: fields.source_labels ?? [],
+    separator: fields.separator ?? DEFAULTS.separator,
+    regex,
+    targetLabel: fields.target_label ?? DEFAULTS.targetLabel,
+    replacement: fields.replacement ?? DEFAULTS.replacement,
+    modulus: BigInt(fields.modulus ?? DEFAULTS.modulus),
+  };
+  if (action === 'hashmod' && config.modulus === 0n)
+    throw new RelabelConfigError('the hashmod action requires a non-zero modulus', 'modulus');
+  if ((action === 'replace' || action === 'hashmod') && config.targetLabel === '')
+    throw new RelabelConfigError(`the ${action} action requires a target_label`, 'target_label');
+  if (action === 'replace' && !RELABEL_TARGET.test(config.targetLabel))
+    throw new RelabelConfigError(
+      `"${config.targetLabel}" is not a valid target_label for the replace action (a label name, which may contain $1 or \${name})`,
+      'target_label',
+    );
+  if (action === 'hashmod' && !LABEL_NAME.test(config.targetLabel))
+    throw new RelabelConfigError(
+      `"${config.targetLabel}" is not a valid target_label for the hashmod action`,
+      'target_label',
+    );
+  if (action === 'labelmap' && !RELABEL_TARGET.test(config.replacement))
+    throw new RelabelConfigError(
+      `"${config.replacement}" is not a valid replacement for the labelmap action (a label name, which may contain $1 or \${name})`,
+      'replacement',
+    );
+  if (action === 'labeldrop' || action === 'labelkeep') {
+    const extra = (['source_labels', 'separator', 'target_label', 'replacement', 'modulus'] as const).find(
+      (field) => fields[field] !== undefined,
+    );
+    if (extra) throw new RelabelConfigError(`the ${action} action takes only "regex", not "${extra}"`, extra);
+  }
+  return config;
+}
+
+/**
+ * Runs the steps in order over `labels`. Returns the new labels (a fresh object; the input is not changed),
+ * or undefined when a `keep`/`drop` step drops the event.
+ */
+export function relabel(labels: Labels, configs: readonly RelabelConfig[]): Labels | undefined {
+  if (!configs.length) return { ...labels };
+  // Steps never set "", so dropping empty values once is what each step's label builder does.
+  const current = new Map(Object.entries(labels).filter(([, value]) => value !== ''));
+  for (const config of configs) {
+    if (!step(current, config)) return undefined;
+  }
+  return Object.fromEntries(current);
+}
+
+/** One step, applied to `labels` in place; false when the event is dropped. */
+function step(labels: Map<string, string>, config: RelabelConfig): boolean {
+  const value = config.sourceLabels.map((name) => labels.get(name) ?? '').join(config.separator);
+  switch (config.action) {
+    case 'drop':
+      return !config.regex.test(value);
+    case 'keep':
+      return config.regex.test(value);
+    case 'replace': {
+      const groups = config.regex.exec(value);
+      if (!groups) return true;
+      const target = config.regex.expand(config.targetLabel, groups);
+      const result = config.regex.expand(config.replacement, groups);
+      if (!LABEL_NAME.test(target) || result === '') labels.delete(config.targetLabel);
+      else labels.set(target, result);
+      return true;
+    }
+    case 'hashmod':
+      set(labels, config.targetLabel, String(hash64(value) % config.modulus));
+      return true;
+    case 'labelmap':
+      // Names are read from a snapshot: labels added by this step are not mapped again.
+      for (const [name, labelValue] of [...labels]) {
+        const groups = config.regex.exec(name);
+        if (groups) set(labels, config.regex.expand(config.replacement, groups), labelValue);
+      }
+      return true;
+    case 'labeldrop':
+    case 'labelkeep': {
+      const keepMatching = config.action === 'labelkeep';
+      for (const name of [...labels.keys()]) {
+        if (config.regex.test(name) !== keepMatching) labels.delete(name);
+      }
+      return true;
+    }
+  }
+}
+
+/** Sets a label; "" removes it (Prometheus' `labels.Builder.Set`). */
+function set(labels: Map<string, string>, name: string, value: string): void {
+  if (value === '') labels.delete(name);
+  else labels.set(name, value);
+}
+
+/** Prometheus' hashmod hash: the md5 digest's last 8 bytes as a big-endian uint64. */
+function hash64(value: string): bigint {
+  return createHash('md5').update(value).digest().readBigUInt64BE(8);
+}
+
+const STEP_FIELDS = [
+  'action',
+  'source_labels',
+  'separator',
+  'regex',
+  'target_label',
+  'replacement',
+  'modulus',
+];
+/** The relabel module's one key; viper reads module keys case-insensitively. */
+const MODULE_KEY = 'eventRelabelConfigs';
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/**
+ * Reads slo-exporter's `relabel` module config found at `path` in `doc` (a map whose `eventRelabelConfigs`
+ * key, in any case, holds the list of steps; other module keys are ignored, as slo-exporter ignores them).
+ * Step fields are strict and case-sensitive (unknown fields are errors); string fields take any scalar's
+ * literal text, as yaml.v2 decoding into a string does. Never throws: returns the steps (empty when there is
+ * any issue) and every issue, positioned.
+ */
+export function parseRelabelModule(
+  doc: SourceDocument,
+  path: YamlPath = [],
+): { configs: RelabelConfig[]; issues: ConfigIssue[] } {
+  const issues: ConfigIssue[] = [];
+  const reader = new LiteralYamlReader(doc, issues);
+  const module = reader.valueAt(path);
+  if (module === undefined || module === null) return { configs: [], issues };
+  if (!reader.expectMap(path, module)) return { configs: [], issues };
+  const key = Object.keys(module).find((k) => k.toLowerCase() === MODULE_KEY.toLowerCase());
+  const list = key === undefined ? undefined : module[key];
+  if (list === undefined || list === null) return { configs: [], issues };
+  const listPath = [...path, key!];
+  if (!Array.isArray(list)) {
+    reader.issue(listPath, `expected a list of relabel configs, got ${reader.describeType(list)}`);
+    return { configs: [], issues };
+  }
+  const configs: RelabelConfig[] = [];
+  list.forEach((item, i) => {
+    const at = [...listPath, i];
+    if (!reader.expectMap(at, item, STEP_FIELDS)) return;
+    const before = issues.length;
+    const fields: RelabelConfigFields = {};
+    for (const field of ['action', 'separator', 'regex', 'target_label', 'replacement'] as const) {
+      const text = reader.scalar([...at, field], item[field]);
+      if (text !== undefined) fields[field] = text;
+    }
+    const sourceLabels = item.source_labels;
+    if (sourceLabels !== undefined && sourceLabels !== null) {
+      if (!Array.isArray(sourceLabels))
+        reader.issue(
+          [...at, 'source_labels'],
+          `expected a list of label names, got ${reader.describeType(sourceLabels)}`,
+        );
+      else
+        fields.source_labels = sourceLabels.map(
+          (name, j) => reader.scalar([...at, 'source_labels', j], name) ?? '',
+        );
+    }
+    const modulus = reader.scalar([...at, 'modulus'], item.modulus);
+    if (modulus !== undefined && modulus !== '') {
+      if (/^\d+$/.test(modulus) && BigInt(modulus) <= UINT64_MAX) fields.modulus = BigInt(modulus);
+      else reader.issue([...at, 'modulus'], `expected an unsigned 64-bit integer, got "${modulus}"`);
+    }
+    if (issues.length > before) return;
+    try {
+      configs.push(relabelConfig(fields));
+    } catch (error) {
+      if (!(error instanceof RelabelConfigError)) throw error;
+      if (error.field && item[error.field] !== undefined) reader.issue([...at, error.field], error.message);
+      else reader.issue(at, error.message);
+    }
+  });
+  issues.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { configs: issues.length ? [] : configs, issues };
+}
+
+/** Parses a YAML text whose root is the relabel module config (see `parseRelabelModule`). */
+export function parseRelabelModuleText(
+  text: string,
+  file: string,
+): { configs: RelabelConfig[]; issues: ConfigIssue[] } {
+  const { doc, issues } = parseSource(text, file);
+  if (issues.length) return { configs: [], issues };
+  return parseRelabelModule(doc);
+}
