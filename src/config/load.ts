@@ -215,7 +215,9 @@ export async function loadSlos(paths: string | string[], env: Env = process.env)
   for (const read of reads) {
     // Missing variables are errors in SLO files: every field of an SLO is used.
     issues.push(...read.missing.map((m) => m.issue), ...read.issues);
-    if (!read.doc || read.issues.length || read.missing.length || !isSloDocument(read.doc.value)) continue;
+    // Checked on even with duplicate keys, so every problem of the file shows at once.
+    if (!read.doc || read.doc.value === undefined || read.missing.length || !isSloDocument(read.doc.value))
+      continue;
     const checked = validateWith(sloSchema, read.doc.value, read.doc);
     issues.push(...checked.issues);
     if (checked.value) slos.push({ config: checked.value as SloConfig, source: read.doc });
@@ -238,7 +240,7 @@ const ENTRY_SECTIONS = ['backends', 'exporters'] as const;
  */
 export async function loadSharedConfig(file: string, env: Env = process.env): Promise<LoadedSharedConfig> {
   const read = await readDocument(file, env);
-  if (!read.doc || read.issues.length)
+  if (!read.doc || read.doc.value === undefined)
     throw new ConfigError([...read.missing.map((m) => m.issue), ...read.issues]);
   const doc = read.doc;
   const unresolved = new Map<string, UnresolvedEntry>();
@@ -257,8 +259,8 @@ export async function loadSharedConfig(file: string, env: Env = process.env): Pr
     unresolved.set(id, entry);
   }
   // A placeholder left in a checked field would only add a second, confusing error.
-  if (fatal.length) throw new ConfigError(fatal);
+  if (fatal.length) throw new ConfigError([...fatal, ...read.issues]);
   const checked = validateWith(sharedConfigSchema, doc.value ?? {}, doc);
-  if (!checked.value) throw new ConfigError(checked.issues);
+  if (!checked.value || read.issues.length) throw new ConfigError([...read.issues, ...checked.issues]);
   return { config: checked.value, source: doc, unresolved: [...unresolved.values()] };
 }

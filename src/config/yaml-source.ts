@@ -20,7 +20,7 @@ import {
   type YAMLError,
   type YAMLMap,
 } from 'yaml';
-import type { ConfigIssue } from './errors.js';
+import { type ConfigIssue, formatPath } from './errors.js';
 
 /** A parsed config document: its value and a way to find where any field was written. */
 export interface SourceDocument {
@@ -34,10 +34,19 @@ export interface SourceDocument {
   pathAt(offset: number): PropertyKey[];
 }
 
-/** Aliases one document may expand to, in nodes (yaml's guard against "billion laughs" documents). */
-const MAX_ALIAS_COUNT = 100;
+/**
+ * Nodes that aliases may add to one document ("billion laughs" guard): at least 1,000, and as many as the text
+ * has characters, so a value is never more than about twice the size of its file, while a rule file that
+ * reuses an anchor in every rule still loads. yaml's own `maxAliasCount` counts references to an anchor, not
+ * the nodes they expand to, so a large anchor referenced a few hundred times would pass it.
+ */
+const aliasBudget = (text: string) => Math.max(1000, text.length);
 
-/** Parses YAML or JSON text. Syntax errors are returned as issues (all of them), never thrown. */
+/**
+ * Parses YAML or JSON text. Problems are returned as issues (all of them), never thrown. `doc.value` is
+ * undefined when the text could not be read as a value (a syntax error); with only duplicate keys it is built
+ * (the later value wins, as YAML libraries do) so callers can still report every other problem at once.
+ */
 export function parseSource(text: string, file: string): { doc: SourceDocument; issues: ConfigIssue[] } {
   const lineCounter = new LineCounter();
   // yaml's own `uniqueKeys` check compares every key with every other (quadratic): `duplicateKeys` is linear.
@@ -56,8 +65,7 @@ export function parseSource(text: string, file: string): { doc: SourceDocument; 
   const issues = [...document.errors, ...document.warnings].map((error) =>
     issueAt(error.pos[0], yamlErrorMessage(error)),
   );
-  for (const offset of duplicateKeys(document)) issues.push(issueAt(offset, 'Map keys must be unique'));
-  issues.sort((a, b) => a.line - b.line || a.column - b.column);
+  const duplicates = duplicateKeys(document);
   const index = new WeakMap<YAMLMap, Map<string, Pair>>();
   const child = (node: unknown, part: PropertyKey) => childOf(node, part, index);
   const locate = (path: readonly PropertyKey[], key?: string) => {
@@ -85,15 +93,35 @@ export function parseSource(text: string, file: string): { doc: SourceDocument; 
   };
   const pathAt = (offset: number) => pathOfOffset(document.contents, offset);
   let value: unknown;
-  if (!issues.length) {
+  const readable = !issues.length;
+  for (const { key, offset, first } of duplicates) {
+    const where = position(first);
+    issues.push({
+      file,
+      ...position(offset),
+      path: formatPath([...pathAt(offset).slice(0, -1), key]),
+      message: `duplicate key "${key}" (first written at line ${where.line}, column ${where.column}); keys of a map must be unique`,
+    });
+  }
+  const budget = aliasBudget(text);
+  const excessive = readable ? aliasOverBudget(document, budget) : undefined;
+  if (excessive !== undefined) {
+    issues.push(
+      issueAt(
+        excessive,
+        `excessive aliases: they would add more than ${budget} nodes (the limit grows with the file's size)`,
+      ),
+    );
+  } else if (readable) {
     try {
-      value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      value = document.toJS({ maxAliasCount: -1 }); // bounded by aliasOverBudget
     } catch (error) {
       // Errors found while building values carry no position and may quote user text: find the node.
       const found = buildErrorAt(document, String((error as Error).message));
       issues.push(issueAt(found.offset, found.message));
     }
   }
+  issues.sort((x, y) => x.line - y.line || x.column - y.column);
   return { doc: { file, value, locate, sourceText, pathAt }, issues };
 }
 
@@ -113,24 +141,7 @@ function yamlErrorMessage(error: YAMLError): string {
  * nested aliases at most once, so a file of many aliases costs linear time here too.
  */
 function buildErrorAt(document: Document, thrown: string): { offset: number; message: string } {
-  const excessive = thrown.startsWith('Excessive alias count');
-  const excessiveMessage = `excessive alias count (more than ${MAX_ALIAS_COUNT} nodes expanded by aliases)`;
   const anchors = new Map<string, Node>();
-  const nestsAliases = new WeakMap<Node, boolean>();
-  const hasNestedAlias = (node: Node) => {
-    let nested = nestsAliases.get(node);
-    if (nested === undefined) {
-      nested = false;
-      visit(node, {
-        Alias() {
-          nested = true;
-          return visit.BREAK;
-        },
-      });
-      nestsAliases.set(node, nested);
-    }
-    return nested;
-  };
   let found: { offset: number; message: string } | undefined;
   let firstAlias: number | undefined;
   const at = (node: Node | Pair['key'], message: string) => {
@@ -145,7 +156,7 @@ function buildErrorAt(document: Document, thrown: string): { offset: number; mes
       firstAlias ??= alias.range?.[0];
       const target = anchors.get(alias.source);
       if (!target) return at(alias, `alias "*${alias.source}" refers to no anchor defined before it`);
-      return excessive && hasNestedAlias(target) ? at(alias, excessiveMessage) : undefined;
+      return undefined;
     },
     Pair(_, pair) {
       if (!isScalar(pair.key) || pair.key.source !== '<<') return undefined;
@@ -155,24 +166,71 @@ function buildErrorAt(document: Document, thrown: string): { offset: number; mes
     },
   });
   if (found) return found;
-  const message = excessive ? excessiveMessage : thrown.split('\n')[0]!.replace(/:.*$/, '');
-  return { offset: firstAlias ?? 0, message };
+  return { offset: firstAlias ?? 0, message: thrown.split('\n')[0]!.replace(/:.*$/, '') };
 }
 
-/** Offsets of scalar keys repeated within one map (merge keys `<<` may repeat), in one pass per map. */
-function duplicateKeys(document: Document): number[] {
-  const offsets: number[] = [];
+/**
+ * The offset of the alias at which the nodes added by aliases, in document order, pass `budget`; undefined
+ * when they never do. Each node's expanded size is computed once (anchors may only name earlier nodes, and an
+ * alias inside its own anchor counts as one node), so this costs linear time however the aliases nest.
+ */
+function aliasOverBudget(document: Document, budget: number): number | undefined {
+  const anchors = new Map<string, Node>();
+  const sizes = new WeakMap<object, number>();
+  const sizing = new WeakSet<object>();
+  const sizeOf = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      return target ? sizeOf(target) : 1;
+    }
+    if (!node || typeof node !== 'object') return 1;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    if (sizing.has(node)) return 1;
+    sizing.add(node);
+    let size = 1;
+    if (isMap(node) || isSeq(node))
+      for (const item of node.items)
+        size += isPair(item) ? sizeOf(item.key) + sizeOf(item.value) : sizeOf(item);
+    sizes.set(node, size);
+    return size;
+  };
+  let added = 0;
+  let over: number | undefined;
+  visit(document, {
+    Node(_, node) {
+      if (isNode(node) && node.anchor && !isAlias(node)) anchors.set(node.anchor, node);
+    },
+    Alias(_, alias) {
+      added += sizeOf(alias);
+      if (added <= budget) return undefined;
+      over = alias.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return over;
+}
+
+/**
+ * Scalar keys repeated within one map (merge keys `<<` may repeat), in one pass per map. Keys are compared as
+ * the value's object keys will be (`6` and `"6"` are the same key), so no value silently replaces another.
+ */
+function duplicateKeys(document: Document): { key: string; offset: number; first: number }[] {
+  const found: { key: string; offset: number; first: number }[] = [];
   visit(document, {
     Map(_, map) {
-      const seen = new Set<unknown>();
+      const seen = new Map<string, number>();
       for (const pair of map.items) {
         if (!isScalar(pair.key) || pair.key.source === '<<') continue;
-        if (seen.has(pair.key.value)) offsets.push(pair.key.range?.[0] ?? 0);
-        else seen.add(pair.key.value);
+        const key = String(pair.key.value);
+        const offset = pair.key.range?.[0] ?? 0;
+        const first = seen.get(key);
+        if (first === undefined) seen.set(key, offset);
+        else found.push({ key, offset, first });
       }
     },
   });
-  return offsets;
+  return found;
 }
 
 /** The key → pair index of a map, built once per map so lookups stay constant-time on large maps. */

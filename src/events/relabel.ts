@@ -289,6 +289,8 @@ export function parseRelabelModuleText(
   file: string,
 ): { configs: RelabelConfig[]; issues: ConfigIssue[] } {
   const { doc, issues } = parseSource(text, file);
-  if (issues.length) return { configs: [], issues };
-  return parseRelabelModule(doc);
+  if (doc.value === undefined) return { configs: [], issues };
+  const parsed = parseRelabelModule(doc);
+  const all = [...issues, ...parsed.issues].sort((a, b) => a.line - b.line || a.column - b.column);
+  return { configs: all.length ? [] : parsed.configs, issues: all };
 }

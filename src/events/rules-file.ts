@@ -67,7 +67,7 @@ type Path = YamlPath;
  */
 export function parseRulesFile(text: string, file: string): { rules: CompiledRule[]; issues: ConfigIssue[] } {
   const { doc, issues } = parseSource(text, file);
-  if (issues.length) return { rules: [], issues };
+  if (doc.value === undefined) return { rules: [], issues };
   const reader = new RuleReader(doc, issues);
   const rules = reader.read();
   // In file order, as a user reads them.

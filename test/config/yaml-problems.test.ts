@@ -55,22 +55,31 @@ describe('YAML errors', () => {
       'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
       '',
     ].join('\n');
+    // a: 10 nodes; b: 9 × 10 added; c: 9 × 91 (909 in all); the first *c adds 820 more: past 1000.
     expect(messages(laughs)).toEqual([
-      'f.yaml:3:8: invalid YAML: excessive alias count (more than 100 nodes expanded by aliases)',
+      "f.yaml:4:8: invalid YAML: excessive aliases: they would add more than 1000 nodes (the limit grows with the file's size)",
     ]);
   });
 
-  it('names the first alias when aliases of a flat node exceed the limit', () => {
-    const many = `a: &a [1, 2, 3]\nb: [${Array(20_000).fill('*a').join(', ')}]\n`;
-    expect(messages(many)).toEqual([
-      'f.yaml:2:5: invalid YAML: excessive alias count (more than 100 nodes expanded by aliases)',
+  it('names the alias where a large anchor repeated a few hundred times passes the limit', () => {
+    const list = `[${Array.from({ length: 1000 }, (_, i) => i).join(', ')}]`;
+    const big = `a: &a ${list}\nb: [${Array(200).fill('*a').join(', ')}]\n`;
+    // 1001 nodes per alias against a 5701-character file: the sixth alias passes the limit.
+    expect(messages(big)).toEqual([
+      `f.yaml:2:25: invalid YAML: excessive aliases: they would add more than ${big.length} nodes (the limit grows with the file's size)`,
     ]);
+  });
+
+  it('loads a file that reuses small anchors in every entry (expansion linear in its size)', () => {
+    const many = `a: &a [1, 2, 3]\nb: [${Array(20_000).fill('*a').join(', ')}]\n`;
+    expect(messages(many)).toEqual([]);
+    expect((parseSource(many, 'f').doc.value as { b: unknown[] }).b).toHaveLength(20_000);
   });
 
   it('reports a repeated key at the repeat, and lets merge keys repeat', () => {
     expect(messages('a: 1\nb:\n  x: 1\n  y: 2\n  x: 3\na: 4\n')).toEqual([
-      'f.yaml:5:3: invalid YAML: Map keys must be unique',
-      'f.yaml:6:1: invalid YAML: Map keys must be unique',
+      'f.yaml:5:3: b.x: duplicate key "x" (first written at line 3, column 3); keys of a map must be unique',
+      'f.yaml:6:1: a: duplicate key "a" (first written at line 1, column 1); keys of a map must be unique',
     ]);
     expect(messages('p: &p {a: 1}\nq: &q {b: 2}\nr:\n  <<: *p\n  <<: *q\n')).toEqual([]);
     expect(parseSource('p: &p {a: 1}\nq: &q {b: 2}\nr:\n  <<: *p\n  <<: *q\n', 'f').doc.value).toEqual({
@@ -80,8 +89,16 @@ describe('YAML errors', () => {
     });
   });
 
-  it('keeps the number 1 and the string "1" apart as keys', () => {
-    expect(messages('1: a\n"1": b\n')).toEqual([]);
+  it('treats the number 1 and the string "1" as one key: both would be the field "1"', () => {
+    expect(messages('1: a\n"1": b\n')).toEqual([
+      'f.yaml:2:1: 1: duplicate key "1" (first written at line 1, column 1); keys of a map must be unique',
+    ]);
+  });
+
+  it('still builds the value with duplicate keys, so the other problems of the file are reported too', () => {
+    const { doc, issues } = parseSource('a: 1\na: 2\nb: 3\n', 'f');
+    expect(issues).toHaveLength(1);
+    expect(doc.value).toEqual({ a: 2, b: 3 });
   });
 });
 

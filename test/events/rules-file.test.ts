@@ -153,9 +153,18 @@ describe('parseRulesFile', () => {
 
   it('reports duplicate keys and YAML syntax errors with their position', () => {
     expect(issuesOf('rules:\n  - honor_slo_result: true\n    honor_slo_result: false\n')).toEqual([
-      expect.stringMatching(/^rules\.yaml:3:5: invalid YAML: Map keys must be unique/),
+      'rules.yaml:3:5: rules[0].honor_slo_result: duplicate key "honor_slo_result" (first written at line 2, column 5); keys of a map must be unique',
     ]);
     expect(issuesOf('rules: [\n')).toEqual([expect.stringMatching(/^rules\.yaml:\d+:\d+: invalid YAML:/)]);
+    // A duplicate key does not hide the file's other problems.
+    expect(
+      issuesOf('rules:\n  - honor_slo_result: true\n    honor_slo_result: false\n    slo_matchr: {}\n'),
+    ).toEqual([
+      'rules.yaml:3:5: rules[0].honor_slo_result: duplicate key "honor_slo_result" (first written at line 2, column 5); keys of a map must be unique',
+      expect.stringMatching(
+        /^rules\.yaml:4:5: rules\[0\]\.slo_matchr: unknown field "slo_matchr"; did you mean "slo_matcher"\?/,
+      ),
+    ]);
   });
 
   it('rejects unknown top-level keys and a rules field that is not a list', () => {
