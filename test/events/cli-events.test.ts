@@ -384,11 +384,15 @@ describe('slokit events check', () => {
     expect(stderr).toContain(
       `${a}:3:20: rules[0].failure_conditions[0].operator: unknown operator "numberIsHigerThan"; did you mean "numberIsHigherThan"?`,
     );
-    expect(stderr).toMatch(
-      new RegExp(`${b.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:5: invalid YAML: Map keys must be unique`),
+    // The duplicate key does not hide the invalid regexp of the same file.
+    expect(stderr).toContain(
+      `${b}:2:27: rules[0].slo_matcher.domain: invalid regexp "(": error parsing regexp`,
+    );
+    expect(stderr).toContain(
+      `${b}:4:5: rules[0].additional_metadata: duplicate key "additional_metadata" (first written at line 3, column 5); keys of a map must be unique`,
     );
     expect(stderr).toContain('/nonexistent.yaml: cannot read rule file (ENOENT)');
-    expect(stderr).toMatch(/^slokit: 3 config errors:/);
+    expect(stderr).toMatch(/^slokit: 4 config errors:/);
   });
 
   it('refuses to count with metadata that cannot be a label name, before reading events', async () => {
