@@ -7,9 +7,18 @@
 export class ExactSum {
   /** Non-overlapping partials, increasing in magnitude. */
   private partials: number[] = [];
+  /**
+   * Once a partial overflows, the exact sum cannot be kept: from then on the sum is the plain float one
+   * (±Infinity for quantities of one sign, as the metrics output's counters give it), never NaN.
+   */
+  private overflowed: number | undefined;
 
   /** Adds `x` (finite). */
   add(x: number): void {
+    if (this.overflowed !== undefined) {
+      this.overflowed += x;
+      return;
+    }
     if (this.partials.length === 1) {
       // Common case (integer counts): when x + partial is exact, it is the only partial.
       const y = this.partials[0]!;
@@ -33,6 +42,7 @@ export class ExactSum {
     }
     partials.length = kept;
     partials.push(value);
+    if (!Number.isFinite(value)) this.overflowed = value;
   }
 
   /** Adds every partial of another sum (same result as adding its terms one by one). */
@@ -42,11 +52,12 @@ export class ExactSum {
 
   /** The partials, for merging into another ExactSum. */
   get terms(): readonly number[] {
-    return this.partials;
+    return this.overflowed === undefined ? this.partials : [this.overflowed];
   }
 
   /** The exact sum rounded to nearest (ties to even), as `math.fsum` rounds it. */
   get value(): number {
+    if (this.overflowed !== undefined) return this.overflowed;
     const p = this.partials;
     let n = p.length;
     if (n === 0) return 0;

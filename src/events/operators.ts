@@ -167,10 +167,13 @@ export function compileCondition(
         threshold,
         test(metadata) {
           const raw = metadata[key];
-          // A JSON number reads as itself: ParseFloat of its shortest text gives the same float64.
+          // A JSON number reads as itself: ParseFloat of its shortest text gives the same float64. One past
+          // float64's range (1e400, which JSON.parse turns into Infinity) is out of range, as ParseFloat says.
           const number =
             typeof raw === 'number'
-              ? raw
+              ? Number.isFinite(raw)
+                ? raw
+                : undefined
               : typeof raw === 'string'
                 ? parseGoFloat(raw)
                 : typeof raw === 'boolean'

@@ -98,7 +98,7 @@ export class EventSummary {
     );
     const table = align([
       ['DOMAIN', 'CLASS', 'APP', 'SUCCESS', 'FAIL'],
-      ...rows.map((r) => [...r.cells, String(r.success.value), String(r.fail.value)]),
+      ...rows.map((r) => [...r.cells.map(cellText), String(r.success.value), String(r.fail.value)]),
     ]);
     const totals =
       `lines: ${input.lines}  malformed: ${input.malformed}  events: ${stats.processed}  ` +
@@ -106,4 +106,20 @@ export class EventSummary {
       `evaluation errors: ${stats.evaluationErrors}  slo events: ${stats.sloEvents}\n`;
     return `${table}\n${totals}`;
   }
+}
+
+/**
+ * A domain, class or app as a table cell: values come from untrusted events, so one holding whitespace or
+ * control characters (a line break would fake a row, an escape sequence would reach the terminal) is printed
+ * JSON-quoted; others as they are.
+ */
+function cellText(value: string): string {
+  if (!/[\s\p{C}]/u.test(value)) return value;
+  // JSON.stringify leaves DEL, C1 controls, format characters and U+2028/9 as they are: escape them too.
+  return JSON.stringify(value).replace(/[\p{C}\u2028\u2029]/gu, (c) =>
+    c
+      .split('')
+      .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      .join(''),
+  );
 }

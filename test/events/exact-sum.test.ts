@@ -27,3 +27,22 @@ describe('ExactSum', () => {
     expect(right.value).toBe(whole);
   });
 });
+
+describe('ExactSum past the float range', () => {
+  it('gives the infinity plain addition gives, never NaN, merged or not', () => {
+    const sum = new ExactSum();
+    sum.add(1e308);
+    sum.add(1e308);
+    expect(sum.value).toBe(Number.POSITIVE_INFINITY);
+    sum.add(5);
+    expect(sum.value).toBe(Number.POSITIVE_INFINITY);
+    const merged = new ExactSum();
+    merged.add(1);
+    merged.addSum(sum.terms);
+    expect(merged.value).toBe(Number.POSITIVE_INFINITY);
+    const negative = new ExactSum();
+    negative.add(-1e308);
+    negative.add(-1e308);
+    expect(negative.value).toBe(Number.NEGATIVE_INFINITY);
+  });
+});

@@ -54,6 +54,7 @@ const CASES: [string, string, unknown, Verdict][] = [
   ['numberIsHigherThan', '499', '499', False],
   ['numberIsHigherThan', '499', '+Inf', True],
   ['numberIsHigherThan', '499', '1e400', Err], // out of range in Go
+  ['numberIsHigherThan', '499', Number.POSITIVE_INFINITY, Err], // the JSON number 1e400 after JSON.parse
   ['numberIsHigherThan', '499', 'nan', False],
   ['numberIsHigherThan', '499', undefined, False],
   ['numberIsEqualOrHigherThan', '499', '499', True],
