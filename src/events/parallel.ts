@@ -8,17 +8,21 @@
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import type { ClassifierStats } from './classifier.js';
-import { DEFAULT_MAX_LINE_LENGTH, type EventFieldNames } from './event-fields.js';
+import type { EventFieldNames } from './event-fields.js';
 import type { LineCounts } from './event-lines.js';
+import { type RuleSource, ruleSources } from './rule-sources.js';
+import type { CompiledRule } from './rules-file.js';
 import type { EventSummary, SummaryEntry } from './summary.js';
 
 /** What a worker is started with. */
 export interface WorkerSetup {
-  ruleFiles: { file: string; text: string }[];
   fields: EventFieldNames;
   maxLineLength: number;
   output: 'jsonl' | 'summary';
 }
+
+/** What a worker is sent: the rules, first and once, then batches of whole lines. */
+export type WorkerMessage = { rules: RuleSource[] } | { seq: number; bytes: Uint8Array };
 
 /** A worker's answer for one batch. */
 export interface BatchResult {
@@ -35,81 +39,102 @@ export interface BatchResult {
 const IN_FLIGHT_PER_WORKER = 3;
 
 /**
- * Classifies `input` on `workers` threads. `write` gets the `jsonl` text in input order; `summary` gets the
- * counts. Resolves with the line counts and the classifier counts once every batch is applied.
+ * Worker threads for `events classify`. They start when this is constructed, so they boot while the main
+ * thread is still reading the rule files; `classify` then sends them the rules. Call `terminate` in every
+ * case (after `classify`, or when the rules turned out invalid).
  */
-export async function classifyInParallel(
-  input: Readable,
-  setup: WorkerSetup,
-  workers: number,
-  sinks: { write: (text: string) => void | Promise<void>; summary: EventSummary },
-): Promise<{ counts: LineCounts; stats: ClassifierStats }> {
-  const counts: LineCounts = { lines: 0, malformed: 0 };
-  const stats: ClassifierStats = {
-    processed: 0,
-    unclassified: 0,
-    unmatched: 0,
-    evaluationErrors: 0,
-    sloEvents: 0,
-  };
-  const pool = Array.from(
-    { length: workers },
-    () => new Worker(new URL('./classify-worker.js', import.meta.url), { workerData: setup }),
-  );
-  const ready = new Map<number, BatchResult>();
-  let nextToApply = 0;
-  let sent = 0;
-  let failure: unknown;
-  let wake: (() => void) | undefined;
-  const onResult = (result: BatchResult) => {
-    ready.set(result.seq, result);
-    wake?.();
-  };
-  const onError = (error: unknown) => {
-    failure ??= error;
-    wake?.();
-  };
-  for (const worker of pool) {
-    worker.on('message', onResult);
-    worker.on('error', onError);
-  }
-  const waitForResult = () =>
-    new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-  /** Applies finished batches in order. */
-  const drain = async () => {
-    for (;;) {
-      const result = ready.get(nextToApply);
-      if (!result) return;
-      ready.delete(nextToApply);
-      nextToApply++;
-      counts.lines += result.counts.lines;
-      counts.malformed += result.counts.malformed;
-      for (const key of Object.keys(stats) as (keyof ClassifierStats)[]) stats[key] += result.stats[key];
-      if (result.text) await sinks.write(result.text);
-      if (result.counted) sinks.summary.merge(result.counted);
-    }
-  };
-  const send = async (bytes: Uint8Array) => {
-    for (;;) {
-      if (failure) throw failure;
-      await drain();
-      if (sent - nextToApply < workers * IN_FLIGHT_PER_WORKER) break;
-      await waitForResult();
-    }
-    const copy = new Uint8Array(bytes); // its own buffer, transferred to the worker
-    pool[sent % workers]!.postMessage({ seq: sent, bytes: copy }, [copy.buffer]);
-    sent++;
-  };
+export class ClassifyWorkers {
+  private readonly pool: Worker[];
+  private readonly results = new Map<number, BatchResult>();
+  private failure: unknown;
+  private stopping = false;
+  private wake: (() => void) | undefined;
 
-  // Longer than this many bytes, a line is longer than maxLineLength characters whatever its encoding (a
-  // character takes at most 3 UTF-8 bytes per UTF-16 unit): it is dropped here, shorter ones are checked
-  // exactly by the worker.
-  const maxLineBytes = 3 * (setup.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH) + 3;
-  let rest: Buffer = Buffer.alloc(0);
-  let skipping = false;
-  try {
+  private readonly maxLineLength: number;
+
+  constructor(workers: number, setup: WorkerSetup) {
+    this.maxLineLength = setup.maxLineLength;
+    this.pool = Array.from(
+      { length: workers },
+      () => new Worker(new URL('./classify-worker.js', import.meta.url), { workerData: setup }),
+    );
+    const fail = (error: unknown) => {
+      this.failure ??= error;
+      this.wake?.();
+    };
+    for (const worker of this.pool) {
+      worker.on('message', (result: BatchResult) => {
+        this.results.set(result.seq, result);
+        this.wake?.();
+      });
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (!this.stopping) fail(new Error(`a classification worker thread stopped (exit code ${code})`));
+      });
+    }
+  }
+
+  /**
+   * Classifies `input` with `rules` (valid compiled rules). `write` gets the `jsonl` text in input order;
+   * `summary` gets the counts. Resolves with the line counts and the classifier counts once every batch is
+   * applied; rejects with a worker's error.
+   */
+  async classify(
+    input: Readable,
+    rules: readonly CompiledRule[],
+    sinks: { write: (text: string) => void | Promise<void>; summary: EventSummary },
+  ): Promise<{ counts: LineCounts; stats: ClassifierStats }> {
+    const { pool, results } = this;
+    const workers = pool.length;
+    const counts: LineCounts = { lines: 0, malformed: 0 };
+    const stats: ClassifierStats = {
+      processed: 0,
+      unclassified: 0,
+      unmatched: 0,
+      evaluationErrors: 0,
+      sloEvents: 0,
+    };
+    const sources: WorkerMessage = { rules: ruleSources(rules) };
+    for (const worker of pool) worker.postMessage(sources);
+    let nextToApply = 0;
+    let sent = 0;
+    const waitForResult = () =>
+      new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    /** Applies finished batches in order. */
+    const drain = async () => {
+      for (;;) {
+        const result = results.get(nextToApply);
+        if (!result) return;
+        results.delete(nextToApply);
+        nextToApply++;
+        counts.lines += result.counts.lines;
+        counts.malformed += result.counts.malformed;
+        for (const key of Object.keys(stats) as (keyof ClassifierStats)[]) stats[key] += result.stats[key];
+        if (result.text) await sinks.write(result.text);
+        if (result.counted) sinks.summary.merge(result.counted);
+      }
+    };
+    const send = async (bytes: Uint8Array) => {
+      for (;;) {
+        if (this.failure) throw this.failure;
+        await drain();
+        if (sent - nextToApply < workers * IN_FLIGHT_PER_WORKER) break;
+        await waitForResult();
+      }
+      const copy = new Uint8Array(bytes); // its own buffer, transferred to the worker
+      const batch: WorkerMessage = { seq: sent, bytes: copy };
+      pool[sent % workers]!.postMessage(batch, [copy.buffer]);
+      sent++;
+    };
+
+    // Longer than this many bytes, a line is longer than maxLineLength characters whatever its encoding (a
+    // character takes at most 3 UTF-8 bytes per UTF-16 unit): it is dropped here, shorter ones are checked
+    // exactly by the worker.
+    const maxLineBytes = 3 * this.maxLineLength + 3;
+    let rest: Buffer = Buffer.alloc(0);
+    let skipping = false;
     for await (const chunk of input) {
       let data = chunk as Buffer;
       if (skipping) {
@@ -132,13 +157,17 @@ export async function classifyInParallel(
     }
     if (rest.length && !skipping) await send(rest);
     while (nextToApply < sent) {
-      if (failure) throw failure;
+      if (this.failure) throw this.failure;
       await drain();
       if (nextToApply < sent) await waitForResult();
     }
-    if (failure) throw failure;
-  } finally {
-    await Promise.all(pool.map((worker) => worker.terminate()));
+    if (this.failure) throw this.failure;
+    return { counts, stats };
   }
-  return { counts, stats };
+
+  /** Stops every worker thread. */
+  async terminate(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.pool.map((worker) => worker.terminate()));
+  }
 }

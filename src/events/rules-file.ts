@@ -21,7 +21,7 @@
 import { didYouMean } from '../config/did-you-mean.js';
 import { type ConfigIssue, formatPath } from '../config/errors.js';
 import { parseSource, type SourceDocument } from '../config/yaml-source.js';
-import { compileGoRegexp, type GoRegexp } from '../lang/re2.js';
+import { type GoRegexp, goRegexpCompiler } from '../lang/re2.js';
 import { type CompiledCondition, compileCondition, findOperator, OPERATOR_NAMES } from './operators.js';
 
 /** A failure condition, with the seed's `expose_as_metric` flag (undefined when not written). */
@@ -91,15 +91,7 @@ export function parseRulesFile(text: string, file: string): { rules: CompiledRul
 
 class RuleReader {
   /** One compiled regexp per pattern, shared by the rules of the file. */
-  private readonly regexps = new Map<string, GoRegexp>();
-  private readonly compileRegexp = (pattern: string): GoRegexp => {
-    let regexp = this.regexps.get(pattern);
-    if (!regexp) {
-      regexp = compileGoRegexp(pattern);
-      this.regexps.set(pattern, regexp);
-    }
-    return regexp;
-  };
+  private readonly compileRegexp = goRegexpCompiler();
 
   constructor(
     private readonly doc: SourceDocument,
