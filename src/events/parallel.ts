@@ -116,16 +116,22 @@ export class ClassifyWorkers {
         if (result.counted) sinks.summary.merge(result.counted);
       }
     };
-    const send = async (bytes: Uint8Array) => {
+    /** Sends `parts` as one batch: copied into one buffer of its own, which is transferred to the worker. */
+    const send = async (...parts: Uint8Array[]) => {
       for (;;) {
         if (this.failure) throw this.failure;
         await drain();
         if (sent - nextToApply < workers * IN_FLIGHT_PER_WORKER) break;
         await waitForResult();
       }
-      const copy = new Uint8Array(bytes); // its own buffer, transferred to the worker
-      const batch: WorkerMessage = { seq: sent, bytes: copy };
-      pool[sent % workers]!.postMessage(batch, [copy.buffer]);
+      const bytes = new Uint8Array(parts.reduce((size, part) => size + part.length, 0));
+      let at = 0;
+      for (const part of parts) {
+        bytes.set(part, at);
+        at += part.length;
+      }
+      const batch: WorkerMessage = { seq: sent, bytes };
+      pool[sent % workers]!.postMessage(batch, [bytes.buffer]);
       sent++;
     };
 
@@ -143,10 +149,13 @@ export class ClassifyWorkers {
         skipping = false;
         data = data.subarray(newline + 1);
       }
-      const joined = rest.length ? Buffer.concat([rest, data]) : data;
-      const cut = joined.lastIndexOf(10) + 1;
-      rest = Buffer.from(joined.subarray(cut));
-      if (cut > 0) await send(joined.subarray(0, cut));
+      // `rest`, the start of a line, has no line feed: the batch ends at the chunk's last one.
+      const cut = data.lastIndexOf(10) + 1;
+      if (cut > 0) {
+        const head = rest;
+        rest = Buffer.from(data.subarray(cut));
+        await send(head, data.subarray(0, cut));
+      } else rest = Buffer.concat([rest, data]);
       if (rest.length > maxLineBytes) {
         rest = Buffer.alloc(0);
         skipping = true;
