@@ -36,7 +36,7 @@ export interface BatchResult {
 }
 
 /** Batches in flight per worker: enough to keep it busy, few enough to bound memory. */
-const IN_FLIGHT_PER_WORKER = 3;
+const IN_FLIGHT_PER_WORKER = 4;
 
 /**
  * Worker threads for `events classify`. They start when this is constructed, so they boot while the main
@@ -47,9 +47,10 @@ export class ClassifyWorkers {
   private readonly pool: Worker[];
   private readonly results = new Map<number, BatchResult>();
   private failure: unknown;
+  /** Batches sent to each worker and not answered yet. */
+  private readonly outstanding: number[];
   private stopping = false;
   private wake: (() => void) | undefined;
-
   private readonly maxLineLength: number;
 
   constructor(workers: number, setup: WorkerSetup) {
@@ -62,8 +63,10 @@ export class ClassifyWorkers {
       this.failure ??= error;
       this.wake?.();
     };
-    for (const worker of this.pool) {
+    this.outstanding = this.pool.map(() => 0);
+    this.pool.forEach((worker, i) => {
       worker.on('message', (result: BatchResult) => {
+        this.outstanding[i]!--;
         this.results.set(result.seq, result);
         this.wake?.();
       });
@@ -71,7 +74,7 @@ export class ClassifyWorkers {
       worker.on('exit', (code) => {
         if (!this.stopping) fail(new Error(`a classification worker thread stopped (exit code ${code})`));
       });
-    }
+    });
   }
 
   /**
@@ -131,7 +134,11 @@ export class ClassifyWorkers {
         at += part.length;
       }
       const batch: WorkerMessage = { seq: sent, bytes };
-      pool[sent % workers]!.postMessage(batch, [bytes.buffer]);
+      // To the least busy worker: one slowed down (by the reading thread, by other processes) takes fewer.
+      let target = 0;
+      for (let i = 1; i < workers; i++) if (this.outstanding[i]! < this.outstanding[target]!) target = i;
+      this.outstanding[target]!++;
+      pool[target]!.postMessage(batch, [bytes.buffer]);
       sent++;
     };
 
