@@ -337,6 +337,25 @@ describe('slokit events classify on worker threads', () => {
     if (output === 'summary') expect(single.stdout).toMatch(/malformed: [1-9]\d+/);
   });
 
+  it('reports invalid rules and stops the worker threads it had started', async () => {
+    const rules = dir.write('bad-parallel.yaml', 'rules:\n  - slo_matcher: {domain: "("}\n');
+    const { code, stdout, stderr } = await runCli([
+      'events',
+      'classify',
+      '-r',
+      rules,
+      '-i',
+      file,
+      '-o',
+      'summary',
+      '--workers',
+      '2',
+    ]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`${rules}:2:27: rules[0].slo_matcher.domain: invalid regexp "("`);
+  });
+
   it('refuses workers for the metrics output', async () => {
     const { code, stderr } = await runCli([
       'events',
