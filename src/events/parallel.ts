@@ -35,6 +35,9 @@ export interface BatchResult {
   counted: SummaryEntry[] | undefined;
 }
 
+/** Smallest batch posted to a worker, in bytes (the last one aside): fewer, larger messages. */
+const BATCH_BYTES = 1 << 19;
+
 /** Batches in flight per worker: enough to keep it busy, few enough to bound memory. */
 const IN_FLIGHT_PER_WORKER = 4;
 
@@ -119,8 +122,8 @@ export class ClassifyWorkers {
         if (result.counted) sinks.summary.merge(result.counted);
       }
     };
-    /** Sends `parts` as one batch: copied into one buffer of its own, which is transferred to the worker. */
-    const send = async (...parts: Uint8Array[]) => {
+    /** Posts `parts` as one batch: copied into one buffer of its own, which is transferred to the worker. */
+    const post = async (parts: Uint8Array[]) => {
       for (;;) {
         if (this.failure) throw this.failure;
         await drain();
@@ -140,6 +143,24 @@ export class ClassifyWorkers {
       this.outstanding[target]!++;
       pool[target]!.postMessage(batch, [bytes.buffer]);
       sent++;
+    };
+    // Whole lines are queued until a batch is worth a message: pipes deliver 64 KiB chunks.
+    let queued: Uint8Array[] = [];
+    let queuedBytes = 0;
+    const flush = async () => {
+      if (!queued.length) return;
+      const parts = queued;
+      queued = [];
+      queuedBytes = 0;
+      await post(parts);
+    };
+    /** Queues whole lines (`parts` together), posting a batch once there are enough. */
+    const send = async (...parts: Uint8Array[]) => {
+      for (const part of parts) {
+        queued.push(part);
+        queuedBytes += part.length;
+      }
+      if (queuedBytes >= BATCH_BYTES) await flush();
     };
 
     // Longer than this many bytes, a line is longer than maxLineLength characters whatever its encoding (a
@@ -172,6 +193,7 @@ export class ClassifyWorkers {
       await drain();
     }
     if (rest.length && !skipping) await send(rest);
+    await flush();
     while (nextToApply < sent) {
       if (this.failure) throw this.failure;
       await drain();
