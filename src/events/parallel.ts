@@ -4,6 +4,12 @@
  * output is the one the single-threaded path (EventLineReader) gives: the same `jsonl` lines in the same
  * order, the same summary (whose exact sums do not depend on how the input was split).
  * Used for the `jsonl` and `summary` outputs; the `metrics` counters stay single-threaded.
+ *
+ * Where the time goes (bench/events-classify.mjs, 1,000,000 lines, node 20, 2 cores): per line, about 0.7 µs
+ * of `JSON.parse` and 0.8 µs of classification and counting; the run is about 0.2 s of start-up (rule files,
+ * thread boot, overlapped) plus half the one-thread work. Hence: the threads start before the rules are
+ * read and get them as plain data (no YAML parser to load), each input chunk is copied once into a
+ * transferred batch of at least BATCH_BYTES, and a batch goes to the least busy thread.
  */
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
