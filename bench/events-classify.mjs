@@ -13,13 +13,14 @@
  *    file vs a baseline process that only reads and JSON.parses the same file (bench/lib/events-baseline.mjs),
  *    rounds interleaved, min and median wall time; target: classify at >= 70% of the baseline's throughput.
  *    Run with the default worker threads (one per core, up to 4) and with `--workers 0` (one thread); both
- *    must print the same summary. The machine's other load shows in these wall times: compare the rounds.
+ *    must print the same summary. The machine's other load shows in these wall times (the load average is
+ *    printed): with 2 cores, the threaded run needs both, the baseline only one.
  *
  * Environment: BENCH_EVENT_LINES (1000000), BENCH_REPEAT (5).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Classifier } from '../dist/events/classifier.js';
@@ -111,6 +112,8 @@ try {
     classify: classifyArgs,
     'classify --workers 0': [...classifyArgs, '--workers', '0'],
   };
+  // The parallel run needs every core, the baseline one: other load shows in the ratio, so it is printed.
+  const loadBefore = loadavg()[0];
   const times = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
   const outputs = {};
   for (let round = 0; round < REPEAT; round++) {
@@ -128,7 +131,8 @@ try {
   check(outputs.classify === outputs['classify --workers 0'], 'same summary with and without worker threads');
   const ms = (x) => `${(x / 1000).toFixed(2)} s`;
   console.log(
-    `\nwhole process, ${copies * 100_000} lines, ${REPEAT} interleaved rounds (${availableParallelism()} cores):`,
+    `\nwhole process, ${copies * 100_000} lines, ${REPEAT} interleaved rounds (${availableParallelism()} cores, ` +
+      `1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after):`,
   );
   for (const [name, list] of Object.entries(times)) {
     const ratio = (f) => (f(times.baseline) / f(list)) * 100;

@@ -8,13 +8,13 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
-import type { Command } from 'commander';
 import { ConfigError, type ConfigIssue } from '../config/errors.js';
 import { Classifier, type ClassifierStats, type SloEvent } from '../events/classifier.js';
 import { type CounterLabelNames, counterLabelProblems, SloEventCounters } from '../events/counters.js';
+import type { EventFieldNames } from '../events/event-fields.js';
 import { EventLineReader, type LineCounts, sloEventLine } from '../events/event-lines.js';
 import { producerFamilies } from '../events/metrics.js';
-import { classifyInParallel } from '../events/parallel.js';
+import { ClassifyWorkers } from '../events/parallel.js';
 import { ruleThresholdFamily } from '../events/rule-thresholds.js';
 import { type CompiledRule, parseRulesFile } from '../events/rules-file.js';
 import { EventSummary } from '../events/summary.js';
@@ -50,17 +50,15 @@ export interface ClassifyFlags {
 
 /**
  * Reads and compiles rule files in order; every problem of every file at once as a ConfigError. `counted`:
- * the rules' metadata must also be valid counter labels. Returns the rules and the files' texts (which worker
- * threads compile again).
+ * the rules' metadata must also be valid counter labels.
  */
 async function loadRules(
   files: readonly string[],
   exposeRules: boolean,
   counted = false,
-): Promise<{ rules: CompiledRule[]; texts: { file: string; text: string }[] }> {
+): Promise<CompiledRule[]> {
   const issues: ConfigIssue[] = [];
   const rules: CompiledRule[] = [];
-  const texts: { file: string; text: string }[] = [];
   for (const file of files) {
     let text: string;
     try {
@@ -70,7 +68,6 @@ async function loadRules(
       issues.push({ file, line: 0, column: 0, path: '', message: `cannot read rule file (${code})` });
       continue;
     }
-    texts.push({ file, text });
     const parsed = parseRulesFile(text, file);
     issues.push(...parsed.issues);
     rules.push(...parsed.rules);
@@ -78,7 +75,7 @@ async function loadRules(
   if (!issues.length && counted) issues.push(...counterLabelProblems(rules));
   if (!issues.length && exposeRules) issues.push(...ruleThresholdFamily(rules).problems);
   if (issues.length) throw new ConfigError(issues);
-  return { rules, texts };
+  return rules;
 }
 
 /** `--label-name role=name` flags → counter label names; roles are the default label names. */
@@ -128,10 +125,9 @@ class OutputBuffer {
 
 /** Runs `events classify`; returns the exit code. Throws UsageError / ConfigError for bad flags or rules. */
 export async function classify(flags: ClassifyFlags): Promise<number> {
-  const { output, maxEventKeys: maximumUniqueEventKeys, maxLineLength } = flags;
+  const { output, maxLineLength } = flags;
   if (flags.exposeRules && output !== 'metrics')
     throw new UsageError('--expose-rules needs --output metrics');
-  const { rules, texts } = await loadRules(flags.rules, flags.exposeRules, output === 'metrics');
   const workers =
     flags.workers ??
     (output === 'metrics' || availableParallelism() < 2 ? 0 : Math.min(4, availableParallelism()));
@@ -145,6 +141,26 @@ export async function classify(flags: ClassifyFlags): Promise<number> {
     quantity: flags.quantityField,
     result: flags.resultField,
   };
+  // Started first: the threads boot while this one reads the rules.
+  const pool =
+    workers > 0
+      ? new ClassifyWorkers(workers, { fields, maxLineLength, output: output as 'jsonl' | 'summary' })
+      : undefined;
+  try {
+    return await classifyWith(flags, fields, pool);
+  } finally {
+    await pool?.terminate();
+  }
+}
+
+/** The rest of `classify`, on `pool` when there is one. */
+async function classifyWith(
+  flags: ClassifyFlags,
+  fields: EventFieldNames,
+  pool: ClassifyWorkers | undefined,
+): Promise<number> {
+  const { output, maxEventKeys: maximumUniqueEventKeys, maxLineLength } = flags;
+  const rules = await loadRules(flags.rules, flags.exposeRules, output === 'metrics');
   if (!isValidMetricName(`slo_domain:${flags.metricName}`))
     throw new UsageError(`--metric-name must be a valid metric name, got "${flags.metricName}"`);
   let counters: SloEventCounters;
@@ -173,9 +189,8 @@ export async function classify(flags: ClassifyFlags): Promise<number> {
   let input: LineCounts;
   let stats: ClassifierStats;
   try {
-    if (workers > 0) {
-      const setup = { ruleFiles: texts, fields, maxLineLength, output: output as 'jsonl' | 'summary' };
-      ({ counts: input, stats } = await classifyInParallel(stream, setup, workers, {
+    if (pool) {
+      ({ counts: input, stats } = await pool.classify(stream, rules, {
         write: (text) => {
           out.write(text);
           return out.flush();
@@ -214,7 +229,7 @@ export async function classify(flags: ClassifyFlags): Promise<number> {
 
 /** Runs `events check`; returns the exit code. Throws ConfigError listing every rule file problem. */
 export async function check(flags: { rules: string[]; exposeRules: boolean }): Promise<number> {
-  const { rules } = await loadRules(flags.rules, flags.exposeRules);
+  const rules = await loadRules(flags.rules, flags.exposeRules);
   process.stdout.write(`ok: ${rules.length} rule(s) in ${flags.rules.length} file(s)\n`);
   return EXIT.ok;
 }

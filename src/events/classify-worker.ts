@@ -1,18 +1,17 @@
 /**
- * Worker thread of `classifyInParallel` (parallel.ts): compiles the same rule files, then classifies batches
- * of whole input lines and answers, per batch, the `jsonl` text or the summary's partial sums.
+ * Worker thread of `ClassifyWorkers` (parallel.ts): gets the rules as sources (rule-sources.ts) in its first
+ * message, then classifies batches of whole input lines and answers, per batch, the `jsonl` text or the
+ * summary's partial sums.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Classifier, type ClassifierStats, type SloEvent } from './classifier.js';
 import { EventLineReader, sloEventLine } from './event-lines.js';
-import type { BatchResult, WorkerSetup } from './parallel.js';
-import { parseRulesFile } from './rules-file.js';
+import type { BatchResult, WorkerMessage, WorkerSetup } from './parallel.js';
+import { compileRuleSources } from './rule-sources.js';
 import { EventSummary } from './summary.js';
 
 const setup = workerData as WorkerSetup;
-const classifier = new Classifier(
-  setup.ruleFiles.flatMap(({ file, text }) => parseRulesFile(text, file).rules),
-);
+let classifier: Classifier | undefined;
 
 const delta = (after: ClassifierStats, before: ClassifierStats): ClassifierStats => ({
   processed: after.processed - before.processed,
@@ -22,7 +21,7 @@ const delta = (after: ClassifierStats, before: ClassifierStats): ClassifierStats
   sloEvents: after.sloEvents - before.sloEvents,
 });
 
-parentPort!.on('message', ({ seq, bytes }: { seq: number; bytes: Uint8Array }) => {
+function classifyBatch(classifier: Classifier, seq: number, bytes: Uint8Array): BatchResult {
   const before = { ...classifier.stats };
   const parts: string[] = [];
   const summary = new EventSummary();
@@ -34,12 +33,20 @@ parentPort!.on('message', ({ seq, bytes }: { seq: number; bytes: Uint8Array }) =
   });
   reader.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   reader.end();
-  const result: BatchResult = {
+  return {
     seq,
     counts: reader.counts,
     stats: delta(classifier.stats, before),
     text: setup.output === 'jsonl' ? parts.join('') : undefined,
     counted: setup.output === 'summary' ? summary.entries() : undefined,
   };
-  parentPort!.postMessage(result);
+}
+
+parentPort!.on('message', (message: WorkerMessage) => {
+  if ('rules' in message) {
+    classifier = new Classifier(compileRuleSources(message.rules));
+    return;
+  }
+  // The rules come first: the pool sends them before any batch.
+  parentPort!.postMessage(classifyBatch(classifier!, message.seq, message.bytes));
 });

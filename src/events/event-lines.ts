@@ -37,6 +37,9 @@ export function rawEventFrom(
   };
 }
 
+/** Bytes decoded at a time (see `LineSplitter.push`). */
+const DECODE_PIECE = 1 << 16;
+
 /**
  * Splits a byte stream into lines. `onLine` gets each non-blank line (without its line feed),
  * `onOverlong` is called once per line longer than `maxLineLength`, which is dropped without being kept
@@ -56,7 +59,11 @@ export class LineSplitter {
 
   /** Feeds the next chunk of bytes. */
   push(chunk: Buffer): void {
-    this.text(this.decoder.write(chunk));
+    // Decoded a piece at a time, so the text and the lines parsed from it stay in the CPU cache: 1 MiB chunks
+    // in one piece cost 8-10% more (bench/events-classify.mjs).
+    for (let start = 0; start < chunk.length; start += DECODE_PIECE) {
+      this.text(this.decoder.write(chunk.subarray(start, start + DECODE_PIECE)));
+    }
   }
 
   /** Flushes the last line (one without a final line feed). */

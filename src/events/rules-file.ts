@@ -21,7 +21,7 @@
 import { didYouMean } from '../config/did-you-mean.js';
 import { type ConfigIssue, formatPath } from '../config/errors.js';
 import { parseSource } from '../config/yaml-source.js';
-import { compileGoRegexp, type GoRegexp } from '../lang/re2.js';
+import { type GoRegexp, goRegexpCompiler } from '../lang/re2.js';
 import { isYamlMap, LiteralYamlReader, type YamlPath } from './literal-yaml-reader.js';
 import { type CompiledCondition, compileCondition, findOperator, OPERATOR_NAMES } from './operators.js';
 
@@ -77,15 +77,7 @@ export function parseRulesFile(text: string, file: string): { rules: CompiledRul
 
 class RuleReader extends LiteralYamlReader {
   /** One compiled regexp per pattern, shared by the rules of the file. */
-  private readonly regexps = new Map<string, GoRegexp>();
-  private readonly compileRegexp = (pattern: string): GoRegexp => {
-    let regexp = this.regexps.get(pattern);
-    if (!regexp) {
-      regexp = compileGoRegexp(pattern);
-      this.regexps.set(pattern, regexp);
-    }
-    return regexp;
-  };
+  private readonly compileRegexp = goRegexpCompiler();
 
   read(): CompiledRule[] {
     const root = this.doc.value;

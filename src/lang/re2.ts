@@ -68,3 +68,19 @@ export function compileGoRegexp(pattern: string): GoRegexp {
     },
   };
 }
+
+/**
+ * A `compileGoRegexp` that compiles each pattern once: rules sharing a pattern share one compiled regexp (and
+ * its memo). Throws as `compileGoRegexp` does.
+ */
+export function goRegexpCompiler(): (pattern: string) => GoRegexp {
+  const compiled = new Map<string, GoRegexp>();
+  return (pattern) => {
+    let regexp = compiled.get(pattern);
+    if (!regexp) {
+      regexp = compileGoRegexp(pattern);
+      compiled.set(pattern, regexp);
+    }
+    return regexp;
+  };
+}

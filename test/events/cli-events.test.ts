@@ -1,5 +1,6 @@
 /** `slokit events classify` and `slokit events check` through the built CLI (`npm test` builds first). */
 import { execFile, spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -37,6 +38,17 @@ function runWithStdin(
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
     child.stdin.end(input);
+  });
+}
+
+/** Runs the CLI with the bytes of `file` piped to its stdin. */
+function runWithStdinFile(args: string[], file: string): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['dist/cli/main.js', ...args]);
+    const stdout: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => stdout.push(d));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(stdout).toString() }));
+    createReadStream(file).pipe(child.stdin);
   });
 }
 
@@ -330,11 +342,37 @@ describe('slokit events classify on worker threads', () => {
     ];
     const single = await runCli([...args, '--workers', '0']);
     const parallel = await runCli([...args, '--workers', '3']);
+    // From a pipe (64 KiB chunks, queued into larger batches).
+    const piped = await runWithStdinFile(
+      args.filter((arg) => arg !== '-i' && arg !== file),
+      file,
+    );
     expect(single.code).toBe(0);
     expect(parallel.code).toBe(0);
+    expect(piped.code).toBe(0);
     expect(parallel.stdout).toBe(single.stdout);
+    expect(piped.stdout).toBe(single.stdout);
     expect(single.stdout.length).toBeGreaterThan(output === 'jsonl' ? 1_000_000 : 100);
     if (output === 'summary') expect(single.stdout).toMatch(/malformed: [1-9]\d+/);
+  });
+
+  it('reports invalid rules and stops the worker threads it had started', async () => {
+    const rules = dir.write('bad-parallel.yaml', 'rules:\n  - slo_matcher: {domain: "("}\n');
+    const { code, stdout, stderr } = await runCli([
+      'events',
+      'classify',
+      '-r',
+      rules,
+      '-i',
+      file,
+      '-o',
+      'summary',
+      '--workers',
+      '2',
+    ]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`${rules}:2:27: rules[0].slo_matcher.domain: invalid regexp "("`);
   });
 
   it('refuses workers for the metrics output', async () => {

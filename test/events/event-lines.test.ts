@@ -31,6 +31,13 @@ describe('LineSplitter', () => {
     expect(split([Buffer.from([0x22, 0xff, 0xc3, 0x22, 0x0a])]).lines).toEqual(['"\ufffd\ufffd"']);
   });
 
+  it('reads a chunk larger than its decoding piece (64 KiB) whole, a character across the piece edge too', () => {
+    const first = `"${'a'.repeat(65_534)}€"`; // the euro sign's 3 bytes straddle byte 65,536
+    const second = `"${'é'.repeat(50_000)}"`;
+    const { lines } = split([Buffer.from(`${first}\n${second}\n{"x":1}`)], 1_000_000);
+    expect(lines).toEqual([first, second, '{"x":1}']);
+  });
+
   it('drops lines longer than the limit, once each, without keeping them whole', () => {
     const { lines, overlong } = split(['ok\n', 'x'.repeat(6), 'x'.repeat(6), '\nfine\n', 'y'.repeat(11)], 10);
     expect(lines).toEqual(['ok', 'fine']);
