@@ -322,23 +322,13 @@ function formatOne(v: GoValue, verb: string, spec: Spec): string {
   if (v === undefined || v === null) {
     return verb === 'v' ? padTo('<nil>', spec, false) : badVerb(verb, v, spec);
   }
-  if (Array.isArray(v) && verb !== 'v') {
-    if (
-      verb === 's' ||
-      verb === 'q' ||
-      verb === 'x' ||
-      verb === 'X' ||
-      verb === 'd' ||
-      verb === 'f' ||
-      verb === 'g' ||
-      verb === 'e' ||
-      verb === 't'
-    )
-      return `[${v.map((e) => formatOne(e, verb, spec)).join(' ')}]`;
-  }
-  if (isMap(v) && verb !== 'v') {
+  // Elements of slices and maps take the verb and flags one by one; a nil element prints `<nil>`.
+  const element = (e: GoValue) =>
+    e === undefined || e === null ? padTo('<nil>', spec, false) : formatOne(e, verb, spec);
+  if (Array.isArray(v)) return `[${v.map(element).join(' ')}]`;
+  if (isMap(v)) {
     const keys = Object.keys(v).sort(compareGoStrings);
-    return `map[${keys.map((k) => `${formatOne(k, verb, spec)}:${formatOne(v[k], verb, spec)}`).join(' ')}]`;
+    return `map[${keys.map((k) => `${element(k)}:${element(v[k])}`).join(' ')}]`;
   }
   if (typeof v === 'string') {
     switch (verb) {
@@ -349,7 +339,8 @@ function formatOne(v: GoValue, verb: string, spec: Spec): string {
         return padTo(quoteGo(spec.prec === undefined ? v : [...v].slice(0, spec.prec).join('')), spec, false);
       case 'x':
       case 'X': {
-        const hex = Buffer.from(v).toString('hex');
+        const bytes = [...Buffer.from(v)].map((b) => b.toString(16).padStart(2, '0'));
+        const hex = bytes.join(spec.space ? ' ' : '');
         return padTo(verb === 'X' ? hex.toUpperCase() : hex, spec, false);
       }
       default:

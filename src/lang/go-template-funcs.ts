@@ -313,7 +313,7 @@ function toJson(v: GoValue): string {
     if (x instanceof GoInt64) return x.value.toString();
     if (typeof x === 'number') {
       if (!Number.isFinite(x)) throw new FuncError('unsupported value');
-      return JSON.stringify(x);
+      return Object.is(x, -0) ? '-0' : JSON.stringify(x);
     }
     if (x instanceof GoTime) return jsonString(new Date(x.ms).toISOString().replace(/\.000Z$/, 'Z'));
     if (Array.isArray(x)) return `[${x.map(enc).join(',')}]`;
@@ -339,7 +339,8 @@ function jsonString(s: string): string {
 function mapCase(s: string, upper: boolean): string {
   let out = '';
   for (const ch of s) {
-    const m = upper ? ch.toUpperCase() : ch.toLowerCase();
+    // U+0130 is the one letter whose full lower case (JS) is two runes but whose simple one (Go) is `i`.
+    const m = upper ? ch.toUpperCase() : ch === '\u0130' ? 'i' : ch.toLowerCase();
     out += [...m].length === 1 ? m : ch;
   }
   return out;

@@ -1,7 +1,8 @@
 /**
  * Differential test: src/lang/go-template.ts against real Go `text/template` with `sprig.TxtFuncMap()` (as
  * Iter8 rendered provider templates), through one `go run` of scripts/go-template-oracle.go over the whole
- * corpus. Outputs must match byte for byte; errors must be of the same kind (parse or exec). Without Go or
+ * corpus. Outputs must match byte for byte; errors must be of the same kind (parse or exec) and name the same
+ * line. Without Go or
  * sprig this test fails with an install hint (CI installs them: scripts/install-test-deps.sh).
  */
 import { execFileSync } from 'node:child_process';
@@ -60,6 +61,11 @@ function toGoValue(v: unknown): GoValue {
   return v as GoValue;
 }
 
+/** The line of an error message `template: NAME:LINE[:COL]: …`. */
+function errorLine(message: string | undefined): string | undefined {
+  return /^template: t:(\d+)/.exec(message ?? '')?.[1];
+}
+
 function renderOurs(c: TemplateCase): GoResult {
   try {
     return { out: parseTemplate(c.template, 't').execute(toGoValue(c.data)) };
@@ -83,7 +89,10 @@ describe('Go text/template port agrees with real Go', () => {
     corpus.forEach((c, i) => {
       const go = results[i]!;
       const ours = renderOurs(c);
-      const same = go.err === undefined ? ours.out === go.out : ours.err === go.err;
+      const same =
+        go.err === undefined
+          ? ours.out === go.out
+          : ours.err === go.err && errorLine(ours.msg) === errorLine(go.msg);
       if (!same)
         mismatches.push(
           `${JSON.stringify(c.template)}\n  go:   ${JSON.stringify(go)}\n  ours: ${JSON.stringify(ours)}`,
