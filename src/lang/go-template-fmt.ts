@@ -88,7 +88,7 @@ export function formatTimeString(t: GoTime): string {
 }
 
 /** `%v` of a value (Go's fmt with `%v`; floats with `g` shortest). */
-export function formatV(v: GoValue, top = true): string {
+export function formatV(v: GoValue): string {
   if (v === undefined || v === null) return '<nil>';
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return v ? 'true' : 'false';
@@ -96,10 +96,9 @@ export function formatV(v: GoValue, top = true): string {
   if (typeof v === 'bigint') return v.toString();
   if (v instanceof GoInt64) return v.value.toString();
   if (v instanceof GoTime) return formatTimeString(v);
-  if (Array.isArray(v)) return `[${v.map((e) => formatV(e, false)).join(' ')}]`;
+  if (Array.isArray(v)) return `[${v.map((e) => formatV(e)).join(' ')}]`;
   const keys = Object.keys(v).sort(compareGoStrings);
-  void top;
-  return `map[${keys.map((k) => `${k}:${formatV(v[k], false)}`).join(' ')}]`;
+  return `map[${keys.map((k) => `${k}:${formatV(v[k])}`).join(' ')}]`;
 }
 
 /** Byte-wise (UTF-8) string order, as Go sorts strings. */

@@ -4,7 +4,10 @@
  * `{{range}}`, pipeline shape, duplicate `define`). Errors are {@link GoTemplateError}s of kind `parse`.
  */
 
-/** A parse or execution error of a Go template; `line` is 1-based in the template text. */
+/**
+ * A parse or execution error of a Go template. `line` is 1-based; `column` (execution errors only) is Go's:
+ * the 0-based byte offset in that line of the node being evaluated.
+ */
 export class GoTemplateError extends Error {
   constructor(
     readonly kind: 'parse' | 'exec',
@@ -18,7 +21,7 @@ export class GoTemplateError extends Error {
   }
 }
 
-/** Position of a node: 1-based line and column in the template text. */
+/** Position of a node: 1-based line, 0-based byte offset in the line (as Go reports them). */
 export interface Pos {
   line: number;
   col: number;
@@ -118,14 +121,18 @@ const isAlnum = (c: string) => /^[\p{L}\p{Nd}_]$/u.test(c);
 function lex(text: string, name: string): Token[] {
   const tokens: Token[] = [];
   let pos = 0;
+  // Start offsets of the lines, for positions by binary search.
+  const lineStarts = [0];
+  for (let k = text.indexOf('\n'); k !== -1; k = text.indexOf('\n', k + 1)) lineStarts.push(k + 1);
   const lineCol = (at: number) => {
-    let line = 1;
-    let start = 0;
-    for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) {
-      line++;
-      start = i + 1;
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
     }
-    return { line, col: at - start + 1 };
+    return { line: lo + 1, col: Buffer.byteLength(text.slice(lineStarts[lo]!, at)) };
   };
   const fail = (at: number, message: string): never => {
     throw new GoTemplateError('parse', name, lineCol(at).line, undefined, message);
@@ -545,7 +552,7 @@ export function parseTree(text: string, name: string, options: ParseOptions): Tr
         case 'range':
           return { kind: 'node', node: control(t.value, t) };
         case 'template':
-          return { kind: 'node', node: templateControl(t) };
+          return { kind: 'node', node: templateControl() };
         case 'define':
           return fail(t, 'unexpected "define" in command');
       }
@@ -577,7 +584,7 @@ export function parseTree(text: string, name: string, options: ParseOptions): Tr
     return { type: kind, pos: posOf(t), pipe, list, elseList };
   }
 
-  function templateControl(t: Token): Node {
+  function templateControl(): Node {
     const nameTok = nextNonSpace();
     if (nameTok.type !== 'string' && nameTok.type !== 'rawString') unexpected(nameTok, 'template clause');
     const tmplName = stringValue(nameTok);
@@ -586,7 +593,7 @@ export function parseTree(text: string, name: string, options: ParseOptions): Tr
       i--;
       pipe = pipeline('template clause', 'right');
     }
-    return { type: 'template', pos: posOf(t), name: tmplName, pipe };
+    return { type: 'template', pos: posOf(nameTok), name: tmplName, pipe };
   }
 
   function blockControl(t: Token): Node {
@@ -603,7 +610,7 @@ export function parseTree(text: string, name: string, options: ParseOptions): Tr
     addTree(blockName, list, t);
     vars = savedVars;
     rangeDepth = savedRange;
-    return { type: 'template', pos: posOf(t), name: blockName, pipe };
+    return { type: 'template', pos: posOf(nameTok), name: blockName, pipe };
   }
 
   function stringValue(t: Token): string {
@@ -690,13 +697,14 @@ export function parseTree(text: string, name: string, options: ParseOptions): Tr
     const node = term();
     if (node === undefined) return undefined;
     if (peek().type !== 'field') return node;
+    const chainPos = posOf(peek()); // Go positions a field chain at its second field
     const idents: string[] = [];
     while (peek().type === 'field') idents.push(next().value.slice(1));
     switch (node.type) {
       case 'field':
-        return { ...node, idents: [...node.idents, ...idents] };
+        return { ...node, pos: chainPos, idents: [...node.idents, ...idents] };
       case 'variable':
-        return { ...node, idents: [...node.idents, ...idents] };
+        return { ...node, pos: chainPos, idents: [...node.idents, ...idents] };
       case 'bool':
       case 'string':
       case 'number':
@@ -704,7 +712,7 @@ export function parseTree(text: string, name: string, options: ParseOptions): Tr
       case 'dot':
         return fail(tokens[i - 1]!, `unexpected . after term ${JSON.stringify(node.type)}`);
       default:
-        return { type: 'chain', pos: node.pos, node, idents };
+        return { type: 'chain', pos: chainPos, node, idents };
     }
   }
 

@@ -28,7 +28,7 @@
  * at the JS stack limit rather than at Go's depth of 100000. Verified against real Go by
  * test/lang/go-template.differential.test.ts.
  */
-import { formatV, GoTime, type GoValue, isMap, typeName } from './go-template-fmt.js';
+import { formatV, type GoValue, isMap, typeName } from './go-template-fmt.js';
 import { FUNCS, FuncError, type ParamKind, truth } from './go-template-funcs.js';
 import {
   type ControlNode,
@@ -86,7 +86,9 @@ function execute(trees: TreeSet, name: string, data: GoValue): string {
       { name: '$', value: data === null ? undefined : data },
     ]);
   } catch (error) {
-    if (error instanceof RangeError) fail('exceeded maximum template depth');
+    // Deep `template` recursion exhausts the JS stack before Go's limit of 100000 calls.
+    if (error instanceof RangeError && /call stack/i.test(error.message))
+      fail('exceeded maximum template depth');
     throw error;
   }
   return out.join('');
@@ -104,7 +106,7 @@ function execute(trees: TreeSet, name: string, data: GoValue): string {
         at = node.pos;
         const value = evalPipeline(dot, node.pipe, vars);
         if (node.pipe.decl.length === 0)
-          out.push(value === undefined || value === null ? '<no value>' : printable(value));
+          out.push(value === undefined || value === null ? '<no value>' : formatV(value));
         return;
       }
       case 'if':
@@ -173,8 +175,8 @@ function execute(trees: TreeSet, name: string, data: GoValue): string {
       ran = keys.length > 0;
       for (const k of keys) if (!each(k, value[k] ?? null)) break;
     } else if (value !== undefined && value !== null) {
-      at = node.pos;
-      fail(`range can't iterate over ${formatV(value)}`);
+      at = node.pipe.pos;
+      fail(`range can't iterate over a value of type ${typeName(value)}`); // the value itself may be a secret
     }
     if (!ran && node.elseList) walkList(node.elseList, dot, vars);
     vars.length = mark;
@@ -213,10 +215,10 @@ function execute(trees: TreeSet, name: string, data: GoValue): string {
     at = first.pos;
     switch (first.type) {
       case 'field':
-        return evalFieldChain(dot, dot, first.idents, args, final);
+        return evalFieldChain(dot, first.idents, args, final);
       case 'chain': {
         const receiver = evalArgValue(dot, first.node, vars);
-        return evalFieldChain(dot, receiver, first.idents, args, final);
+        return evalFieldChain(receiver, first.idents, args, final);
       }
       case 'variable': {
         const value = getVar(vars, first.name);
@@ -224,7 +226,7 @@ function execute(trees: TreeSet, name: string, data: GoValue): string {
           notAFunction(args, final);
           return value;
         }
-        return evalFieldChain(dot, value, first.idents, args, final);
+        return evalFieldChain(value, first.idents, args, final);
       }
       case 'function':
         return evalCall(dot, first.name, args, final, vars);
@@ -268,19 +270,13 @@ function execute(trees: TreeSet, name: string, data: GoValue): string {
     return fail(`${n.text} overflows int`);
   }
 
-  function evalFieldChain(
-    dot: GoValue,
-    receiver: GoValue,
-    idents: string[],
-    args: Operand[],
-    final: Final,
-  ): GoValue {
+  /** Looks up `.a.b.c` from `receiver`; only the last field sees the command's arguments. */
+  function evalFieldChain(receiver: GoValue, idents: string[], args: Operand[], final: Final): GoValue {
     let value = receiver;
     for (let k = 0; k < idents.length; k++) {
       const last = k === idents.length - 1;
       value = evalField(idents[k]!, value, last && (args.length > 1 || final !== MISSING));
     }
-    void dot;
     return value;
   }
 
@@ -315,10 +311,10 @@ function execute(trees: TreeSet, name: string, data: GoValue): string {
     const kindAt = (k: number): ParamKind => fn.params[k] ?? fn.variadic!;
     const values = operands.map((op, k) => evalArg(dot, kindAt(k), op, vars));
     if (final !== MISSING) values.push(validateType(final, kindAt(operands.length)));
-    at = args[0]!.pos;
     try {
       return fn.call(values);
     } catch (error) {
+      at = args[0]!.pos;
       if (error instanceof FuncError) return fail(`error calling ${fnName}: ${error.message}`);
       throw error;
     }
@@ -329,17 +325,17 @@ function execute(trees: TreeSet, name: string, data: GoValue): string {
       case 'dot':
         return dot;
       case 'field':
-        return evalFieldChain(dot, dot, op.idents, [op], MISSING);
+        return evalFieldChain(dot, op.idents, [op], MISSING);
       case 'variable': {
         const value = getVar(vars, op.name);
-        return op.idents.length === 0 ? value : evalFieldChain(dot, value, op.idents, [op], MISSING);
+        return op.idents.length === 0 ? value : evalFieldChain(value, op.idents, [op], MISSING);
       }
       case 'pipe':
         return evalPipeline(dot, op.pipe, vars);
       case 'function':
         return evalCall(dot, op.name, [op], MISSING, vars);
       case 'chain':
-        return evalFieldChain(dot, evalArgValue(dot, op.node, vars), op.idents, [op], MISSING);
+        return evalFieldChain(evalArgValue(dot, op.node, vars), op.idents, [op], MISSING);
       case 'nil':
         return null;
       case 'bool':
@@ -387,9 +383,4 @@ function execute(trees: TreeSet, name: string, data: GoValue): string {
       fail(`wrong type for value; expected map[string]interface {}; got ${typeName(value)}`);
     return value;
   }
-}
-
-/** How an action prints a (non-nil) value: Go's `fmt.Fprint`. */
-function printable(value: GoValue): string {
-  return value instanceof GoTime ? formatV(value) : formatV(value);
 }

@@ -2,7 +2,7 @@
  * Differential test: src/lang/go-template.ts against real Go `text/template` with `sprig.TxtFuncMap()` (as
  * Iter8 rendered provider templates), through one `go run` of scripts/go-template-oracle.go over the whole
  * corpus. Outputs must match byte for byte; errors must be of the same kind (parse or exec) and name the same
- * line. Without Go or
+ * line (and, for execution errors, the same column). Without Go or
  * sprig this test fails with an install hint (CI installs them: scripts/install-test-deps.sh).
  */
 import { execFileSync } from 'node:child_process';
@@ -61,9 +61,9 @@ function toGoValue(v: unknown): GoValue {
   return v as GoValue;
 }
 
-/** The line of an error message `template: NAME:LINE[:COL]: …`. */
+/** The position of an error message `template: NAME:LINE[:COL]: …`: line, and column if any. */
 function errorLine(message: string | undefined): string | undefined {
-  return /^template: t:(\d+)/.exec(message ?? '')?.[1];
+  return /^template: t:(\d+(:\d+)?)/.exec(message ?? '')?.[1];
 }
 
 function renderOurs(c: TemplateCase): GoResult {
