@@ -91,6 +91,7 @@ type TokenType =
   | 'lparen'
   | 'rparen'
   | 'dot'
+  | 'error'
   | 'eof';
 
 interface Token {
@@ -117,8 +118,17 @@ const KEYWORDS = new Set([
 const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\r' || c === '\n';
 const isAlnum = (c: string) => /^[\p{L}\p{Nd}_]$/u.test(c);
 
-/** Splits template text into tokens (Go's lexer, default delimiters). */
-function lex(text: string, name: string): Token[] {
+class LexError extends Error {
+  constructor(
+    readonly at: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Splits template text into tokens (Go's lexer, default delimiters); a lexical error is the last token. */
+function lex(text: string): Token[] {
   const tokens: Token[] = [];
   let pos = 0;
   // Start offsets of the lines, for positions by binary search.
@@ -134,146 +144,159 @@ function lex(text: string, name: string): Token[] {
     }
     return { line: lo + 1, col: Buffer.byteLength(text.slice(lineStarts[lo]!, at)) };
   };
+  // A lexical error ends the token stream with an error token: the parser reports it when it gets there, so
+  // an earlier syntax error wins, as with Go's lexer running ahead of its parser.
   const fail = (at: number, message: string): never => {
-    throw new GoTemplateError('parse', name, lineCol(at).line, undefined, message);
+    throw new LexError(at, message);
   };
   const push = (type: TokenType, value: string, at: number) => {
     tokens.push({ type, value, ...lineCol(at) });
   };
-  while (pos < text.length) {
-    let open = text.indexOf('{{', pos);
-    if (open === -1) open = text.length;
-    const trimLeft = open < text.length && text[open + 2] === '-' && isSpace(text[open + 3] ?? '');
-    let end = open;
-    if (trimLeft) while (end > pos && isSpace(text[end - 1]!)) end--;
-    if (end > pos) push('text', text.slice(pos, end), pos);
-    if (open === text.length) break;
-    pos = open + 2 + (trimLeft ? 2 : 0);
-    // Comment: must follow the delimiter (and trim marker) directly and end right before the closing one.
-    if (text.startsWith('/*', pos)) {
-      const close = text.indexOf('*/', pos + 2);
-      if (close === -1) fail(open, 'unclosed comment');
-      let after = close + 2;
-      let trimRight = false;
-      if (text[after] !== undefined && isSpace(text[after]!) && text.startsWith('-}}', after + 1)) {
-        trimRight = true;
-        after += 2;
-      }
-      if (!text.startsWith('}}', after)) fail(open, 'comment ends before closing delimiter');
-      pos = after + 2;
-      if (trimRight) while (pos < text.length && isSpace(text[pos]!)) pos++;
-      continue;
-    }
-    push('left', '{{', open);
-    let parenDepth = 0;
-    for (;;) {
-      const start = pos;
-      const c = text[pos];
-      if (c === undefined) fail(start, 'unclosed action');
-      if (isSpace(c!)) {
-        while (pos < text.length && isSpace(text[pos]!)) pos++;
-        if (text.startsWith('-}}', pos) && pos - start >= 1) {
-          pos += 3;
-          if (parenDepth > 0) fail(start, 'unclosed left paren');
-          push('right', '}}', pos - 3);
-          while (pos < text.length && isSpace(text[pos]!)) pos++;
-          break;
-        }
-        push('space', text.slice(start, pos), start);
-        continue;
-      }
-      if (text.startsWith('}}', pos)) {
-        if (parenDepth > 0) fail(start, 'unclosed left paren');
-        pos += 2;
-        push('right', '}}', start);
-        break;
-      }
-      if (c === '=') {
-        pos++;
-        push('assign', '=', start);
-      } else if (c === ':') {
-        if (text[pos + 1] !== '=') fail(start, 'expected :=');
-        pos += 2;
-        push('declare', ':=', start);
-      } else if (c === '|') {
-        pos++;
-        push('pipe', '|', start);
-      } else if (c === ',') {
-        pos++;
-        push('comma', ',', start);
-      } else if (c === '(') {
-        pos++;
-        parenDepth++;
-        push('lparen', '(', start);
-      } else if (c === ')') {
-        pos++;
-        parenDepth--;
-        if (parenDepth < 0) fail(start, 'unexpected right paren');
-        push('rparen', ')', start);
-      } else if (c === '"') {
-        pos++;
-        for (;;) {
-          const d = text[pos];
-          if (d === undefined || d === '\n') fail(start, 'unterminated quoted string');
-          pos++;
-          if (d === '\\') {
-            if (text[pos] === undefined || text[pos] === '\n') fail(start, 'unterminated quoted string');
-            pos++;
-          } else if (d === '"') break;
-        }
-        push('string', text.slice(start, pos), start);
-      } else if (c === '`') {
-        const close = text.indexOf('`', pos + 1);
-        if (close === -1) fail(start, 'unterminated raw quoted string');
-        pos = close + 1;
-        push('rawString', text.slice(start, pos), start);
-      } else if (c === "'") {
-        pos++;
-        for (;;) {
-          const d = text[pos];
-          if (d === undefined || d === '\n') fail(start, 'unterminated character constant');
-          pos++;
-          if (d === '\\') {
-            if (text[pos] === undefined || text[pos] === '\n') fail(start, 'unterminated character constant');
-            pos++;
-          } else if (d === "'") break;
-        }
-        push('char', text.slice(start, pos), start);
-      } else if (c === '$') {
-        pos++;
-        while (pos < text.length && isAlnum(text[pos]!)) pos++;
-        push('variable', text.slice(start, pos), start);
-        checkTerminator();
-      } else if (c === '.' && !/[0-9]/.test(text[pos + 1] ?? '')) {
-        pos++;
-        if (pos < text.length && isAlnum(text[pos]!)) {
-          while (pos < text.length && isAlnum(text[pos]!)) pos++;
-          push('field', text.slice(start, pos), start);
-          checkTerminator();
-        } else push('dot', '.', start);
-      } else if (c === '+' || c === '-' || /[0-9.]/.test(c!)) {
-        pos = scanNumber(pos);
-        if (pos < text.length && isAlnum(text[pos]!)) {
-          pos++;
-          fail(start, `bad number syntax: "${text.slice(start, pos)}"`);
-        }
-        push('number', text.slice(start, pos), start);
-      } else if (isAlnum(c!)) {
-        while (pos < text.length && isAlnum(text[pos]!)) pos++;
-        const word = text.slice(start, pos);
-        push(
-          KEYWORDS.has(word) ? 'keyword' : word === 'true' || word === 'false' ? 'bool' : 'identifier',
-          word,
-          start,
-        );
-        checkTerminator();
-      } else {
-        fail(start, `unrecognized character in action: ${JSON.stringify(c)}`);
-      }
-    }
+  try {
+    lexText();
+  } catch (error) {
+    if (!(error instanceof LexError)) throw error;
+    push('error', error.message, error.at);
+    return tokens;
   }
   push('eof', '', text.length);
   return tokens;
+
+  function lexText() {
+    while (pos < text.length) {
+      let open = text.indexOf('{{', pos);
+      if (open === -1) open = text.length;
+      const trimLeft = open < text.length && text[open + 2] === '-' && isSpace(text[open + 3] ?? '');
+      let end = open;
+      if (trimLeft) while (end > pos && isSpace(text[end - 1]!)) end--;
+      if (end > pos) push('text', text.slice(pos, end), pos);
+      if (open === text.length) break;
+      pos = open + 2 + (trimLeft ? 2 : 0);
+      // Comment: must follow the delimiter (and trim marker) directly and end right before the closing one.
+      if (text.startsWith('/*', pos)) {
+        const close = text.indexOf('*/', pos + 2);
+        if (close === -1) fail(open, 'unclosed comment');
+        let after = close + 2;
+        let trimRight = false;
+        if (text[after] !== undefined && isSpace(text[after]!) && text.startsWith('-}}', after + 1)) {
+          trimRight = true;
+          after += 2;
+        }
+        if (!text.startsWith('}}', after)) fail(open, 'comment ends before closing delimiter');
+        pos = after + 2;
+        if (trimRight) while (pos < text.length && isSpace(text[pos]!)) pos++;
+        continue;
+      }
+      push('left', '{{', open);
+      let parenDepth = 0;
+      for (;;) {
+        const start = pos;
+        const c = text[pos];
+        if (c === undefined) fail(start, 'unclosed action');
+        if (isSpace(c!)) {
+          while (pos < text.length && isSpace(text[pos]!)) pos++;
+          if (text.startsWith('-}}', pos) && pos - start >= 1) {
+            pos += 3;
+            if (parenDepth > 0) fail(start, 'unclosed left paren');
+            push('right', '}}', pos - 3);
+            while (pos < text.length && isSpace(text[pos]!)) pos++;
+            break;
+          }
+          push('space', text.slice(start, pos), start);
+          continue;
+        }
+        if (text.startsWith('}}', pos)) {
+          if (parenDepth > 0) fail(start, 'unclosed left paren');
+          pos += 2;
+          push('right', '}}', start);
+          break;
+        }
+        if (c === '=') {
+          pos++;
+          push('assign', '=', start);
+        } else if (c === ':') {
+          if (text[pos + 1] !== '=') fail(start, 'expected :=');
+          pos += 2;
+          push('declare', ':=', start);
+        } else if (c === '|') {
+          pos++;
+          push('pipe', '|', start);
+        } else if (c === ',') {
+          pos++;
+          push('comma', ',', start);
+        } else if (c === '(') {
+          pos++;
+          parenDepth++;
+          push('lparen', '(', start);
+        } else if (c === ')') {
+          pos++;
+          parenDepth--;
+          if (parenDepth < 0) fail(start, 'unexpected right paren');
+          push('rparen', ')', start);
+        } else if (c === '"') {
+          pos++;
+          for (;;) {
+            const d = text[pos];
+            if (d === undefined || d === '\n') fail(start, 'unterminated quoted string');
+            pos++;
+            if (d === '\\') {
+              if (text[pos] === undefined || text[pos] === '\n') fail(start, 'unterminated quoted string');
+              pos++;
+            } else if (d === '"') break;
+          }
+          push('string', text.slice(start, pos), start);
+        } else if (c === '`') {
+          const close = text.indexOf('`', pos + 1);
+          if (close === -1) fail(start, 'unterminated raw quoted string');
+          pos = close + 1;
+          push('rawString', text.slice(start, pos), start);
+        } else if (c === "'") {
+          pos++;
+          for (;;) {
+            const d = text[pos];
+            if (d === undefined || d === '\n') fail(start, 'unterminated character constant');
+            pos++;
+            if (d === '\\') {
+              if (text[pos] === undefined || text[pos] === '\n')
+                fail(start, 'unterminated character constant');
+              pos++;
+            } else if (d === "'") break;
+          }
+          push('char', text.slice(start, pos), start);
+        } else if (c === '$') {
+          pos++;
+          while (pos < text.length && isAlnum(text[pos]!)) pos++;
+          push('variable', text.slice(start, pos), start);
+          checkTerminator();
+        } else if (c === '.' && !/[0-9]/.test(text[pos + 1] ?? '')) {
+          pos++;
+          if (pos < text.length && isAlnum(text[pos]!)) {
+            while (pos < text.length && isAlnum(text[pos]!)) pos++;
+            push('field', text.slice(start, pos), start);
+            checkTerminator();
+          } else push('dot', '.', start);
+        } else if (c === '+' || c === '-' || /[0-9.]/.test(c!)) {
+          pos = scanNumber(pos);
+          if (pos < text.length && isAlnum(text[pos]!)) {
+            pos++;
+            fail(start, `bad number syntax: "${text.slice(start, pos)}"`);
+          }
+          push('number', text.slice(start, pos), start);
+        } else if (isAlnum(c!)) {
+          while (pos < text.length && isAlnum(text[pos]!)) pos++;
+          const word = text.slice(start, pos);
+          push(
+            KEYWORDS.has(word) ? 'keyword' : word === 'true' || word === 'false' ? 'bool' : 'identifier',
+            word,
+            start,
+          );
+          checkTerminator();
+        } else {
+          fail(start, `unrecognized character in action: ${JSON.stringify(c)}`);
+        }
+      }
+    }
+  }
 
   function checkTerminator() {
     const c = text[pos];
@@ -424,7 +447,7 @@ export interface ParseOptions {
  * `define`/`block`). Throws GoTemplateError (kind `parse`).
  */
 export function parseTree(text: string, name: string, options: ParseOptions): TreeSet {
-  const tokens = lex(text, name);
+  const tokens = lex(text);
   const trees: TreeSet = new Map();
   let i = 0;
   let vars: string[] = ['$'];
@@ -434,7 +457,11 @@ export function parseTree(text: string, name: string, options: ParseOptions): Tr
   const fail = (tok: Token, message: string): never => {
     throw new GoTemplateError('parse', name, tok.line, undefined, message);
   };
-  const next = () => tokens[i++]!;
+  const next = () => {
+    const t = tokens[i++]!;
+    if (t.type === 'error') fail(t, t.value);
+    return t;
+  };
   const peek = () => tokens[i]!;
   const nextNonSpace = () => {
     let t = next();
@@ -442,10 +469,9 @@ export function parseTree(text: string, name: string, options: ParseOptions): Tr
     return t;
   };
   const peekNonSpace = () => {
-    const save = i;
-    const t = nextNonSpace();
-    i = save;
-    return t;
+    let j = i;
+    while (tokens[j]!.type === 'space') j++;
+    return tokens[j]!;
   };
   const describe = (t: Token) =>
     t.type === 'eof' ? 'EOF' : t.type === 'right' ? '"}}"' : `${JSON.stringify(t.value)}`;

@@ -15,17 +15,16 @@
  * false in `if`.
  *
  * Data: JSON-like values. A JS `number` is a Go float64 (Iter8 decodes values from JSON/YAML into
- * `interface{}` through JSON, so every number is float64), a `bigint` is a Go integer (use it for
- * `elapsedTimeSeconds`, an int64 in Iter8), `null` is nil, arrays are `[]interface{}`, objects are
- * `map[string]interface{}` (own properties only).
+ * `interface{}` through JSON, so every number is float64), a `bigint` is a Go `int` (what integer constants
+ * and `len` give), a {@link GoInt64} is a Go `int64` (use it for `elapsedTimeSeconds`, an int64 in Iter8),
+ * `null` is nil, arrays are `[]interface{}`, objects are `map[string]interface{}` (own properties only).
  *
- * Known differences from Go: integers are one kind, so `kindOf` and `printf`'s `%!verb(int=…)` say `int` where
- * Go says `int64` (sprig arithmetic results, int64 data); `toYaml` (Iter8's addition, not sprig's) and the
+ * Known differences from Go: `toYaml` (Iter8's addition, not sprig's) and the
  * other sprig functions are not provided (calling them is a parse error); methods and fields of `time.Time`
- * are not available; `date` formats in UTC (Go uses the local zone); `slice` limits indexes to the length
- * (Go allows up to the capacity of the underlying array); strings are Unicode (a `b64dec` result that is not
- * UTF-8 is replaced by U+FFFD where Go keeps raw bytes); deep template recursion fails with an execution error
- * at the JS stack limit rather than at Go's depth of 100000. Verified against real Go by
+ * are not available; `date` formats in UTC (Go uses the local zone); sprig's `slice` limits indexes to the
+ * length (Go allows up to the capacity of the underlying array); strings are Unicode (a `b64dec` result that is not
+ * UTF-8 is replaced by U+FFFD where Go keeps raw bytes); `template` calls nest at most 1000 deep (Go: 100000;
+ * both stop with an execution error); complex constants (`1i`) are not supported. Verified against real Go by
  * test/lang/go-template.differential.test.ts.
  */
 import { formatV, type GoValue, isMap, typeName } from './go-template-fmt.js';
@@ -61,6 +60,9 @@ export function parseTemplate(text: string, name: string): GoTemplate {
   return { name, execute: (data) => execute(trees, name, data) };
 }
 
+/** Nested `template` calls allowed (Go allows 100000; the JS stack does not). */
+const MAX_TEMPLATE_DEPTH = 1000;
+
 const MISSING = Symbol('missing');
 type Final = GoValue | typeof MISSING;
 
@@ -75,18 +77,18 @@ interface Variable {
 function execute(trees: TreeSet, name: string, data: GoValue): string {
   const out: string[] = [];
   let current = name;
-  let at: Pos = { line: 1, col: 1 };
+  let at: Pos = { line: 1, col: 0 };
+  let depth = 0;
   const fail = (detail: string): never => {
     throw new GoTemplateError('exec', name, at.line, at.col, `executing "${current}": ${detail}`);
   };
   const root = trees.get(name);
   if (root === undefined) fail('incomplete or empty template');
+  const root$ = data === null ? undefined : data;
   try {
-    walkList(root!, data === null ? undefined : data, [
-      { name: '$', value: data === null ? undefined : data },
-    ]);
+    walkList(root!, root$, [{ name: '$', value: root$ }]);
   } catch (error) {
-    // Deep `template` recursion exhausts the JS stack before Go's limit of 100000 calls.
+    // Templates nested in many actions can exhaust the JS stack before MAX_TEMPLATE_DEPTH.
     if (error instanceof RangeError && /call stack/i.test(error.message))
       fail('exceeded maximum template depth');
     throw error;
@@ -126,10 +128,13 @@ function execute(trees: TreeSet, name: string, data: GoValue): string {
         at = node.pos;
         const tree = trees.get(node.name);
         if (tree === undefined) fail(`template "${node.name}" not defined`);
+        if (depth === MAX_TEMPLATE_DEPTH) fail(`exceeded maximum template depth (${MAX_TEMPLATE_DEPTH})`);
         const value = node.pipe ? evalPipeline(dot, node.pipe, vars) : undefined;
         const saved = current;
         current = node.name;
+        depth++;
         walkList(tree!, value, [{ name: '$', value }]);
+        depth--;
         current = saved;
         return;
       }
