@@ -101,12 +101,19 @@ export function formatV(v: GoValue): string {
   return `map[${keys.map((k) => `${k}:${formatV(v[k])}`).join(' ')}]`;
 }
 
-/** Byte-wise (UTF-8) string order, as Go sorts strings. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Go's string order (bytes of UTF-8), which is code point order. JS `<` compares UTF-16 units, which agrees
+ * except between a surrogate pair and a unit from U+E000 up, so only those strings take the slow path.
+ */
 export function compareGoStrings(a: string, b: string): number {
   if (a === b) return 0;
-  const ba = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return Buffer.compare(ba, bb);
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : 1;
+  const ca = [...a].map((c) => c.codePointAt(0)!);
+  const cb = [...b].map((c) => c.codePointAt(0)!);
+  for (let k = 0; k < Math.min(ca.length, cb.length); k++) if (ca[k] !== cb[k]) return ca[k]! - cb[k]!;
+  return ca.length - cb.length;
 }
 
 /** Go's `fmt.Sprint`: spaces between operands when neither side is a string. */

@@ -268,39 +268,52 @@ function strslice(v: GoValue): string[] {
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-/** Go's `base64.StdEncoding.DecodeString` (strict padding; `\r` and `\n` ignored); error text as Go's. */
+/**
+ * Go's `base64.StdEncoding.DecodeString` (a port of `decodeQuantum`: padding required, `\r` and `\n` skipped);
+ * sprig's b64dec answers Go's error text instead of failing.
+ */
 function b64dec(s: string): string {
-  const bytes = Buffer.from(s, 'latin1');
-  const clean: number[] = [];
-  const positions: number[] = [];
-  bytes.forEach((b, i) => {
-    if (b !== 10 && b !== 13) {
-      clean.push(b);
-      positions.push(i);
-    }
-  });
-  const fail = (at: number) => `illegal base64 data at input byte ${at}`;
-  let pad = 0;
-  for (let i = 0; i < clean.length; i++) {
-    const c = String.fromCharCode(clean[i]!);
-    if (c === '=') {
-      const q = i % 4;
-      if (q < 2) return fail(positions[i]!);
-      pad = clean.length - i;
-      const rest = clean
-        .slice(i)
-        .map((b) => String.fromCharCode(b))
-        .join('');
-      if (!(q === 2 ? rest === '==' : rest === '=')) {
-        if (q === 2 && rest.length === 1) return fail(clean.length);
-        return fail(positions[i + (rest[1] === '=' || q === 3 ? 1 : 0)] ?? positions[i]!);
+  const src = Buffer.from(s);
+  const out: number[] = [];
+  const corrupt = (at: number) => `illegal base64 data at input byte ${at}`;
+  const isNewline = (b: number | undefined) => b === 10 || b === 13;
+  let si = 0;
+  while (si < src.length) {
+    const buf = [0, 0, 0, 0];
+    let dlen = 4;
+    let trailing: string | undefined;
+    for (let j = 0; j < 4; j++) {
+      if (si === src.length) {
+        if (j === 0) return Buffer.from(out).toString();
+        return corrupt(si - j);
       }
+      const c = src[si++]!;
+      const value = B64.indexOf(String.fromCharCode(c));
+      if (value !== -1) {
+        buf[j] = value;
+        continue;
+      }
+      if (isNewline(c)) {
+        j--;
+        continue;
+      }
+      if (c !== 61 || j < 2) return corrupt(si - 1); // 61 is '='
+      if (j === 2) {
+        while (si < src.length && isNewline(src[si])) si++;
+        if (si === src.length) return corrupt(src.length);
+        if (src[si] !== 61) return corrupt(si - 1);
+        si++;
+      }
+      while (si < src.length && isNewline(src[si])) si++;
+      if (si < src.length) trailing = corrupt(si);
+      dlen = j;
       break;
     }
-    if (!B64.includes(c)) return fail(positions[i]!);
+    const value = (buf[0]! << 18) | (buf[1]! << 12) | (buf[2]! << 6) | buf[3]!;
+    out.push(...[(value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff].slice(0, dlen - 1));
+    if (trailing !== undefined) return trailing;
   }
-  if (pad === 0 && clean.length % 4 !== 0) return fail(positions[clean.length - (clean.length % 4)]!);
-  return Buffer.from(Buffer.from(clean).toString('latin1'), 'base64').toString('utf8');
+  return Buffer.from(out).toString();
 }
 
 /** Go's `encoding/json` Marshal (sorted keys, HTML-safe escapes); sprig's toJson yields "" on error. */

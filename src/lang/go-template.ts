@@ -27,7 +27,7 @@
  * both stop with an execution error); complex constants (`1i`) are not supported. Verified against real Go by
  * test/lang/go-template.differential.test.ts.
  */
-import { formatV, type GoValue, isMap, typeName } from './go-template-fmt.js';
+import { compareGoStrings, formatV, type GoValue, isMap, typeName } from './go-template-fmt.js';
 import { FUNCS, FuncError, type ParamKind, truth } from './go-template-funcs.js';
 import {
   type ControlNode,
@@ -176,7 +176,7 @@ function execute(trees: TreeSet, name: string, data: GoValue): string {
       ran = value.length > 0;
       for (let k = 0; k < value.length; k++) if (!each(BigInt(k), value[k] ?? null)) break;
     } else if (isMap(value)) {
-      const keys = Object.keys(value).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+      const keys = Object.keys(value).sort(compareGoStrings);
       ran = keys.length > 0;
       for (const k of keys) if (!each(k, value[k] ?? null)) break;
     } else if (value !== undefined && value !== null) {
