@@ -56,7 +56,7 @@ export function typeName(v: GoValue): string {
 }
 
 /** Go's `strconv.FormatFloat(f, 'g', -1, 64)` as `%v` prints a float64. */
-export function formatFloatShortest(f: number, expUpper = 6, verbE = 'e'): string {
+export function formatFloatShortest(f: number): string {
   if (Number.isNaN(f)) return 'NaN';
   if (f === Number.POSITIVE_INFINITY) return '+Inf';
   if (f === Number.NEGATIVE_INFINITY) return '-Inf';
@@ -65,9 +65,9 @@ export function formatFloatShortest(f: number, expUpper = 6, verbE = 'e'): strin
   const exp = Number(expText);
   const digits = mant.replace('.', '');
   const sign = f < 0 ? '-' : '';
-  if (exp < -4 || exp >= expUpper) {
+  if (exp < -4 || exp >= 6) {
     const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    return `${sign}${m}${verbE}${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+    return `${sign}${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
   }
   if (exp >= digits.length - 1) return `${sign}${digits}${'0'.repeat(exp - digits.length + 1)}`;
   if (exp >= 0) return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;

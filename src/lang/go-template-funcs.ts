@@ -22,6 +22,7 @@ import {
   sprintf,
   sprintln,
 } from './go-template-fmt.js';
+import { parseGoInt } from './go-template-parse.js';
 
 export type ParamKind = 'value' | 'any' | 'string' | 'bool' | 'map';
 
@@ -190,6 +191,7 @@ function slice(args: GoValue[]): GoValue {
   return list.slice(start, end);
 }
 
+/** Go's builtin `len`: bytes of a string, elements of a slice or map. */
 function length(v: GoValue): GoValue {
   if (isNilish(v)) throw new FuncError('len of nil pointer');
   if (typeof v === 'string') return BigInt(Buffer.byteLength(v));
@@ -200,7 +202,7 @@ function length(v: GoValue): GoValue {
 
 // ---- sprig ----
 
-/** sprig's `strval`: strings as is, nil as `<nil>`... via fmt `%v`. */
+/** sprig's `strval`: a string as is, anything else (nil too) as fmt's `%v` prints it. */
 const strval = (v: GoValue): string => (typeof v === 'string' ? v : formatV(v ?? null));
 
 /** sprig's `empty`. */
@@ -219,7 +221,7 @@ function toInt64(v: GoValue): bigint {
     return BigInt(Math.trunc(v));
   }
   if (typeof v === 'boolean') return v ? 1n : 0n;
-  if (typeof v === 'string') return parseIntBase0(trimZeroDecimal(v)) ?? 0n;
+  if (typeof v === 'string') return parseGoInt(trimZeroDecimal(v)) ?? 0n;
   return 0n;
 }
 
@@ -233,18 +235,6 @@ function trimZeroDecimal(s: string): string {
     foundZero = true;
   }
   return s;
-}
-
-/** `strconv.ParseInt(s, 0, 64)`. */
-function parseIntBase0(s: string): bigint | undefined {
-  const m = /^([+-]?)(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|0[0-7_]*|[1-9][0-9_]*)$/.exec(s);
-  if (!m) return undefined;
-  let body = m[2]!;
-  if (body.includes('_') && !/^(0[xXoObB]_?|0_?|)[^_]+(_[^_]+)*$/.test(body)) return undefined;
-  body = body.replaceAll('_', '');
-  if (/^0[0-7]+$/.test(body)) body = `0o${body.slice(1)}`;
-  const v = BigInt(body) * (m[1] === '-' ? -1n : 1n);
-  return BigInt.asIntN(64, v) === v ? v : undefined;
 }
 
 const wrap64 = (v: bigint) => new GoInt64(BigInt.asIntN(64, v));
@@ -420,15 +410,16 @@ function formatDate(layout: string, t: GoTime): string {
   return out;
 }
 
-function wrongNumber(): never {
-  throw new FuncError('wrong number of args');
+/** `and`/`or` never reach their `call`: the executor evaluates them lazily (Go 1.18+ short-circuit). */
+function evaluatedByExecutor(): never {
+  throw new Error('and/or are evaluated by the executor');
 }
 
 /** The builtins of Go 1.19 text/template and the sprig functions supported, by name. */
 export const FUNCS: ReadonlyMap<string, GoFunc> = new Map<string, GoFunc>([
-  // builtins; `and`/`or` are evaluated lazily by the executor.
-  ['and', fn(['value'], () => wrongNumber(), 'value')],
-  ['or', fn(['value'], () => wrongNumber(), 'value')],
+  // builtins
+  ['and', fn(['value'], evaluatedByExecutor, 'value')],
+  ['or', fn(['value'], evaluatedByExecutor, 'value')],
   ['not', fn(['value'], ([v]) => !truth(v))],
   ['eq', fn(['value'], eq, 'value')],
   ['ne', fn(['value', 'value'], ([a, b]) => !eq([a, b]))],

@@ -384,8 +384,8 @@ export function unquoteGo(body: string, quote: string): string | undefined {
   return out;
 }
 
-/** Go's `strconv.ParseInt(text, 0, 64)` accepting an optional sign, base prefixes and underscores. */
-function parseGoInt(text: string): bigint | undefined {
+/** Go's `strconv.ParseInt(text, 0, 64)`: optional sign, base prefixes, underscores; undefined on error. */
+export function parseGoInt(text: string): bigint | undefined {
   let s = text;
   let neg = false;
   if (s[0] === '+' || s[0] === '-') {
