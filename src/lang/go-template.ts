@@ -21,7 +21,7 @@
  *
  * Known differences from Go: `toYaml` (Iter8's addition, not sprig's) and the
  * other sprig functions are not provided (calling them is a parse error); methods and fields of `time.Time`
- * are not available; `date` formats in UTC (Go uses the local zone); sprig's `slice` limits indexes to the
+ * are not available and `{{ now }}` prints without Go's monotonic clock suffix (`m=+…`); `date` formats in UTC (Go uses the local zone); sprig's `slice` limits indexes to the
  * length (Go allows up to the capacity of the underlying array); strings are Unicode (a `b64dec` result that is not
  * UTF-8 is replaced by U+FFFD where Go keeps raw bytes); `template` calls nest at most 1000 deep (Go: 100000;
  * both stop with an execution error); complex constants (`1i`) are not supported. Verified against real Go by
