@@ -175,7 +175,6 @@ async function classifyWith(
     if (error instanceof UsageError) throw error;
     throw new UsageError((error as Error).message);
   }
-  const classifier = new Classifier(rules);
   const summary = new EventSummary();
   const out = new OutputBuffer(process.stdout);
   const emit: (e: SloEvent) => void =
@@ -198,6 +197,7 @@ async function classifyWith(
         summary,
       }));
     } else {
+      const classifier = new Classifier(rules);
       const reader = new EventLineReader(classifier, emit, { fields, maxLineLength });
       for await (const chunk of stream) {
         reader.push(chunk as Buffer);

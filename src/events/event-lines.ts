@@ -50,6 +50,8 @@ export class LineSplitter {
   private pending = '';
   /** True while skipping the rest of an overlong line. */
   private skipping = false;
+  /** True until the first text: a UTF-8 byte-order mark there is not part of the first line. */
+  private atStart = true;
 
   constructor(
     private readonly onLine: (line: string) => void,
@@ -76,6 +78,10 @@ export class LineSplitter {
 
   private text(text: string): void {
     let start = 0;
+    if (this.atStart && text.length > 0) {
+      this.atStart = false;
+      if (text.charCodeAt(0) === 0xfeff) start = 1;
+    }
     for (;;) {
       const newline = text.indexOf('\n', start);
       if (newline === -1) break;

@@ -15,7 +15,7 @@ const EXPORTER = 'slo_exporter_prometheus_exporter_';
 const EXPORTER_LABELS = { app: 'slo_exporter' };
 
 /** A counter family of one unlabelled sample. */
-export const counter = (name: string, help: string, value: number): MetricFamily => ({
+const counter = (name: string, help: string, value: number): MetricFamily => ({
   name,
   help,
   type: 'counter',

@@ -156,11 +156,7 @@ class RuleReader extends LiteralYamlReader {
       if (item.key === undefined) this.issue(at, 'required field "key" is missing', 'key');
       if (operator === undefined || key === undefined || item.operator === undefined) return;
       if (!findOperator(operator)) {
-        const hint = didYouMean(operator, OPERATOR_NAMES);
-        this.issue(
-          [...at, 'operator'],
-          `unknown operator "${operator}"${hint ? `; did you mean "${hint}"?` : ` (known: ${OPERATOR_NAMES.join(', ')})`}`,
-        );
+        this.issue([...at, 'operator'], unknownOperatorMessage(operator));
         return;
       }
       try {
@@ -186,4 +182,18 @@ class RuleReader extends LiteralYamlReader {
     }
     return out;
   }
+}
+
+/**
+ * Why an operator name is unknown. A strict "less than" (`numberIsLessThan`, `durationLowerThan`) looks like a
+ * typo of its opposite to an edit distance: slo-exporter has no such operator, so say what to write instead.
+ */
+function unknownOperatorMessage(operator: string): string {
+  const strictLess = /(less|lower|below|smaller)(than)?$/i.test(operator) && !/equal/i.test(operator);
+  if (strictLess && /^duration/i.test(operator))
+    return `unknown operator "${operator}": slo-exporter has no less-than operator for durations; write the opposite condition with durationIsHigherThan`;
+  if (strictLess)
+    return `unknown operator "${operator}": slo-exporter has no strict less-than operator; use numberIsEqualOrLessThan, or write the opposite condition with numberIsHigherThan`;
+  const hint = didYouMean(operator, OPERATOR_NAMES);
+  return `unknown operator "${operator}"${hint ? `; did you mean "${hint}"?` : ` (known: ${OPERATOR_NAMES.join(', ')})`}`;
 }

@@ -25,6 +25,18 @@ describe('LineSplitter', () => {
     ]);
   });
 
+  it('drops a UTF-8 byte-order mark at the start of the stream only, even split between chunks', () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    expect(split([Buffer.concat([bom, Buffer.from('{"a":1}\n')])]).lines).toEqual(['{"a":1}']);
+    expect(
+      split([bom.subarray(0, 1), Buffer.concat([bom.subarray(1), Buffer.from('{"a":1}\n')])]).lines,
+    ).toEqual(['{"a":1}']);
+    expect(split(['{"a":1}\n', Buffer.concat([bom, Buffer.from('{"b":2}\n')])]).lines).toEqual([
+      '{"a":1}',
+      '\ufeff{"b":2}',
+    ]);
+  });
+
   it('decodes a UTF-8 character split between chunks, and reads invalid bytes as U+FFFD', () => {
     const euro = Buffer.from('"€"\n');
     expect(split([euro.subarray(0, 2), euro.subarray(2)]).lines).toEqual(['"€"']);

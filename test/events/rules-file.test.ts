@@ -167,6 +167,18 @@ describe('parseRulesFile', () => {
     ]);
   });
 
+  it('says there is no strict less-than operator instead of suggesting the opposite one', () => {
+    const rule = (operator: string) =>
+      `rules:\n  - failure_conditions: [{operator: ${operator}, key: k, value: '1'}]\n`;
+    expect(issuesOf(rule('numberIsLessThan'))).toEqual([
+      'rules.yaml:2:37: rules[0].failure_conditions[0].operator: unknown operator "numberIsLessThan": slo-exporter has no strict less-than operator; use numberIsEqualOrLessThan, or write the opposite condition with numberIsHigherThan',
+    ]);
+    expect(issuesOf(rule('durationLowerThan'))).toEqual([
+      'rules.yaml:2:37: rules[0].failure_conditions[0].operator: unknown operator "durationLowerThan": slo-exporter has no less-than operator for durations; write the opposite condition with durationIsHigherThan',
+    ]);
+    expect(issuesOf(rule('numberIsHigerThan'))[0]).toContain('did you mean "numberIsHigherThan"?');
+  });
+
   it('rejects unknown top-level keys and a rules field that is not a list', () => {
     expect(issuesOf('rule: []\n')).toEqual([
       'rules.yaml:1:1: rule: unknown field "rule"; did you mean "rules"?',
