@@ -69,73 +69,42 @@ function randomSlo(r: ReturnType<typeof prng>, i: number): SloConfig {
   const goal = r.pick([0.9, 0.99, 0.999]);
   const base = { description: r.pick(['', 'shop', 'api']), goal };
   const kind = r.int(5);
-  if (kind === 0)
-    return {
-      apiVersion: 'sre.google.com/v2',
-      kind: 'ServiceLevelObjective',
-      metadata,
-      spec: {
-        ...base,
-        backend: r.pick([ECHO, SALTED]),
-        method: 'good_bad_ratio',
-        service_level_indicator: {},
-      },
-    };
-  if (kind === 1)
-    return {
-      apiVersion: 'sre.google.com/v2',
-      kind: 'ServiceLevelObjective',
-      metadata,
-      spec: {
-        ...base,
-        backend: ECHO,
-        method: 'query_sli',
-        service_level_indicator: r.next() < 0.5 ? {} : { x: r.int(2) },
-      },
-    };
-  if (kind === 2)
-    return {
-      apiVersion: 'sre.google.com/v2',
-      kind: 'ServiceLevelObjective',
-      metadata,
-      spec: {
-        ...base,
-        backend: 'prometheus',
-        method: 'good_bad_ratio',
-        service_level_indicator:
-          r.next() < 0.7
-            ? { filter_good: r.pick(GOOD), filter_valid: r.pick(VALID) }
-            : { filter_good: r.pick(GOOD), filter_bad: r.pick(BAD) },
-      },
-    };
-  if (kind === 3)
-    return {
-      apiVersion: 'sre.google.com/v2',
-      kind: 'ServiceLevelObjective',
-      metadata,
-      spec: {
-        ...base,
-        backend: 'prometheus',
-        method: 'query_sli',
-        service_level_indicator: {
-          expression: `sum(rate(${r.pick(GOOD)}[window])) / sum(rate(${r.pick(VALID)}[window]))`,
-        },
-      },
-    };
-  return {
+  const spec = (backend: string, method: string, service_level_indicator: Record<string, unknown>) => ({
+    ...base,
+    backend,
+    method,
+    service_level_indicator,
+  });
+  const slo = (s: SloConfig['spec']): SloConfig => ({
     apiVersion: 'sre.google.com/v2',
     kind: 'ServiceLevelObjective',
     metadata,
-    spec: {
-      ...base,
-      backend: 'prometheus',
-      method: 'distribution_cut',
-      service_level_indicator: {
-        expression: 'http_request_duration_seconds_bucket{service="api"}',
-        threshold_bucket: r.pick([0.25, 0.5, 1]),
-      },
-    },
-  };
+    spec: s,
+  });
+  if (kind === 0) return slo(spec(r.pick([ECHO, SALTED]), 'good_bad_ratio', {}));
+  if (kind === 1) return slo(spec(ECHO, 'query_sli', r.next() < 0.5 ? {} : { x: r.int(2) }));
+  if (kind === 2)
+    return slo(
+      spec(
+        'prometheus',
+        'good_bad_ratio',
+        r.next() < 0.7
+          ? { filter_good: r.pick(GOOD), filter_valid: r.pick(VALID) }
+          : { filter_good: r.pick(GOOD), filter_bad: r.pick(BAD) },
+      ),
+    );
+  if (kind === 3)
+    return slo(
+      spec('prometheus', 'query_sli', {
+        expression: `sum(rate(${r.pick(GOOD)}[window])) / sum(rate(${r.pick(VALID)}[window]))`,
+      }),
+    );
+  return slo(
+    spec('prometheus', 'distribution_cut', {
+      expression: 'http_request_duration_seconds_bucket{service="api"}',
+      threshold_bucket: r.pick([0.25, 0.5, 1]),
+    }),
+  );
 }
 
 const step = (name: string, window: number) => ({
