@@ -15,9 +15,14 @@
 import { z } from 'zod';
 import { KeyedOnce } from '../async/keyed-once.js';
 import { NO_DATA, type SloConfig } from '../domain/types.js';
-import { compileEventFilter, type EventSeries, windowMinutes } from '../events/event-store.js';
+import {
+  compileAnchoredRegexp,
+  compileEventFilter,
+  type EventSeries,
+  windowMinutes,
+} from '../events/event-store.js';
 import { HistoryStore } from '../history/store.js';
-import { compileGoRegexp, GoRegexpSyntaxError } from '../lang/re2.js';
+import { GoRegexpSyntaxError } from '../lang/re2.js';
 import type { BuiltinBackend } from './types.js';
 
 /** Where the event pipeline keeps its buckets unless configured otherwise. */
@@ -33,19 +38,22 @@ const configSchema = z.strictObject({
     ),
 });
 
-const matcher = z.union([
-  z.string(),
-  z.strictObject({
-    regexp: z.string().superRefine((pattern, ctx) => {
-      try {
-        compileGoRegexp(`^(?:${pattern})$`);
-      } catch (error) {
-        if (!(error instanceof GoRegexpSyntaxError)) throw error;
-        ctx.addIssue({ code: 'custom', message: `invalid RE2 regexp: ${error.message}` });
-      }
+const matcher = z.union(
+  [
+    z.string(),
+    z.strictObject({
+      regexp: z.string().superRefine((pattern, ctx) => {
+        try {
+          compileAnchoredRegexp(pattern);
+        } catch (error) {
+          if (!(error instanceof GoRegexpSyntaxError)) throw error;
+          ctx.addIssue({ code: 'custom', message: `invalid RE2 regexp: ${error.message}` });
+        }
+      }),
     }),
-  }),
-]);
+  ],
+  { error: 'expected text (an exact match) or {regexp: <RE2 pattern>}' },
+);
 
 /** `service_level_indicator` of `good_bad_ratio`: which series to count. */
 const goodBadRatio = z.strictObject({

@@ -122,6 +122,16 @@ export function seriesOf(event: CountedEvent): EventSeries {
   };
 }
 
+/**
+ * An RE2 pattern anchored at both ends (`^(?:pattern)$`, as Prometheus' `=~`). The pattern is also checked
+ * alone, so a syntax error quotes the user's text and `a)|(b` (valid only once wrapped) is refused. Throws
+ * `GoRegexpSyntaxError` (Go's message).
+ */
+export function compileAnchoredRegexp(pattern: string): GoRegexp {
+  compileGoRegexp(pattern);
+  return compileGoRegexp(`^(?:${pattern})$`);
+}
+
 /** A compiled filter: true for the series it selects. Throws `GoRegexpSyntaxError` on a bad pattern. */
 export function compileEventFilter(filter: EventFilter): (series: EventSeries) => boolean {
   const tests: ((series: EventSeries) => boolean)[] = [];
@@ -131,7 +141,7 @@ export function compileEventFilter(filter: EventFilter): (series: EventSeries) =
       tests.push((s) => value(s) === matcher);
       return;
     }
-    const regexp: GoRegexp = compileGoRegexp(`^(?:${matcher.regexp})$`);
+    const regexp = compileAnchoredRegexp(matcher.regexp);
     // An absent label is the empty string, as in Prometheus (`slo_type=~".*"` selects series without it).
     tests.push((s) => regexp.test(value(s) ?? ''));
   };

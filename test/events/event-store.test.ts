@@ -1,6 +1,12 @@
 /** The in-memory windowed event store: buckets, window edges, filters, retention, series cap. */
 import { describe, expect, it } from 'vitest';
-import { type CountedEvent, EventStore, minuteOf, windowMinutes } from '../../src/events/event-store.js';
+import {
+  type CountedEvent,
+  compileAnchoredRegexp,
+  EventStore,
+  minuteOf,
+  windowMinutes,
+} from '../../src/events/event-store.js';
 import { GoRegexpSyntaxError } from '../../src/lang/re2.js';
 
 const event = (over: Partial<CountedEvent> = {}): CountedEvent => ({
@@ -80,6 +86,11 @@ describe('EventStore filters', () => {
 
   it('a bad regexp throws Go’s syntax error', () => {
     expect(() => store.count({ app: { regexp: '(' } }, 0, 60)).toThrow(GoRegexpSyntaxError);
+  });
+
+  it('a pattern valid only once wrapped in ^(?:…)$ is refused, quoting the text as written', () => {
+    expect(() => compileAnchoredRegexp('a)|(b')).toThrow(/unexpected \): `a\)\|\(b`/);
+    expect(compileAnchoredRegexp('a|b').test('ab')).toBe(false);
   });
 });
 
