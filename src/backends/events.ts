@@ -9,18 +9,12 @@
  * counts the buckets starting in [t − window, t) (event-store.ts explains the edges). No bucket of a selected
  * series in the window gives NO_DATA for both counts, as the Prometheus backend does for an empty answer.
  *
- * The database is opened read-only for each distinct window of a run and closed at once (backend instances
- * have no close hook); SLOs sharing a window share one read.
+ * The database is opened read-only for each call and closed at once (backend instances have no close hook;
+ * open, read and close of an empty selection measured 0.4-0.7 ms); identical calls of a run are made once by the engine.
  */
 import { z } from 'zod';
-import { KeyedOnce } from '../async/keyed-once.js';
 import { NO_DATA, type SloConfig } from '../domain/types.js';
-import {
-  compileAnchoredRegexp,
-  compileEventFilter,
-  type EventSeries,
-  windowMinutes,
-} from '../events/event-store.js';
+import { compileAnchoredRegexp, compileEventFilter, windowMinutes } from '../events/event-store.js';
 import { HistoryStore } from '../history/store.js';
 import { GoRegexpSyntaxError } from '../lang/re2.js';
 import type { BuiltinBackend } from './types.js';
@@ -66,18 +60,9 @@ const goodBadRatio = z.strictObject({
 
 const methods = { good_bad_ratio: goodBadRatio };
 
-interface SeriesTotals {
-  series: EventSeries;
-  good: number;
-  bad: number;
-  buckets: number;
-}
-
 /** Events backend (see the module comment). */
 export class EventsBackend {
   readonly #path: string;
-  /** Series totals per window (first and end minute) for this run. */
-  readonly #totals = new KeyedOnce<SeriesTotals[]>('remember');
 
   /** `config`: the backend block (`{ path }`). Throws a ZodError when it does not match. */
   constructor(config: Record<string, unknown>) {
@@ -92,16 +77,7 @@ export class EventsBackend {
   async good_bad_ratio(timestamp: number, window: number, slo: SloConfig): Promise<[number, number]> {
     const selects = compileEventFilter(goodBadRatio.parse(slo.spec.service_level_indicator ?? {}));
     const { first, end } = windowMinutes(timestamp - window, timestamp);
-    const totals = await this.#totals.get(`${first}:${end}`, () => this.#read(first, end));
-    let good = 0;
-    let bad = 0;
-    let buckets = 0;
-    for (const row of totals) {
-      if (!selects(row.series)) continue;
-      good += row.good;
-      bad += row.bad;
-      buckets += row.buckets;
-    }
+    const { good, bad, buckets } = this.#read((store) => store.events.totals(selects, first, end));
     return buckets === 0 ? [NO_DATA, NO_DATA] : [good, bad];
   }
 
@@ -110,7 +86,8 @@ export class EventsBackend {
     throw new Error('the events backend does not support method query_sli; use method good_bad_ratio');
   }
 
-  #read(first: number, end: number): SeriesTotals[] {
+  /** Runs `read` on the database opened read-only, closing it after. */
+  #read<T>(read: (store: HistoryStore) => T): T {
     let store: HistoryStore;
     try {
       store = new HistoryStore(this.#path, { readonly: true });
@@ -120,7 +97,7 @@ export class EventsBackend {
       );
     }
     try {
-      return store.eventSeriesTotals(first, end);
+      return read(store);
     } finally {
       store.close();
     }

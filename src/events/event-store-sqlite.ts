@@ -1,6 +1,5 @@
 /**
- * The event store's persistence in the history database (table `event_buckets`, migration 3 of
- * src/history/store.ts): pending bucket deltas are written in one transaction per flush (an upsert adding
+ * The event store's persistence in the history database (src/history/event-buckets.ts): pending bucket deltas are written in one transaction per flush (an upsert adding
  * counts), and a store starting up reads back the buckets its retention keeps.
  */
 import type { HistoryStore } from '../history/store.js';
@@ -8,12 +7,18 @@ import { type EventStore, windowMinutes } from './event-store.js';
 
 /**
  * Writes the counts added to `events` since the last flush into `history`, in one transaction; returns the
- * number of buckets written. On an SQLite error the deltas are lost to this flush and the error is thrown
- * (the caller logs it; the in-memory counts stay right).
+ * number of buckets written. On an SQLite error (disk full, database locked past the timeout) nothing is
+ * written, the deltas stay pending for the next flush, and the error is thrown for the caller to log.
  */
 export function flushEventStore(events: EventStore, history: HistoryStore): number {
   const pending = events.takePending();
-  return pending.length === 0 ? 0 : history.addEventBuckets(pending);
+  if (pending.length === 0) return 0;
+  try {
+    return history.events.add(pending);
+  } catch (error) {
+    events.restorePending(pending);
+    throw error;
+  }
 }
 
 /**
@@ -28,9 +33,9 @@ export function loadEventStore(
   now: number,
 ): number {
   const { first } = windowMinutes(now - retention, now);
-  history.pruneEventBuckets(first);
+  history.events.prune(first);
   let loaded = 0;
-  for (const bucket of history.eventBuckets(first)) if (events.load(bucket)) loaded++;
+  for (const bucket of history.events.buckets(first)) if (events.load(bucket)) loaded++;
   return loaded;
 }
 
@@ -41,6 +46,6 @@ export function pruneEventStore(
   retention: number,
   now: number,
 ): number {
-  history.pruneEventBuckets(windowMinutes(now - retention, now).first);
+  history.events.prune(windowMinutes(now - retention, now).first);
   return events.prune(retention, now);
 }

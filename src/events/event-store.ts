@@ -20,7 +20,7 @@
  * series past the cap are dropped, never stored, and counted in `stats.droppedEvents`.
  */
 import { compileGoRegexp, type GoRegexp } from '../lang/re2.js';
-import { sortedLabels } from './sorted-labels.js';
+import { type EventBucket, type EventSeries, seriesKey, sortedLabels } from './event-series.js';
 
 /** What a bucket is counted from: the fields of a classified SLO event (src/events/classifier.ts). */
 export interface CountedEvent {
@@ -34,23 +34,6 @@ export interface CountedEvent {
   quantity: number;
   /** The rule's `additional_metadata` (`slo_type`...). */
   metadata: Readonly<Record<string, string>>;
-}
-
-/** The labels of a series; `metadata` entries sorted by name. */
-export interface EventSeries {
-  domain: string;
-  class: string;
-  app: string;
-  eventKey: string;
-  metadata: Readonly<Record<string, string>>;
-}
-
-/** One minute of one series: good and bad event sums. `minute` is floor(Unix seconds / 60). */
-export interface EventBucket {
-  series: EventSeries;
-  minute: number;
-  good: number;
-  bad: number;
 }
 
 /**
@@ -100,17 +83,6 @@ export function minuteOf(timestamp: number): number {
  */
 export function windowMinutes(from: number, to: number): { first: number; end: number } {
   return { first: Math.ceil(from / SECONDS_PER_MINUTE), end: Math.ceil(to / SECONDS_PER_MINUTE) };
-}
-
-/** A series' identity: its labels in a fixed order (metadata sorted), as JSON. */
-export function seriesKey(series: EventSeries): string {
-  return JSON.stringify([
-    series.domain,
-    series.class,
-    series.app,
-    series.eventKey,
-    sortedLabels(series.metadata),
-  ]);
 }
 
 /** The series of an event, its metadata copied in sorted order. */
@@ -210,14 +182,7 @@ export class EventStore {
       this.#series.set(key, entry);
     }
     if (addTo(entry.buckets, minute, good, bad)) this.#buckets++;
-    if (pending) {
-      let delta = this.#pending.get(key);
-      if (!delta) {
-        delta = { series: entry.series, buckets: new Map() };
-        this.#pending.set(key, delta);
-      }
-      addTo(delta.buckets, minute, good, bad);
-    }
+    if (pending) this.#addPending(key, entry.series, minute, good, bad);
     return true;
   }
 
@@ -273,6 +238,25 @@ export class EventStore {
     }
     this.#pending = new Map();
     return out;
+  }
+
+  /**
+   * Puts deltas taken by `takePending()` back, for a flush that failed: they are written with the next one.
+   * The counts held do not change (they already include these deltas).
+   */
+  restorePending(buckets: Iterable<EventBucket>): void {
+    for (const { series, minute, good, bad } of buckets) {
+      this.#addPending(seriesKey(series), series, minute, good, bad);
+    }
+  }
+
+  #addPending(key: string, series: EventSeries, minute: number, good: number, bad: number): void {
+    let delta = this.#pending.get(key);
+    if (!delta) {
+      delta = { series, buckets: new Map() };
+      this.#pending.set(key, delta);
+    }
+    addTo(delta.buckets, minute, good, bad);
   }
 
   /** Counters: series and buckets held, events dropped by the series cap. */

@@ -25,8 +25,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ValidReport } from '../domain/types.js';
-import type { EventBucket, EventSeries } from '../events/event-store.js';
-import { sortedLabels } from '../events/sorted-labels.js';
+import { EventBucketTable } from './event-buckets.js';
 
 /** A schema migration: `up` moves a database from version `index` to `index + 1` (1-based user_version). */
 export interface Migration {
@@ -78,21 +77,27 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
-    description: 'event_buckets table: per-minute good/bad sums per event series (src/events/event-store.ts)',
+    description:
+      'event_series and event_buckets: per-minute good/bad sums per event series (event-buckets.ts)',
     up(db) {
       // metadata: the rule's additional metadata as JSON of its entries sorted by name, so equal label sets
-      // are equal text and one series is one primary key prefix.
+      // are equal text. Buckets are keyed by (series, minute): one series' window is one primary key range.
       db.exec(`
-        CREATE TABLE event_buckets (
+        CREATE TABLE event_series (
+          id INTEGER PRIMARY KEY,
           domain TEXT NOT NULL,
           class TEXT NOT NULL,
           app TEXT NOT NULL,
           event_key TEXT NOT NULL,
           metadata TEXT NOT NULL,
+          UNIQUE (domain, class, app, event_key, metadata)
+        );
+        CREATE TABLE event_buckets (
+          series INTEGER NOT NULL REFERENCES event_series (id),
           minute INTEGER NOT NULL,
           good REAL NOT NULL,
           bad REAL NOT NULL,
-          PRIMARY KEY (domain, class, app, event_key, metadata, minute)
+          PRIMARY KEY (series, minute)
         ) WITHOUT ROWID;
         CREATE INDEX event_buckets_minute ON event_buckets (minute);
       `);
@@ -292,32 +297,6 @@ const INSERT_SQL = `INSERT OR REPLACE INTO reports (slo, step, timestamp, window
   @good_events, @bad_events, @error_budget_remaining_minutes, @error_budget_consumed_ratio, @valid, @errors,
   @report, @service_name, @feature_name)`;
 
-interface BucketRow {
-  domain: string;
-  class: string;
-  app: string;
-  event_key: string;
-  metadata: string;
-  minute: number;
-  good: number;
-  bad: number;
-}
-
-/** The metadata column: entries sorted by name, as JSON (one text per label set). */
-function metadataText(metadata: Readonly<Record<string, string>>): string {
-  return JSON.stringify(sortedLabels(metadata));
-}
-
-function seriesOfRow(row: BucketRow): EventSeries {
-  return {
-    domain: row.domain,
-    class: row.class,
-    app: row.app,
-    eventKey: row.event_key,
-    metadata: Object.fromEntries(JSON.parse(row.metadata) as [string, string][]),
-  };
-}
-
 /**
  * better-sqlite3's constructor, loaded on the first store opened: the native module is a CommonJS package, so
  * it can be required synchronously, and a command that stores no history (most `compute` runs) never loads it.
@@ -340,7 +319,7 @@ export class HistoryStore {
   readonly #now: () => number;
   #retention: number | undefined;
   #lastPrune = Number.NEGATIVE_INFINITY;
-  #addBuckets: ((buckets: Iterable<EventBucket>) => number) | undefined;
+  #events: EventBucketTable | undefined;
 
   /**
    * Opens (creating the file and its parent directories if needed) and migrates the database at `path`.
@@ -481,65 +460,10 @@ export class HistoryStore {
     return (row as { n: number }).n;
   }
 
-  /**
-   * Adds event buckets' counts to the stored ones (an upsert that adds), all in one transaction; returns
-   * how many buckets were written. Buckets come from `EventStore.takePending()` (deltas), so writing the
-   * same delta twice would count it twice.
-   */
-  addEventBuckets(buckets: Iterable<EventBucket>): number {
-    this.#addBuckets ??= this.#db.transaction((rows: Iterable<EventBucket>) => {
-      const upsert = this.#statement(`INSERT INTO event_buckets
-        (domain, class, app, event_key, metadata, minute, good, bad) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (domain, class, app, event_key, metadata, minute)
-        DO UPDATE SET good = good + excluded.good, bad = bad + excluded.bad`);
-      let written = 0;
-      for (const { series: s, minute, good, bad } of rows) {
-        upsert.run(s.domain, s.class, s.app, s.eventKey, metadataText(s.metadata), minute, good, bad);
-        written++;
-      }
-      return written;
-    });
-    return this.#addBuckets(buckets);
-  }
-
-  /** Stored event buckets with minute in [first, end) (default: all), ordered by series then minute. */
-  eventBuckets(first = Number.MIN_SAFE_INTEGER, end = Number.MAX_SAFE_INTEGER): EventBucket[] {
-    const rows = this.#statement(`SELECT domain, class, app, event_key, metadata, minute, good, bad
-      FROM event_buckets WHERE minute >= ? AND minute < ?
-      ORDER BY domain, class, app, event_key, metadata, minute`).all(first, end) as BucketRow[];
-    return rows.map((row) => ({
-      series: seriesOfRow(row),
-      minute: row.minute,
-      good: row.good,
-      bad: row.bad,
-    }));
-  }
-
-  /**
-   * Good and bad sums per series over the minutes [first, end), with the number of buckets summed: what the
-   * `events` backend filters (its regexps are RE2, which SQLite lacks).
-   */
-  eventSeriesTotals(
-    first: number,
-    end: number,
-  ): { series: EventSeries; good: number; bad: number; buckets: number }[] {
-    const rows = this.#statement(`SELECT domain, class, app, event_key, metadata,
-        SUM(good) AS good, SUM(bad) AS bad, COUNT(*) AS buckets
-      FROM event_buckets WHERE minute >= ? AND minute < ?
-      GROUP BY domain, class, app, event_key, metadata`).all(first, end) as (BucketRow & {
-      buckets: number;
-    })[];
-    return rows.map((row) => ({
-      series: seriesOfRow(row),
-      good: row.good,
-      bad: row.bad,
-      buckets: row.buckets,
-    }));
-  }
-
-  /** Deletes event buckets with minute before `firstKept`; returns how many. */
-  pruneEventBuckets(firstKept: number): number {
-    return this.#statement('DELETE FROM event_buckets WHERE minute < ?').run(firstKept).changes;
+  /** The event pipeline's per-minute buckets in this database (event-buckets.ts). */
+  get events(): EventBucketTable {
+    this.#events ??= new EventBucketTable(this.#db);
+    return this.#events;
   }
 
   /** Closes the database; further calls do nothing. */

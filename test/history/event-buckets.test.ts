@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { EventSeries } from '../../src/events/event-series.js';
 import { type CountedEvent, EventStore } from '../../src/events/event-store.js';
 import { flushEventStore, loadEventStore, pruneEventStore } from '../../src/events/event-store-sqlite.js';
 import { HistoryStore, MIGRATIONS, migrate } from '../../src/history/store.js';
@@ -53,7 +54,7 @@ describe('event buckets in the history database', () => {
     const store = new HistoryStore(path);
     expect(store.schemaVersion).toBe(MIGRATIONS.length);
     expect(store.count()).toBe(0);
-    expect(store.eventBuckets()).toEqual([]);
+    expect(store.events.buckets()).toEqual([]);
     store.close();
   });
 
@@ -80,6 +81,26 @@ describe('event buckets in the history database', () => {
     history.close();
   });
 
+  it('a failed flush keeps its deltas for the next one: nothing lost, nothing doubled', () => {
+    const path = join(dir.root, 'failed-flush.db');
+    const events = new EventStore();
+    let history = new HistoryStore(path);
+    events.add(event('k', 'success'), NOW);
+    flushEventStore(events, history);
+    events.add(event('k', 'fail'), NOW);
+    events.add(event('k', 'success'), NOW + 60);
+    history.close();
+    expect(() => flushEventStore(events, history)).toThrow(/not open/);
+    events.add(event('k', 'fail'), NOW + 60);
+    history = new HistoryStore(path);
+    expect(flushEventStore(events, history)).toBe(2);
+    expect(history.events.buckets().map((b) => [b.minute, b.good, b.bad])).toEqual([
+      [NOW / 60, 1, 1],
+      [NOW / 60 + 1, 1, 1],
+    ]);
+    history.close();
+  });
+
   it('loading applies the retention to the database and memory', () => {
     const path = join(dir.root, 'retention.db');
     const history = new HistoryStore(path);
@@ -89,34 +110,49 @@ describe('event buckets in the history database', () => {
     flushEventStore(events, history);
     const fresh = new EventStore();
     expect(loadEventStore(fresh, history, DAY, NOW)).toBe(1);
-    expect(history.eventBuckets().map((b) => [b.minute, b.good, b.bad])).toEqual([[NOW / 60 - 1, 0, 1]]);
+    expect(history.events.buckets().map((b) => [b.minute, b.good, b.bad])).toEqual([[NOW / 60 - 1, 0, 1]]);
     expect(fresh.count({}, 0, NOW)).toEqual({ good: 0, bad: 1, buckets: 1 });
 
     expect(pruneEventStore(events, history, 30, NOW)).toBe(2);
-    expect(history.eventBuckets()).toEqual([]);
+    expect(history.events.buckets()).toEqual([]);
     history.close();
   });
 
-  it('series totals sum the minutes of a window per series, metadata as a sorted label set', () => {
+  it('totals sum the minutes [first, end) of the selected series; metadata is a sorted label set', () => {
     const history = new HistoryStore(':memory:');
     const events = new EventStore();
     events.add(event('k', 'success', { b: '2', a: '1' }), NOW - 120);
     events.add(event('k', 'fail', { a: '1', b: '2' }), NOW - 30);
     events.add(event('k', 'fail', { a: '1', b: '2' }), NOW); // minute starting at NOW: outside [.., NOW)
+    events.add(event('other', 'fail'), NOW - 30);
     flushEventStore(events, history);
-    expect(history.eventSeriesTotals(NOW / 60 - 2, NOW / 60)).toEqual([
-      {
-        series: {
-          domain: 'shop',
-          class: 'critical',
-          app: 'web',
-          eventKey: 'k',
-          metadata: { a: '1', b: '2' },
-        },
-        good: 1,
-        bad: 1,
-        buckets: 2,
-      },
+    const seen: EventSeries[] = [];
+    const selectK = (series: EventSeries) => {
+      seen.push(series);
+      return series.eventKey === 'k';
+    };
+    expect(history.events.totals(selectK, NOW / 60 - 2, NOW / 60)).toEqual({ good: 1, bad: 1, buckets: 2 });
+    expect(seen).toContainEqual({
+      domain: 'shop',
+      class: 'critical',
+      app: 'web',
+      eventKey: 'k',
+      metadata: { a: '1', b: '2' },
+    });
+    expect(history.events.totals(() => false, 0, NOW)).toEqual({ good: 0, bad: 0, buckets: 0 });
+    history.close();
+  });
+
+  it('pruning deletes emptied series; a series written again after that gets a new id and counts', () => {
+    const history = new HistoryStore(':memory:');
+    const events = new EventStore();
+    events.add(event('k', 'success'), 0);
+    flushEventStore(events, history);
+    expect(history.events.prune(10)).toBe(1);
+    events.add(event('k', 'fail'), 600);
+    flushEventStore(events, history);
+    expect(history.events.buckets().map((b) => [b.series.eventKey, b.minute, b.good, b.bad])).toEqual([
+      ['k', 10, 0, 1],
     ]);
     history.close();
   });
