@@ -1,6 +1,6 @@
 /**
  * The `events` backend: good and bad counts of SLO events from the per-minute buckets the event pipeline
- * persists in the history database (table `event_buckets`, see src/events/event-store.ts), so SLOs on access
+ * persists in the history database (src/history/event-buckets.ts; edges in src/events/event-store.ts), so SLOs on access
  * logs get budgets and burn rates without Prometheus.
  *
  * Shared config: `backends: { events: { path: <database, default .slokit/history.db> } }`. SLO:
@@ -9,8 +9,9 @@
  * counts the buckets starting in [t − window, t) (event-store.ts explains the edges). No bucket of a selected
  * series in the window gives NO_DATA for both counts, as the Prometheus backend does for an empty answer.
  *
- * The database is opened read-only for each call and closed at once (backend instances have no close hook;
- * open, read and close of an empty selection measured 0.4-0.7 ms); identical calls of a run are made once by the engine.
+ * The database is opened read-only for each call and closed at once: backend instances have no close hook,
+ * and open, read and close of an empty selection measured 0.4-0.7 ms. The engine makes identical calls of a
+ * run once.
  */
 import { z } from 'zod';
 import { NO_DATA, type SloConfig } from '../domain/types.js';

@@ -111,12 +111,12 @@ export function compileEventFilter(filter: EventFilter): (series: EventSeries) =
   const tests: ((series: EventSeries) => boolean)[] = [];
   const add = (matcher: FieldMatcher | undefined, value: (s: EventSeries) => string | undefined) => {
     if (matcher === undefined) return;
+    // An absent label is the empty string, as in Prometheus (`slo_type: ""` selects series without it).
     if (typeof matcher === 'string') {
-      tests.push((s) => value(s) === matcher);
+      tests.push((s) => (value(s) ?? '') === matcher);
       return;
     }
     const regexp = compileAnchoredRegexp(matcher.regexp);
-    // An absent label is the empty string, as in Prometheus (`slo_type=~".*"` selects series without it).
     tests.push((s) => regexp.test(value(s) ?? ''));
   };
   add(filter.domain, (s) => s.domain);
@@ -154,9 +154,12 @@ export class EventStore {
 
   /**
    * Counts one SLO event at `timestamp` (Unix seconds) in bucket floor(timestamp / 60). Returns false when
-   * the event was dropped (a new series past the cap).
+   * the event was dropped (a new series past the cap). Throws a `RangeError` for a timestamp that is not a
+   * finite number (it has no bucket).
    */
   add(event: CountedEvent, timestamp: number): boolean {
+    if (!Number.isFinite(timestamp))
+      throw new RangeError(`event timestamp must be a finite number of seconds, not ${timestamp}`);
     const good = event.result === 'success' ? event.quantity : 0;
     const bad = event.result === 'fail' ? event.quantity : 0;
     return this.#addCounts(seriesOf(event), minuteOf(timestamp), good, bad, true);

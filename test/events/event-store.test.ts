@@ -41,6 +41,12 @@ describe('EventStore buckets and windows', () => {
     expect(store.count({}, 0, 180.5)).toEqual({ good: 3, bad: 1, buckets: 3 });
   });
 
+  it('refuses a timestamp without a bucket', () => {
+    expect(() => new EventStore().add(event(), Number.NaN)).toThrow(
+      'event timestamp must be a finite number of seconds, not NaN',
+    );
+  });
+
   it('a window of W seconds ending anywhere counts exactly W / 60 minutes', () => {
     for (const t of [3600, 3600.01, 3629.5, 3659.999]) {
       const { first, end } = windowMinutes(t - 3600, t);
@@ -78,6 +84,7 @@ describe('EventStore filters', () => {
     [{ slo_type: { regexp: 'latency.*' } }, 100, 0],
     // A series without slo_type has it empty, as an absent Prometheus label.
     [{ slo_type: { regexp: '' } }, 1000, 0],
+    [{ slo_type: '' }, 1000, 0],
     [{ domain: 'userportal', slo_type: 'availability', app: 'frontend' }, 1, 0],
   ])('%j selects good %d, bad %d', (filter, good, bad) => {
     const { good: g, bad: b } = store.count(filter, 0, 60);
