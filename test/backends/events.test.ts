@@ -155,7 +155,7 @@ describe('events backend in compute()', () => {
 });
 
 describe('validate: events backend', () => {
-  it('names file, line and field of a bad regexp, an unknown field and a wrong type', async () => {
+  async function validate(sli: string, backend: string, method = 'good_bad_ratio'): Promise<string[]> {
     const sloFile = dir.write(
       'slo.yaml',
       `apiVersion: sre.google.com/v2
@@ -164,18 +164,16 @@ metadata: {name: api}
 spec:
   description: api
   backend: events
-  method: good_bad_ratio
+  method: ${method}
   service_level_indicator:
-    domain: {regexp: "(shop"}
-    app: 42
-    event: GET
+${sli}
   goal: 0.99
 `,
     );
     const configFile = dir.write(
       'config.yaml',
       `backends:
-  events: {path: x.db}
+  events: ${backend}
 error_budget_policies:
   default:
     steps: [{name: 1h, window: 3600, burn_rate_threshold: 1}]
@@ -185,10 +183,32 @@ error_budget_policies:
       pluginDirs: [dir.root],
       loadPlugins: false,
     });
-    expect(issues.map(formatIssue).map((line) => line.replace(`${dir.root}/`, ''))).toEqual([
+    return issues.map(formatIssue).map((line) => line.replace(`${dir.root}/`, ''));
+  }
+
+  it('names file, line and field of a bad regexp, an unknown field and a wrong type', async () => {
+    expect(
+      await validate('    domain: {regexp: "(shop"}\n    app: 42\n    event: GET', '{path: x.db}'),
+    ).toEqual([
       'slo.yaml:9:22: spec.service_level_indicator.domain.regexp: invalid RE2 regexp: error parsing regexp: missing closing ): `(shop`',
       'slo.yaml:10:10: spec.service_level_indicator.app: expected text (an exact match) or {regexp: <RE2 pattern>}',
       'slo.yaml:11:5: spec.service_level_indicator.event: unknown field "event" (expected one of: domain, class, app, event_key, slo_type)',
     ]);
+  });
+
+  it('accepts every field, exact or regexp; refuses query_sli and a misspelt config field', async () => {
+    expect(
+      await validate(
+        '    domain: shop\n    class: {regexp: "critical|high"}\n    app: web\n    event_key: {regexp: "GET:.*"}\n    slo_type: availability',
+        '{}',
+      ),
+    ).toEqual([]);
+    expect(await validate('    domain: shop', '{path: x.db}', 'query_sli')).toEqual([
+      'slo.yaml:7:11: spec.method: backend "events" has no method "query_sli" (expected one of: good_bad_ratio)',
+    ]);
+    const [issue] = await validate('    domain: shop', '{pth: x.db}');
+    expect(issue).toMatch(
+      /^config\.yaml:2:\d+: backends\.events\.pth: unknown field "pth".*did you mean "path"/,
+    );
   });
 });
