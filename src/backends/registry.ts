@@ -12,6 +12,7 @@ import type { Backend, BuiltinBackend } from './types.js';
 /** Built-in backend types and how to load each. */
 const builtinBackends: Readonly<Record<string, () => Promise<BuiltinBackend>>> = {
   prometheus: () => import('./prometheus.js').then((m) => m.prometheusBackend),
+  events: () => import('./events.js').then((m) => m.eventsBackend),
 };
 
 /** Names of the built-in backend types. */

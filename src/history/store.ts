@@ -25,6 +25,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ValidReport } from '../domain/types.js';
+import { EventBucketTable } from './event-buckets.js';
 
 /** A schema migration: `up` moves a database from version `index` to `index + 1` (1-based user_version). */
 export interface Migration {
@@ -72,6 +73,33 @@ export const MIGRATIONS: readonly Migration[] = [
         UPDATE reports SET
           service_name = json_extract(report, '$.metadata.labels.service_name'),
           feature_name = json_extract(report, '$.metadata.labels.feature_name');
+      `);
+    },
+  },
+  {
+    description:
+      'event_series and event_buckets: per-minute good/bad sums per event series (event-buckets.ts)',
+    up(db) {
+      // metadata: the rule's additional metadata as JSON of its entries sorted by name, so equal label sets
+      // are equal text. Buckets are keyed by (series, minute): one series' window is one primary key range.
+      db.exec(`
+        CREATE TABLE event_series (
+          id INTEGER PRIMARY KEY,
+          domain TEXT NOT NULL,
+          class TEXT NOT NULL,
+          app TEXT NOT NULL,
+          event_key TEXT NOT NULL,
+          metadata TEXT NOT NULL,
+          UNIQUE (domain, class, app, event_key, metadata)
+        );
+        CREATE TABLE event_buckets (
+          series INTEGER NOT NULL REFERENCES event_series (id),
+          minute INTEGER NOT NULL,
+          good REAL NOT NULL,
+          bad REAL NOT NULL,
+          PRIMARY KEY (series, minute)
+        ) WITHOUT ROWID;
+        CREATE INDEX event_buckets_minute ON event_buckets (minute);
       `);
     },
   },
@@ -291,6 +319,7 @@ export class HistoryStore {
   readonly #now: () => number;
   #retention: number | undefined;
   #lastPrune = Number.NEGATIVE_INFINITY;
+  #events: EventBucketTable | undefined;
 
   /**
    * Opens (creating the file and its parent directories if needed) and migrates the database at `path`.
@@ -429,6 +458,12 @@ export class HistoryStore {
         ? this.#statement('SELECT COUNT(*) AS n FROM reports').get()
         : this.#statement('SELECT COUNT(*) AS n FROM reports WHERE slo = ?').get(slo);
     return (row as { n: number }).n;
+  }
+
+  /** The event pipeline's per-minute buckets in this database (event-buckets.ts). */
+  get events(): EventBucketTable {
+    this.#events ??= new EventBucketTable(this.#db);
+    return this.#events;
   }
 
   /** Closes the database; further calls do nothing. */

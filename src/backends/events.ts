@@ -1,0 +1,112 @@
+/**
+ * The `events` backend: good and bad counts of SLO events from the per-minute buckets the event pipeline
+ * persists in the history database (src/history/event-buckets.ts; edges in src/events/event-store.ts), so SLOs on access
+ * logs get budgets and burn rates without Prometheus.
+ *
+ * Shared config: `backends: { events: { path: <database, default .slokit/history.db> } }`. SLO:
+ * `method: good_bad_ratio`, `service_level_indicator: { domain, class, app, event_key, slo_type }`, each
+ * optional, each exact text or `{ regexp: <RE2, anchored> }`. The window ending at the run's timestamp t
+ * counts the buckets starting in [t − window, t) (event-store.ts explains the edges). No bucket of a selected
+ * series in the window gives NO_DATA for both counts, as the Prometheus backend does for an empty answer.
+ *
+ * The database is opened read-only for each call and closed at once: backend instances have no close hook,
+ * and open, read and close of an empty selection measured 0.4-0.7 ms. The engine makes identical calls of a
+ * run once.
+ */
+import { z } from 'zod';
+import { NO_DATA, type SloConfig } from '../domain/types.js';
+import { compileAnchoredRegexp, compileEventFilter, windowMinutes } from '../events/event-store.js';
+import { HistoryStore } from '../history/store.js';
+import { GoRegexpSyntaxError } from '../lang/re2.js';
+import type { BuiltinBackend } from './types.js';
+
+/** Where the event pipeline keeps its buckets unless configured otherwise. */
+export const DEFAULT_EVENTS_DATABASE = '.slokit/history.db';
+
+const configSchema = z.strictObject({
+  path: z
+    .string()
+    .min(1)
+    .default(DEFAULT_EVENTS_DATABASE)
+    .describe(
+      'History database the event pipeline writes its buckets to (relative to the working directory).',
+    ),
+});
+
+const matcher = z.union(
+  [
+    z.string(),
+    z.strictObject({
+      regexp: z.string().superRefine((pattern, ctx) => {
+        try {
+          compileAnchoredRegexp(pattern);
+        } catch (error) {
+          if (!(error instanceof GoRegexpSyntaxError)) throw error;
+          ctx.addIssue({ code: 'custom', message: `invalid RE2 regexp: ${error.message}` });
+        }
+      }),
+    }),
+  ],
+  { error: 'expected text (an exact match) or {regexp: <RE2 pattern>}' },
+);
+
+/** `service_level_indicator` of `good_bad_ratio`: which series to count. */
+const goodBadRatio = z.strictObject({
+  domain: matcher.optional(),
+  class: matcher.optional(),
+  app: matcher.optional(),
+  event_key: matcher.optional(),
+  slo_type: matcher.optional(),
+});
+
+const methods = { good_bad_ratio: goodBadRatio };
+
+/** Events backend (see the module comment). */
+export class EventsBackend {
+  readonly #path: string;
+
+  /** `config`: the backend block (`{ path }`). Throws a ZodError when it does not match. */
+  constructor(config: Record<string, unknown>) {
+    this.#path = configSchema.parse(config).path;
+  }
+
+  /**
+   * Good and bad sums of the selected series over the window ending at `timestamp` (seconds), or NO_DATA for
+   * both when no selected series has a bucket in it. Throws a ZodError for a bad indicator and an `Error`
+   * naming the database when it cannot be read.
+   */
+  async good_bad_ratio(timestamp: number, window: number, slo: SloConfig): Promise<[number, number]> {
+    const selects = compileEventFilter(goodBadRatio.parse(slo.spec.service_level_indicator ?? {}));
+    const { first, end } = windowMinutes(timestamp - window, timestamp);
+    const { good, bad, buckets } = this.#read((store) => store.events.totals(selects, first, end));
+    return buckets === 0 ? [NO_DATA, NO_DATA] : [good, bad];
+  }
+
+  /** Not supported: events give counts, not a ratio. Throws an `Error` saying what to use. */
+  query_sli(): never {
+    throw new Error('the events backend does not support method query_sli; use method good_bad_ratio');
+  }
+
+  /** Runs `read` on the database opened read-only, closing it after. */
+  #read<T>(read: (store: HistoryStore) => T): T {
+    let store: HistoryStore;
+    try {
+      store = new HistoryStore(this.#path, { readonly: true });
+    } catch (error) {
+      throw new Error(
+        `events backend: cannot read the event database ${this.#path}: ${(error as Error).message}`,
+      );
+    }
+    try {
+      return read(store);
+    } finally {
+      store.close();
+    }
+  }
+}
+
+export const eventsBackend: BuiltinBackend = {
+  create: (config) => new EventsBackend(config),
+  configSchema,
+  methods,
+};
