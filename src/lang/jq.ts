@@ -55,7 +55,8 @@ interface RawRun {
 }
 
 /**
- * The worker: jq-wasm loaded once, one `raw` call per message. Inline CommonJS (jq-wasm ships CommonJS) so
+ * The worker: jq-wasm loaded once, one `raw` call per message, announced by a `started` message so that
+ * the timeout counts the run only, not the thread's start and jq's load. Inline CommonJS (jq-wasm ships CommonJS) so
  * it runs the same from the TypeScript sources under vitest and from dist/.
  */
 const WORKER_SOURCE = `
@@ -63,6 +64,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { loadJq } = require(workerData.modulePath);
 loadJq().then((jq) => {
   parentPort.on('message', ({ input, program }) => {
+    parentPort.postMessage('started');
     let result;
     try {
       result = jq.raw(input, program, ['-c']);
@@ -124,7 +126,12 @@ export class JqEngine {
   async firstOutput(program: string, document: unknown | { text: string }): Promise<JqFirstOutput> {
     const input = inputText(document);
     if (typeof input !== 'string') return input;
-    const compiled = await this.#compile(program);
+    let compiled: Compiled;
+    try {
+      compiled = await this.#compile(program);
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
     if ('error' in compiled) return compiled;
     const run = await this.#run(compiled.wrapped, input);
     if ('error' in run) return run;
@@ -184,7 +191,15 @@ export class JqEngine {
     const discard = () => {
       if (this.#worker === worker) this.#worker = undefined;
     };
-    const onMessage = (result: RawRun) => finish(result);
+    let timer: NodeJS.Timeout | undefined;
+    const onMessage = (message: RawRun | 'started') => {
+      if (message !== 'started') return finish(message);
+      timer = setTimeout(() => {
+        discard();
+        void worker.terminate();
+        finish({ error: `jq program did not finish within ${this.#timeoutMs / 1000} s` });
+      }, this.#timeoutMs);
+    };
     const onError = (error: Error) => {
       discard();
       finish({ error: `jq worker failed: ${error.message}` });
@@ -193,11 +208,6 @@ export class JqEngine {
       discard();
       finish({ error: `jq worker stopped (exit code ${code})` });
     };
-    const timer = setTimeout(() => {
-      discard();
-      void worker.terminate();
-      finish({ error: `jq program did not finish within ${this.#timeoutMs / 1000} s` });
-    }, this.#timeoutMs);
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
