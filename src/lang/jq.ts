@@ -2,14 +2,18 @@
  * jq extraction of a metric value from a JSON response (Iter8 `jqExpression`, issue 10 item 5), run by real
  * jq compiled to WebAssembly: the npm package `jq-wasm` (jq 1.8.2, Emscripten).
  *
- * Why jq-wasm rather than jq-web 0.6.2 (measured on node 20, 2 shared cores, a typical Prometheus instant
- * vector answer and `.data.result.[0].value.[1] | tonumber`): jq-wasm ships jq 1.8.2 where jq-web ships a
- * pre-1.7.1 build (no `trim`, no `have_decnum`); jq-wasm ran about 1,740 extractions/s against jq-web's
- * 1,450/s; both load in about 20 ms; jq-wasm has a synchronous handle after an async load, typed errors and a
- * `version` getter. Both accept `.a.[0]` (a dot before a bracket, jq 1.7+), which the shipped Iter8 provider
- * files use. The per-call cost (about 0.6 ms) is jq's own start-up inside every call (it re-reads its
- * builtins and compiles the program each time; the library takes program text, not a compiled program), so
- * the "compile once" cache here holds the validated, wrapped program and its syntax error, not jq bytecode.
+ * Why jq-wasm rather than jq-web 0.6.2 (node 20, 2 shared cores): fidelity, on the 204 expressions of
+ * test/fixtures/jq/corpus.json, jq-wasm agrees with gojq (Iter8's engine) on 193 first outputs, jq-web on
+ * 192 (jq-web ships a pre-1.7.1 jq: it reads `" 12" | tonumber` as 12, which gojq and Go refuse, and lacks
+ * `trim`, `have_decnum`); speed, on a Prometheus answer and `.data.result.[0].value.[1] | tonumber` in one
+ * thread, jq-wasm ran about 1,740 extractions/s and jq-web 1,450/s; both load in about 20 ms. jq-wasm also
+ * offers a synchronous handle after an async load and reports jq's exit code and stderr. Both accept `.a.[0]`
+ * (a dot before a bracket, jq 1.7+), which the shipped Iter8 provider files use.
+ * Cost: the per-call time (about 0.6 ms) is jq's own start-up inside every call (it re-reads its builtins and
+ * compiles the program each time: the library takes program text, not a compiled program), so the "compile
+ * once" cache here holds the validated, wrapped program or its syntax error, not jq bytecode. Through the
+ * worker thread, bench/jq-extract.mjs measures about 1,000 extractions/s against 55/s for a `jq` process per
+ * extraction (18x; `node bench/run.mjs jq-extract`).
  *
  * Semantics, as Iter8 (gojq, `base/custom_metrics.go`) used the expression:
  * - only the FIRST output counts; the program runs as `first(PROGRAM)`, so later outputs, later errors and
@@ -23,12 +27,21 @@
  * JSON value (JSON.parse, as Go's json.Unmarshal; jq alone would accept `nan` or several values). jq runs in
  * one worker thread (the WebAssembly call is synchronous and cannot be interrupted from inside): a run that
  * exceeds its timeout (default 5 s) terminates the thread, which is restarted for the next extraction, so an
- * endless program costs its timeout and never hangs the process. Extractions are serialised through that one
- * thread (a metric fetch is dominated by the HTTP request). The WebAssembly jq sees Emscripten's fixed,
- * fake environment in `$ENV`, never the process environment, and has no file system access to the host.
+ * endless program costs its timeout and never hangs the process. A program exhausting the WebAssembly memory
+ * (it grows to the build's limit first, a few seconds) ends with jq's abort as its error, and the thread is
+ * replaced too (checked by hand: about 4 s). Extractions are serialised through that one thread (a metric
+ * fetch is dominated by its HTTP request). The WebAssembly jq sees Emscripten's fixed, fake environment in
+ * `$ENV` (USER=web_user...), never the process environment (tested), and its `import` of JSON data does not
+ * reach host files (checked by hand with jq-wasm 3.0.0).
  *
- * Differences from gojq and jq 1.6 kept, found by test/lang/jq.differential.test.ts (the corpus is
- * test/fixtures/jq/corpus.json, each difference recorded there): see `disagreements` in that file.
+ * Differences kept, found by test/lang/jq.differential.test.ts (each recorded, with its reason, in the corpus):
+ * - from gojq: `"NaN" | tonumber` is NaN here, an error in gojq (unavailable either way); `"+Inf"`, `"-Inf"`,
+ *   `"infinity"` | tonumber are ±Inf here, an error in gojq (so `| tonumber` gives Iter8 no value there,
+ *   while the string without tonumber gave it ±Inf); `.[]` on an object follows document order, gojq sorted
+ *   key order; `0/0` is an error here, NaN in gojq; `$__loc__` exists here only;
+ * - from both command lines (jq 1.6, gojq): an empty program is an error here ("no program given"), the
+ *   identity for them;
+ * - from Debian's jq 1.6 only: it rejects `.a.[0]`, reads `" 12" | tonumber` as 12, and gives NaN for `0/0`.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -62,6 +75,8 @@ interface RawRun {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { loadJq } = require(workerData.modulePath);
+// Emscripten also prints an abort (memory exhausted) to the console; the caller gets it in the result.
+console.error = console.warn = () => {};
 loadJq().then((jq) => {
   parentPort.on('message', ({ input, program }) => {
     parentPort.postMessage('started');
@@ -193,7 +208,14 @@ export class JqEngine {
     };
     let timer: NodeJS.Timeout | undefined;
     const onMessage = (message: RawRun | 'started') => {
-      if (message !== 'started') return finish(message);
+      if (message !== 'started') {
+        // jq threw out of WebAssembly (an abort): its memory may be corrupt, so start afresh next time.
+        if (message.exitCode === -1) {
+          discard();
+          void worker.terminate();
+        }
+        return finish(message);
+      }
       timer = setTimeout(() => {
         discard();
         void worker.terminate();

@@ -89,6 +89,18 @@ describe('JqEngine.extractValue', () => {
     });
   });
 
+  it("never shows the process environment to jq's $ENV (provider secrets live there)", async () => {
+    process.env.SLOKIT_JQ_TEST_SECRET = 's3cret';
+    const isolated = new JqEngine();
+    try {
+      const program = '$ENV | if has("SLOKIT_JQ_TEST_SECRET") then 1 else 0 end';
+      expect(await isolated.extractValue(program, null)).toEqual({ value: 0 });
+    } finally {
+      delete process.env.SLOKIT_JQ_TEST_SECRET;
+      await isolated.close();
+    }
+  });
+
   it('stops a program that never ends at the timeout and keeps working afterwards', async () => {
     const short = new JqEngine({ timeoutMs: 300 });
     try {
