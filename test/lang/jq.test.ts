@@ -20,58 +20,71 @@ describe('JqEngine.extractValue', () => {
       '.data.result.[0].value.[1] | tonumber',
       '.data.result.[0].value.[1]',
     ]) {
-      expect(await engine.extractValue(program, prometheus)).toEqual({ value: 21.7639 });
+      expect(await engine.extractValue(program, { json: prometheus })).toEqual({ value: 21.7639 });
     }
   });
 
-  it('takes raw JSON text as well as a parsed document', async () => {
+  it('takes raw JSON text as well as a parsed document, a document with a `text` key included', async () => {
     const text = '{"results":[{"count":80275388}]}';
     expect(await engine.extractValue('.results[0].count', { text })).toEqual({ value: 80275388 });
+    expect(await engine.extractValue('.text', { json: { text: '12' } })).toEqual({ value: 12 });
   });
 
   it("accepts strings Go's strconv.ParseFloat accepts, and keeps infinities", async () => {
     const doc = { a: '0x1p-2', b: '+Inf', c: '1_000', d: '-infinity' };
-    expect(await engine.extractValue('.a', doc)).toEqual({ value: 0.25 });
-    expect(await engine.extractValue('.b', doc)).toEqual({ value: Number.POSITIVE_INFINITY });
-    expect(await engine.extractValue('.c', doc)).toEqual({ value: 1000 });
-    expect(await engine.extractValue('.d', doc)).toEqual({ value: Number.NEGATIVE_INFINITY });
-    expect(await engine.extractValue('infinite', doc)).toEqual({ value: Number.POSITIVE_INFINITY });
+    expect(await engine.extractValue('.a', { json: doc })).toEqual({ value: 0.25 });
+    expect(await engine.extractValue('.b', { json: doc })).toEqual({ value: Number.POSITIVE_INFINITY });
+    expect(await engine.extractValue('.c', { json: doc })).toEqual({ value: 1000 });
+    expect(await engine.extractValue('.d', { json: doc })).toEqual({ value: Number.NEGATIVE_INFINITY });
+    expect(await engine.extractValue('infinite', { json: doc })).toEqual({ value: Number.POSITIVE_INFINITY });
   });
 
   it('makes null, NaN, booleans, objects and non-numeric strings unavailable with the reason', async () => {
     const doc = { s: ' 12', n: 'NaN', b: true, o: {}, a: [1] };
-    expect(await engine.extractValue('.s', doc)).toEqual({ error: 'jq result " 12" is not a number' });
-    expect(await engine.extractValue('.n', doc)).toEqual({ error: 'jq result is NaN' });
-    expect(await engine.extractValue('.n | tonumber', doc)).toEqual({ error: 'jq result is NaN' });
-    expect(await engine.extractValue('.missing', doc)).toEqual({ error: 'jq result is null, not a number' });
-    expect(await engine.extractValue('.b', doc)).toEqual({ error: 'jq result is boolean, not a number' });
-    expect(await engine.extractValue('.o', doc)).toEqual({ error: 'jq result is object, not a number' });
-    expect(await engine.extractValue('.a', doc)).toEqual({ error: 'jq result is an array, not a number' });
+    expect(await engine.extractValue('.s', { json: doc })).toEqual({
+      error: 'jq result " 12" is not a number',
+    });
+    expect(await engine.extractValue('.n', { json: doc })).toEqual({ error: 'jq result is NaN' });
+    expect(await engine.extractValue('.n | tonumber', { json: doc })).toEqual({ error: 'jq result is NaN' });
+    expect(await engine.extractValue('.missing', { json: doc })).toEqual({
+      error: 'jq result is null, not a number',
+    });
+    expect(await engine.extractValue('.b', { json: doc })).toEqual({
+      error: 'jq result is boolean, not a number',
+    });
+    expect(await engine.extractValue('.o', { json: doc })).toEqual({
+      error: 'jq result is object, not a number',
+    });
+    expect(await engine.extractValue('.a', { json: doc })).toEqual({
+      error: 'jq result is an array, not a number',
+    });
   });
 
   it('reports empty output, jq errors and syntax errors (with their position)', async () => {
-    expect(await engine.extractValue('empty', prometheus)).toEqual({
+    expect(await engine.extractValue('empty', { json: prometheus })).toEqual({
       error: 'jq program "empty" produced no output',
     });
-    expect(await engine.extractValue('error("no data")', prometheus)).toEqual({ error: 'jq error: no data' });
-    expect(await engine.extractValue('.status | .x', prometheus)).toEqual({
+    expect(await engine.extractValue('error("no data")', { json: prometheus })).toEqual({
+      error: 'jq error: no data',
+    });
+    expect(await engine.extractValue('.status | .x', { json: prometheus })).toEqual({
       error: 'jq error: Cannot index string with string ("x")',
     });
-    expect(await engine.extractValue('.data.result.[0', prometheus)).toEqual({
+    expect(await engine.extractValue('.data.result.[0', { json: prometheus })).toEqual({
       error:
         'jq program ".data.result.[0" is invalid: syntax error, unexpected end of file, ' +
         "expecting '|' or ',' or ']' at line 1, column 15",
     });
-    expect(await engine.extractValue('nosuch', prometheus)).toEqual({
+    expect(await engine.extractValue('nosuch', { json: prometheus })).toEqual({
       error: 'jq program "nosuch" is invalid: nosuch/0 is not defined at line 1, column 1',
     });
   });
 
   it('counts only the first output: later outputs and errors are never seen', async () => {
-    expect(await engine.extractValue('1, error("later")', null)).toEqual({ value: 1 });
-    expect(await engine.extractValue('2, 3', null)).toEqual({ value: 2 });
-    expect(await engine.extractValue('repeat(4)', null)).toEqual({ value: 4 });
-    expect(await engine.extractValue('.a # trailing comment', { a: 5 })).toEqual({ value: 5 });
+    expect(await engine.extractValue('1, error("later")', { json: null })).toEqual({ value: 1 });
+    expect(await engine.extractValue('2, 3', { json: null })).toEqual({ value: 2 });
+    expect(await engine.extractValue('repeat(4)', { json: null })).toEqual({ value: 4 });
+    expect(await engine.extractValue('.a # trailing comment', { json: { a: 5 } })).toEqual({ value: 5 });
   });
 
   it('refuses invalid JSON text (jq alone would read `nan` or several values)', async () => {
@@ -94,7 +107,7 @@ describe('JqEngine.extractValue', () => {
     const isolated = new JqEngine();
     try {
       const program = '$ENV | if has("SLOKIT_JQ_TEST_SECRET") then 1 else 0 end';
-      expect(await isolated.extractValue(program, null)).toEqual({ value: 0 });
+      expect(await isolated.extractValue(program, { json: null })).toEqual({ value: 0 });
     } finally {
       delete process.env.SLOKIT_JQ_TEST_SECRET;
       await isolated.close();
@@ -105,8 +118,8 @@ describe('JqEngine.extractValue', () => {
     const short = new JqEngine({ timeoutMs: 300 });
     try {
       const [endless, queued] = await Promise.all([
-        short.extractValue('last(repeat(1))', null),
-        short.extractValue('.a', { a: 7 }),
+        short.extractValue('last(repeat(1))', { json: null }),
+        short.extractValue('.a', { json: { a: 7 } }),
       ]);
       expect(endless).toEqual({ error: 'jq program did not finish within 0.3 s' });
       expect(queued).toEqual({ value: 7 });
