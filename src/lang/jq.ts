@@ -12,8 +12,8 @@
  * Cost: the per-call time (about 0.6 ms) is jq's own start-up inside every call (it re-reads its builtins and
  * compiles the program each time: the library takes program text, not a compiled program), so the "compile
  * once" cache here holds the validated, wrapped program or its syntax error, not jq bytecode. Through the
- * worker thread, bench/jq-extract.mjs measures 850 to 1,000 extractions/s against 52 to 55/s for a `jq` process per
- * extraction (16x to 18x; `node bench/run.mjs jq-extract`).
+ * worker thread, bench/jq-extract.mjs measures 850 to 1,000 extractions/s against 52 to 55/s for a `jq`
+ * process per extraction (16x to 18x; `node bench/run.mjs jq-extract`).
  *
  * Semantics, as Iter8 (gojq, `base/custom_metrics.go`) used the expression:
  * - only the FIRST output counts; the program runs as `first(PROGRAM)`, so later outputs, later errors and
@@ -34,7 +34,7 @@
  * `$ENV` (USER=web_user...), never the process environment (tested), and its `import` of JSON data does not
  * reach host files (checked by hand with jq-wasm 3.0.0).
  *
- * Differences kept, found by test/lang/jq.differential.test.ts (each recorded, with its reason, in the corpus):
+ * Differences kept, found by test/lang/jq.differential.test.ts (each recorded with its reason in the corpus):
  * - from gojq: `"NaN" | tonumber` is NaN here, an error in gojq (unavailable either way); `"+Inf"`, `"-Inf"`,
  *   `"infinity"` | tonumber are ±Inf here, an error in gojq (so `| tonumber` gives Iter8 no value there,
  *   while the string without tonumber gave it ±Inf); `.[]` on an object follows document order, gojq sorted
@@ -75,8 +75,8 @@ interface RawRun {
 
 /**
  * The worker: jq-wasm loaded once, one `raw` call per message, announced by a `started` message so that
- * the timeout counts the run only, not the thread's start and jq's load. Inline CommonJS (jq-wasm ships CommonJS) so
- * it runs the same from the TypeScript sources under vitest and from dist/.
+ * the timeout counts the run only, not the thread's start and jq's load. Inline CommonJS (jq-wasm ships
+ * CommonJS) so it runs the same from the TypeScript sources under vitest and from dist/.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -310,7 +310,7 @@ function compileMessage(run: RawRun): string {
 
 let shared: JqEngine | undefined;
 
-/** The process-wide engine (default timeout), started on first use; its idle thread never holds the process. */
+/** The process-wide engine (default timeout), started on first use; idle, it never keeps Node alive. */
 export function sharedJqEngine(): JqEngine {
   shared ??= new JqEngine();
   return shared;

@@ -4,7 +4,8 @@
  * Prometheus vector / matrix / scalar, New Relic NRQL, Sysdig, Elastic and IBM Cloud Monitoring answers, and
  * error cases. Each CLI runs once per case; the first output (or its absence, or an error) must match the
  * library's. A case's `differs` records a kept disagreement with one CLI and why; the test checks that the
- * disagreement is still there, so the record cannot go stale. Fails if a CLI is missing, with an install hint.
+ * disagreement is still there, so the record cannot go stale. Fails if a CLI is missing, with an install
+ * hint.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ interface Case {
   differs?: Partial<Record<Cli, string>>;
 }
 type Cli = 'jq' | 'gojq';
-/** A first output as both sides print it: JSON, with NaN as null and infinities as ±DBL_MAX (jq's printing). */
+/** A first output as both sides print it: JSON, NaN as null, infinities as ±DBL_MAX (jq's printing). */
 type Outcome = { output: unknown } | { none: true } | { error: true };
 
 const corpus = JSON.parse(readFileSync(new URL('../fixtures/jq/corpus.json', import.meta.url), 'utf8')) as {

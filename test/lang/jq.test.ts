@@ -1,9 +1,10 @@
 /**
  * src/lang/jq.ts: Iter8's rules for a metric value (first output only, a number or a string Go's
- * ParseFloat accepts, NaN and null unavailable), error reasons, input bounds and the timeout of endless programs.
+ * ParseFloat accepts, NaN and null unavailable), error reasons, input bounds and the timeout of endless
+ * programs.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { JqEngine, MAX_JQ_INPUT_BYTES } from '../../src/lang/jq.js';
+import { JqEngine, MAX_JQ_INPUT_BYTES, sharedJqEngine } from '../../src/lang/jq.js';
 
 const prometheus = {
   status: 'success',
@@ -126,5 +127,14 @@ describe('JqEngine.extractValue', () => {
     } finally {
       await short.close();
     }
+  });
+});
+
+describe('sharedJqEngine', () => {
+  it('is one engine for the process, working', async () => {
+    expect(sharedJqEngine()).toBe(sharedJqEngine());
+    expect(await sharedJqEngine().extractValue('.data.result.[0].value.[1]', { json: prometheus })).toEqual({
+      value: 21.7639,
+    });
   });
 });
