@@ -2,13 +2,16 @@
 # Installs the real servers the integration tests start (Debian packages), when they are missing:
 # Prometheus and promtool (package prometheus), the Pushgateway (package prometheus-pushgateway) and the Go
 # toolchain (package golang-go) for the differential tests against Go's own parsers, and sprig (package
-# golang-github-masterminds-sprig-dev, used in GOPATH mode) for the Go template differential test.
+# golang-github-masterminds-sprig-dev, used in GOPATH mode) for the Go template differential test, and the jq
+# and gojq command lines (packages jq, gojq) for the jq differential test.
 set -euo pipefail
 missing=()
 command -v prometheus >/dev/null || missing+=(prometheus)
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v prometheus-pushgateway >/dev/null || missing+=(prometheus-pushgateway)
 command -v go >/dev/null || missing+=(golang-go)
+command -v jq >/dev/null || missing+=(jq)
+command -v gojq >/dev/null || missing+=(gojq)
 [ -d /usr/share/gocode/src/github.com/Masterminds/sprig ] || missing+=(golang-github-masterminds-sprig-dev)
 [ ${#missing[@]} -eq 0 ] && exit 0
 packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
