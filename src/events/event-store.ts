@@ -20,21 +20,11 @@
  * series past the cap are dropped, never stored, and counted in `stats.droppedEvents`.
  */
 import { compileGoRegexp, type GoRegexp } from '../lang/re2.js';
+import type { SloEvent } from './classifier.js';
 import { type EventBucket, type EventSeries, seriesKey, sortedLabels } from './event-series.js';
 
-/** What a bucket is counted from: the fields of a classified SLO event (src/events/classifier.ts). */
-export interface CountedEvent {
-  result: 'success' | 'fail';
-  domain: string;
-  class: string;
-  app: string;
-  /** The event key. */
-  key: string;
-  /** Events this one stands for (1 for a log line). */
-  quantity: number;
-  /** The rule's `additional_metadata` (`slo_type`...). */
-  metadata: Readonly<Record<string, string>>;
-}
+/** What a bucket is counted from: a classified SLO event without the rule that produced it. */
+export type CountedEvent = Omit<SloEvent, 'rule'>;
 
 /**
  * One filter field: exact text, or `{ regexp }`, an RE2 (Go syntax) pattern anchored at both ends as

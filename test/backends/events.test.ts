@@ -2,16 +2,14 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventsBackend } from '../../src/backends/events.js';
-import { formatIssue } from '../../src/config/errors.js';
-import { loadSharedConfig, loadSlos } from '../../src/config/load.js';
 import type { SharedConfig } from '../../src/config/schema.js';
 import type { InvalidReport, SloConfig, ValidReport } from '../../src/domain/types.js';
 import { compute } from '../../src/engine/compute.js';
-import { validateConfig } from '../../src/engine/validate.js';
 import { type CountedEvent, EventStore } from '../../src/events/event-store.js';
 import { flushEventStore } from '../../src/events/event-store-sqlite.js';
 import { HistoryStore } from '../../src/history/store.js';
 import { tempDir } from '../helpers/tmp.js';
+import { validateSlo } from '../helpers/validate-slo.js';
 
 const dir = tempDir('slokit-events-backend-');
 const database = join(dir.root, 'history.db');
@@ -155,36 +153,8 @@ describe('events backend in compute()', () => {
 });
 
 describe('validate: events backend', () => {
-  async function validate(sli: string, backend: string, method = 'good_bad_ratio'): Promise<string[]> {
-    const sloFile = dir.write(
-      'slo.yaml',
-      `apiVersion: sre.google.com/v2
-kind: ServiceLevelObjective
-metadata: {name: api}
-spec:
-  description: api
-  backend: events
-  method: ${method}
-  service_level_indicator:
-${sli}
-  goal: 0.99
-`,
-    );
-    const configFile = dir.write(
-      'config.yaml',
-      `backends:
-  events: ${backend}
-error_budget_policies:
-  default:
-    steps: [{name: 1h, window: 3600, burn_rate_threshold: 1}]
-`,
-    );
-    const issues = await validateConfig(await loadSlos(sloFile, {}), await loadSharedConfig(configFile, {}), {
-      pluginDirs: [dir.root],
-      loadPlugins: false,
-    });
-    return issues.map(formatIssue).map((line) => line.replace(`${dir.root}/`, ''));
-  }
+  const validate = (sli: string, block: string, method?: string) =>
+    validateSlo(dir, { backend: 'events', block, method, sli });
 
   it('names file, line and field of a bad regexp, an unknown field and a wrong type', async () => {
     expect(

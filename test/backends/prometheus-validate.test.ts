@@ -1,42 +1,12 @@
 /** `slokit validate` on Prometheus SLOs: PromQL syntax, URL and timeout ranges, with file positions. */
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatIssue } from '../../src/config/errors.js';
-import { loadSharedConfig, loadSlos } from '../../src/config/load.js';
-import { validateConfig } from '../../src/engine/validate.js';
 import { tempDir } from '../helpers/tmp.js';
+import { validateSlo } from '../helpers/validate-slo.js';
 
 const dir = tempDir('slokit-prom-validate-');
 afterAll(() => dir.cleanup());
 
-async function validate(sli: string, backend: string): Promise<string[]> {
-  const sloFile = dir.write(
-    'slo.yaml',
-    `apiVersion: sre.google.com/v2
-kind: ServiceLevelObjective
-metadata: {name: api}
-spec:
-  description: api
-  backend: prometheus
-  method: good_bad_ratio
-  service_level_indicator:
-${sli}
-  goal: 0.99
-`,
-  );
-  const configFile = dir.write(
-    'config.yaml',
-    `backends:
-  prometheus: ${backend}
-error_budget_policies:
-  default:
-    steps: [{name: 1h, window: 3600, burn_rate_threshold: 1}]
-`,
-  );
-  const slos = await loadSlos(sloFile, {});
-  const shared = await loadSharedConfig(configFile, {});
-  const issues = await validateConfig(slos, shared, { pluginDirs: [dir.root], loadPlugins: false });
-  return issues.map(formatIssue).map((line) => line.replace(`${dir.root}/`, ''));
-}
+const validate = (sli: string, block: string) => validateSlo(dir, { backend: 'prometheus', block, sli });
 
 describe('validate: prometheus backend', () => {
   it('a PromQL syntax error names file, line, column, field and the position in the expression', async () => {
