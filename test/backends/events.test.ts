@@ -8,6 +8,7 @@ import { compute } from '../../src/engine/compute.js';
 import { type CountedEvent, EventStore } from '../../src/events/event-store.js';
 import { flushEventStore } from '../../src/events/event-store-sqlite.js';
 import { HistoryStore } from '../../src/history/store.js';
+import { policyStep } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
 import { validateSlo } from '../helpers/validate-slo.js';
 
@@ -54,13 +55,7 @@ beforeAll(() => {
   history.close();
 });
 
-const step = (name: string, window: number) => ({
-  name,
-  window,
-  burn_rate_threshold: 1,
-  message_alert: 'alert',
-  message_ok: 'ok',
-});
+const step = policyStep;
 const WINDOWS: [string, number][] = [
   ['1h', HOUR],
   ['12h', 12 * HOUR],

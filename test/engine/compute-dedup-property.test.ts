@@ -10,6 +10,7 @@ import { seededRandom } from '../../bench/lib/random.mjs';
 import type { SharedConfig } from '../../src/config/schema.js';
 import type { SloConfig } from '../../src/domain/types.js';
 import { compute } from '../../src/engine/compute.js';
+import { policyStep } from '../helpers/fixtures.js';
 import { EVAL_TIME, type PrometheusServer, startPrometheus } from '../helpers/prometheus.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -107,13 +108,7 @@ function randomSlo(r: ReturnType<typeof prng>, i: number): SloConfig {
   );
 }
 
-const step = (name: string, window: number) => ({
-  name,
-  window,
-  burn_rate_threshold: 2,
-  message_alert: 'alert',
-  message_ok: 'ok',
-});
+const step = (name: string, window: number) => policyStep(name, window, 2);
 
 describe('dedup and concurrency never change a result', () => {
   it('random SLO sets: dedup on/off x concurrency 1/16 give identical reports', async () => {

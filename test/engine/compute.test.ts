@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SharedConfig } from '../../src/config/schema.js';
 import type { SloConfig, ValidReport } from '../../src/domain/types.js';
 import { compute } from '../../src/engine/compute.js';
+import { policyStep } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/tmp.js';
 
 // Plugin backends are real modules on disk, loaded the way users' plugins are.
@@ -52,13 +53,7 @@ beforeEach(() => {
 });
 
 const COUNTING = 'custom.counting_backend.CountingBackend';
-const step = (name: string, window: number) => ({
-  name,
-  window,
-  burn_rate_threshold: 1,
-  message_alert: 'alert',
-  message_ok: 'ok',
-});
+const step = policyStep;
 const shared = (backends: Record<string, Record<string, unknown>> = { [COUNTING]: {} }): SharedConfig => ({
   backends,
   exporters: {},

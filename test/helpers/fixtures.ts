@@ -39,6 +39,15 @@ export const POLICY_STEPS: readonly PolicyStep[] = [
 /** The first step of `POLICY_STEPS`: 1 hour, burn rate threshold 9. */
 export const ONE_HOUR_STEP: PolicyStep = POLICY_STEPS[0]!;
 
+/** A policy step named `name` over `window` seconds, alerting above `burnRateThreshold` (default 1). */
+export const policyStep = (name: string, window: number, burnRateThreshold = 1): PolicyStep => ({
+  name,
+  window,
+  burn_rate_threshold: burnRateThreshold,
+  message_alert: 'alert',
+  message_ok: 'ok',
+});
+
 /**
  * `steps` as the YAML items of a policy's `steps:` list in a shared config (`error_budget_policies` › policy ›
  * `steps`): `- ` at column 7, then one `key: value` line per field, in the object's order.
