@@ -16,10 +16,10 @@
  */
 import type { ConfigIssue } from '../config/errors.js';
 import type { SourceDocument } from '../config/yaml-source.js';
-import { parseGoDuration } from '../lang/go-duration.js';
 import { compileGoRegexp, GoRegexpSyntaxError } from '../lang/re2.js';
 import { DEFAULT_EMPTY_GROUP_REGEXP, type LineParser, regexpLineParser } from './line-parsers.js';
-import { LiteralYamlReader, type YamlPath } from './literal-yaml-reader.js';
+import type { YamlPath } from './literal-yaml-reader.js';
+import { ModuleConfigReader } from './module-config.js';
 
 /** The tailer module's settings, defaults applied. */
 export interface TailerModuleConfig {
@@ -46,8 +46,6 @@ const KEYS = [
 ] as const;
 type Key = (typeof KEYS)[number];
 const DEFAULT_PERSISTENCE_INTERVAL_MS = 2000;
-/** viper (spf13/cast `ToDuration`): a text without any unit letter is a number of nanoseconds. */
-const UNIT_LETTERS = /[nsuµmh]/;
 
 /**
  * Reads the tailer module config at `path` in `doc`. Never throws: returns the config (undefined when there
@@ -58,48 +56,28 @@ export function parseTailerModule(
   path: YamlPath = [],
 ): { config?: TailerModuleConfig; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
-  const reader = new LiteralYamlReader(doc, issues);
-  const module = reader.valueAt(path);
-  if (!reader.expectMap(path, module ?? {})) return { issues };
-  // Keys as written, by their case-insensitive name.
-  const written = new Map<Key, string>();
-  for (const key of Object.keys(module ?? {})) {
-    const known = KEYS.find((k) => k.toLowerCase() === key.toLowerCase());
-    if (known && !written.has(known)) written.set(known, key);
-    else reader.unknownKey(path, key, KEYS);
-  }
-  const at = (key: Key): YamlPath => [...path, written.get(key) ?? key];
-  const value = (key: Key) =>
-    written.has(key) ? (module as Record<string, unknown>)[written.get(key)!] : undefined;
-  const text = (key: Key) => reader.scalar(at(key), value(key));
-
-  const tailedFile = text('tailedFile') ?? '';
+  const module = ModuleConfigReader.open(doc, path, KEYS, issues);
+  if (!module) return { issues };
+  const tailedFile = module.text('tailedFile') ?? '';
   if (tailedFile === '')
-    reader.issue(path, 'required field "tailedFile" is missing (the log file to follow)');
-  const follow = reader.boolean(at('follow'), value('follow')) ?? true;
-  const reopen = reader.boolean(at('reopen'), value('reopen')) ?? true;
+    module.issue(undefined, 'required field "tailedFile" is missing (the log file to follow)');
+  const follow = module.boolean('follow', true);
+  const reopen = module.boolean('reopen', true);
   if (reopen && !follow)
-    reader.issue(
-      at(written.has('reopen') ? 'reopen' : 'follow'),
+    module.issue(
+      module.has('reopen') ? 'reopen' : 'follow',
       'reopen needs follow: set "reopen: false" too when "follow" is false',
     );
-  const positionFile = text('positionFile') || `${tailedFile}.pos`;
-  let positionPersistenceIntervalMs = DEFAULT_PERSISTENCE_INTERVAL_MS;
-  const interval = text('positionPersistenceInterval');
-  if (interval !== undefined && interval !== '') {
-    const ns = parseGoDuration(UNIT_LETTERS.test(interval) ? interval : `${interval}ns`);
-    if (ns === undefined || ns <= 0)
-      reader.issue(
-        at('positionPersistenceInterval'),
-        `expected a positive Go duration such as "2s" or "500ms", got "${interval}"`,
-      );
-    else positionPersistenceIntervalMs = Number(ns) / 1e6;
-  }
-  const loglineParseRegexp = text('loglineParseRegexp') ?? '';
-  const emptyGroupRE = text('emptyGroupRE') || DEFAULT_EMPTY_GROUP_REGEXP;
+  const positionFile = module.text('positionFile') || `${tailedFile}.pos`;
+  const positionPersistenceIntervalMs = module.durationMs(
+    'positionPersistenceInterval',
+    DEFAULT_PERSISTENCE_INTERVAL_MS,
+  );
+  const loglineParseRegexp = module.text('loglineParseRegexp') ?? '';
+  const emptyGroupRE = module.text('emptyGroupRE') || DEFAULT_EMPTY_GROUP_REGEXP;
   const patternsValid = [
-    validRegexp(reader, at('loglineParseRegexp'), loglineParseRegexp),
-    validRegexp(reader, at('emptyGroupRE'), emptyGroupRE),
+    validRegexp(module, 'loglineParseRegexp', loglineParseRegexp),
+    validRegexp(module, 'emptyGroupRE', emptyGroupRE),
   ].every(Boolean);
   issues.sort((a, b) => a.line - b.line || a.column - b.column);
   if (issues.length || !patternsValid) return { issues };
@@ -119,13 +97,13 @@ export function parseTailerModule(
 }
 
 /** True when `pattern` is valid Go syntax; reports it at `path` otherwise. */
-function validRegexp(reader: LiteralYamlReader, path: YamlPath, pattern: string): boolean {
+function validRegexp(module: ModuleConfigReader<Key>, key: Key, pattern: string): boolean {
   try {
     compileGoRegexp(pattern);
     return true;
   } catch (error) {
     if (!(error instanceof GoRegexpSyntaxError)) throw error;
-    reader.issue(path, `invalid regexp: ${error.message}`);
+    module.issue(key, `invalid regexp: ${error.message}`);
     return false;
   }
 }
