@@ -5,6 +5,7 @@
  * their registries publish, because only they know what a `prometheus` or a plugin block may contain.
  */
 import { z } from 'zod';
+import { eventsSectionSchema } from '../events/pipeline-config/events-schema.js';
 import { durationSchema, minValidEventsSchema, secondsSchema } from './fields.js';
 
 /** Free-form constructor fields of a backend or exporter entry (`prometheus: {url: ...}`); `{}` when empty. */
@@ -111,6 +112,9 @@ export const sharedConfigSchema = z.strictObject({
     .looseObject({})
     .optional()
     .describe('Accepted for slo-generator compatibility; unused.'),
+  events: eventsSectionSchema
+    .optional()
+    .describe('The event pipeline of `slokit events run -c` (log files → rules → SLO event counters).'),
 });
 
 export type SharedConfig = z.output<typeof sharedConfigSchema>;
