@@ -214,6 +214,7 @@ class RootConfigLoader {
         this.error(
           [...root.at('modules'), key],
           `"${key}" and "${first}" name the same module (module names are case-insensitive here, as viper reads them)`,
+          true,
         );
     }
   }
@@ -295,9 +296,10 @@ class RootConfigLoader {
           entry.path,
           `"${entry.name}" produces events and ingests none: it must be first in the pipeline`,
         );
-      else if (kind.ingests && previous?.kind && previous.kind.produces !== kind.ingests)
+      else if (kind.ingests && previous?.kind && previous.kind.produces !== kind.ingests) {
         this.error(entry.path, this.mismatch(entry, previous));
-      else if (kind.ingests === 'SLO' && !previous && entry === entries[0])
+        continue; // the next module is checked against the last one linked, so one mistake is one error
+      } else if (kind.ingests === 'SLO' && !previous && entry === entries[0])
         this.error(
           entry.path,
           `"${entry.name}" ingests SLO events and cannot be first: put sloEventProducer before it`,
@@ -381,7 +383,7 @@ class RootConfigLoader {
           `module "${entry.name}" has no "modules.${entry.name}" entry: slokit uses its defaults (slo-exporter refuses this: "missing configuration for module ${entry.name}")`,
         );
     }
-    if (!entries.some((e) => e.name === 'tailer'))
+    if (entries.length && !entries.some((e) => e.name === 'tailer'))
       this.warn(
         this.root!.at('pipeline'),
         'no producer module: events come only from POST /api/events and --stdin (slo-exporter requires a producer first)',
@@ -445,19 +447,22 @@ class RootConfigLoader {
         this.warn(
           [...this.root!.at('modules'), key],
           `module "${key}" is configured but not in the pipeline: its config is ignored`,
+          true,
         );
     }
   }
 
-  private error(path: YamlPath, message: string): void {
-    this.issues.push(this.issueAt(path, message));
+  /** Records an error at the value at `path`, or with `atKey` at the key naming it. */
+  private error(path: YamlPath, message: string, atKey = false): void {
+    this.issues.push(this.issueAt(path, message, atKey));
   }
 
-  private warn(path: YamlPath, message: string): void {
-    this.warnings.push(this.issueAt(path, message));
+  private warn(path: YamlPath, message: string, atKey = false): void {
+    this.warnings.push(this.issueAt(path, message, atKey));
   }
 
-  private issueAt(path: YamlPath, message: string): ConfigIssue {
-    return { file: this.doc.file, ...this.doc.locate(path), path: formatPath(path), message };
+  private issueAt(path: YamlPath, message: string, atKey: boolean): ConfigIssue {
+    const at = atKey ? this.doc.locate(path.slice(0, -1), String(path.at(-1))) : this.doc.locate(path);
+    return { file: this.doc.file, ...at, path: formatPath(path), message };
   }
 }
