@@ -36,7 +36,7 @@ const sourceSchema = z
   .strictObject({
     file: name.describe('The log file to follow (relative to the config file).'),
     format: z
-      .enum(LOG_FORMATS)
+      .enum(LOG_FORMATS, { error: `expected one of: ${LOG_FORMATS.join(', ')}` })
       .describe(
         'json: one JSON object per line; regexp: `regexp` with named groups; combined / common: the nginx and Apache access log formats.',
       ),
@@ -95,7 +95,9 @@ const relabelStepSchema = z
       return relabelConfig(fields);
     } catch (error) {
       if (!(error instanceof RelabelConfigError)) throw error;
-      ctx.addIssue({ code: 'custom', path: error.field ? [error.field] : [], message: error.message });
+      // A missing field is reported at the step, a wrong one at the field.
+      const at = error.field && fields[error.field] !== undefined ? [error.field] : [];
+      ctx.addIssue({ code: 'custom', path: at, message: error.message });
       return z.NEVER;
     }
   });
