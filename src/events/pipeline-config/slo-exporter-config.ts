@@ -116,7 +116,10 @@ export async function loadSloExporterConfig(
 ): Promise<PipelineConfigResult> {
   const read = await readConfigDocument(file);
   if (!read.doc) return { issues: read.issues, warnings: [] };
-  const loader = new RootConfigLoader(read.doc, options);
+  const rootIssues: ConfigIssue[] = [];
+  const root = ModuleConfigReader.open(read.doc, [], ROOT_KEYS, rootIssues);
+  if (!root) return { issues: sortIssues([...read.issues, ...rootIssues]), warnings: [] };
+  const loader = new RootConfigLoader(read.doc, root, options, rootIssues);
   const spec = await loader.load();
   const issues = sortIssues([...read.issues, ...loader.issues]);
   return issues.length || !spec
@@ -131,25 +134,25 @@ interface Entry {
   kind?: ModuleKind | undefined;
 }
 
+/** Reads, links and builds one root config; problems accumulate in `issues` and `warnings`. */
 class RootConfigLoader {
-  readonly issues: ConfigIssue[] = [];
   readonly warnings: ConfigIssue[] = [];
   private readonly modules: ProcessorModuleRegistry;
-  private root?: ModuleConfigReader<(typeof ROOT_KEYS)[number]> | undefined;
   /** `modules` keys as written, by lower-cased name (viper's lookup). */
   private readonly moduleKeys = new Map<string, string>();
 
+  /** `issues` holds the root reader's issues and receives every later one. */
   constructor(
     private readonly doc: SourceDocument,
+    private readonly root: ModuleConfigReader<(typeof ROOT_KEYS)[number]>,
     private readonly options: SloExporterConfigOptions,
+    readonly issues: ConfigIssue[],
   ) {
     this.modules = options.modules ?? PROCESSOR_MODULES;
   }
 
   async load(): Promise<PipelineSpec | undefined> {
-    const root = ModuleConfigReader.open(this.doc, [], ROOT_KEYS, this.issues);
-    if (!root) return undefined;
-    this.root = root;
+    const root = this.root;
     const listenAddress = this.listenAddress();
     const maximumGracefulShutdownMs = root.durationMs(
       'maximumGracefulShutdownDuration',
@@ -182,24 +185,25 @@ class RootConfigLoader {
   }
 
   private listenAddress(): string {
-    const text = this.root!.text('webServerListenAddress') || DEFAULT_LISTEN_ADDRESS;
+    const text = this.root.text('webServerListenAddress') || DEFAULT_LISTEN_ADDRESS;
     const parsed = parseListenAddress(text);
     if ('address' in parsed) return parsed.address;
-    this.root!.issue('webServerListenAddress', parsed.error);
+    this.root.issue('webServerListenAddress', parsed.error);
     return DEFAULT_LISTEN_ADDRESS;
   }
 
   /** `afterPipelineShutdownDelay` in ms; unlike the other durations, 0 (the default) is valid. */
   private delayMs(): number {
-    const text = this.root!.text('afterPipelineShutdownDelay');
-    if (text !== undefined && Number(parseGoDuration(/[nsuµμmh]/.test(text) ? text : `${text}ns`)) === 0)
-      return 0;
-    return this.root!.durationMs('afterPipelineShutdownDelay', 0);
+    const text = this.root.text('afterPipelineShutdownDelay');
+    // As a Go duration, or a bare number of nanoseconds (viper); anything else is left to durationMs.
+    const zero = (ns: number | bigint | undefined) => ns !== undefined && Number(ns) === 0;
+    if (text !== undefined && (zero(parseGoDuration(text)) || zero(parseGoDuration(`${text}ns`)))) return 0;
+    return this.root.durationMs('afterPipelineShutdownDelay', 0);
   }
 
   /** Indexes `modules` by lower-cased name; two keys differing only in case are an error. */
   private indexModules(): void {
-    const root = this.root!;
+    const root = this.root;
     const value = root.value('modules');
     if (value === undefined || value === null) return;
     if (!isYamlMap(value)) {
@@ -221,7 +225,7 @@ class RootConfigLoader {
 
   /** The pipeline entries with their kinds; unknown, unsupported and repeated names reported. */
   private entries(): Entry[] {
-    const root = this.root!;
+    const root = this.root;
     const names = root.textList('pipeline');
     if (!names?.length) {
       if (names || !root.has('pipeline') || root.value('pipeline') === null)
@@ -348,7 +352,7 @@ class RootConfigLoader {
         );
         continue;
       }
-      const at = path ?? [...this.root!.at('modules'), entry.name];
+      const at = path ?? [...this.root.at('modules'), entry.name];
       if (entry.name === 'tailer') {
         const source = await this.tailer(at);
         if (source) sources.push(source);
@@ -385,7 +389,7 @@ class RootConfigLoader {
     }
     if (entries.length && !entries.some((e) => e.name === 'tailer'))
       this.warn(
-        this.root!.at('pipeline'),
+        this.root.at('pipeline'),
         'no producer module: events come only from POST /api/events and --stdin (slo-exporter requires a producer first)',
       );
     if (this.issues.length || !producer || !exporter) return undefined;
@@ -396,8 +400,8 @@ class RootConfigLoader {
   private configPath(entry: Entry): YamlPath | undefined {
     const key = this.moduleKeys.get(entry.name.toLowerCase());
     if (key === undefined) return undefined;
-    const path = [...this.root!.at('modules'), key];
-    return this.root!.reader.valueAt(path) === null ? undefined : path;
+    const path = [...this.root.at('modules'), key];
+    return this.root.reader.valueAt(path) === null ? undefined : path;
   }
 
   /** The tailer module as a file source, paths resolved against `cwd`; the file must exist. */
@@ -432,7 +436,7 @@ class RootConfigLoader {
 
   /** The path of `key` in the map at `path`, as written (case-insensitive). */
   private keyPath(path: YamlPath, key: string): YamlPath {
-    const map = this.root!.reader.valueAt(path);
+    const map = this.root.reader.valueAt(path);
     const written = isYamlMap(map)
       ? Object.keys(map).find((k) => k.toLowerCase() === key.toLowerCase())
       : undefined;
@@ -445,7 +449,7 @@ class RootConfigLoader {
     for (const [lower, key] of this.moduleKeys) {
       if (!used.has(lower))
         this.warn(
-          [...this.root!.at('modules'), key],
+          [...this.root.at('modules'), key],
           `module "${key}" is configured but not in the pipeline: its config is ignored`,
           true,
         );

@@ -148,7 +148,7 @@ describe('loadSloExporterConfig: valid configs', () => {
   it('reads root keys, module names under modules and module keys in any case, as viper does', async () => {
     const { spec, issues } = await load([
       'WebServerListenAddress: ":9100"',
-      'AFTERPIPELINESHUTDOWNDELAY: 0',
+      'AFTERPIPELINESHUTDOWNDELAY: 0s',
       'Pipeline: [tailer, sloEventProducer, prometheusExporter]',
       'Modules:',
       '  Tailer: {TailedFile: access.log}',
@@ -352,6 +352,7 @@ describe('loadSloExporterConfig: errors', () => {
       'webServerListenAdress: 0.0.0.0:8080',
       'webServerListenAddress: localhost',
       'maximumGracefulShutdownDuration: 10 s',
+      'afterPipelineShutdownDelay: -1s',
       'pipeline: [tailer, sloEventProducer, prometheusExporter]',
       'modules:',
       '  tailer: {tailedFile: missing.log, follows: true}',
@@ -365,12 +366,13 @@ describe('loadSloExporterConfig: errors', () => {
       'slo_exporter.yaml:1:1: webServerListenAdress: unknown field "webServerListenAdress"; did you mean "webServerListenAddress"?',
       'slo_exporter.yaml:2:25: webServerListenAddress: expected host:port (e.g. "0.0.0.0:8080", "127.0.0.1:0", "[::1]:8080"), got "localhost"',
       'slo_exporter.yaml:3:34: maximumGracefulShutdownDuration: expected a positive Go duration such as "2s" or "500ms", got "10 s"',
-      'slo_exporter.yaml:6:37: modules.tailer.follows: unknown field "follows"; did you mean "follow"?',
-      'slo_exporter.yaml:7:47: modules.sloEventProducer.rulesFiles[1]: cannot read rule file "' +
+      'slo_exporter.yaml:4:29: afterPipelineShutdownDelay: expected a positive Go duration such as "2s" or "500ms", got "-1s"',
+      'slo_exporter.yaml:7:37: modules.tailer.follows: unknown field "follows"; did you mean "follow"?',
+      'slo_exporter.yaml:8:47: modules.sloEventProducer.rulesFiles[1]: cannot read rule file "' +
         join(dir.root, 'nope.yaml') +
         '": no such file or directory (ENOENT)',
-      'slo_exporter.yaml:9:17: modules.prometheusExporter.metricName: "slo events" is not a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)',
-      'slo_exporter.yaml:10:47: modules.prometheusExporter.labelNames.eventkey: "0bad" is not a valid Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, no leading "__")',
+      'slo_exporter.yaml:10:17: modules.prometheusExporter.metricName: "slo events" is not a valid metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)',
+      'slo_exporter.yaml:11:47: modules.prometheusExporter.labelNames.eventkey: "0bad" is not a valid Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, no leading "__")',
     ]);
   });
 
@@ -473,6 +475,14 @@ describe('loadSloExporterConfig: warnings', () => {
       'slo_exporter.yaml:3:34: modules.sloEventProducer.rulesFiles: no rule files: every event will count as matching no rule, and no SLO event is produced',
       'slo_exporter.yaml:4:46: modules.prometheusExporter.exemplarMetadataKeys: exemplars are not exported by slokit: exemplarMetadataKeys is ignored',
     ]);
+  });
+});
+
+describe('processor module registry', () => {
+  it('refuses two modules of one name', () => {
+    expect(() => registryWith(traceModule('eventMetadataRenamer'))).toThrow(
+      'processor module "eventMetadataRenamer" registered twice',
+    );
   });
 });
 
