@@ -32,7 +32,8 @@ function checkRegexp(pattern: string | undefined, path: PropertyKey[], ctx: z.Re
 
 const seconds = (description: string) => durationSchema({ integer: false, description });
 
-const sourceSchema = z
+/** One followed file of `sources`. */
+export const sourceSchema = z
   .strictObject({
     file: name.describe('The log file to follow (relative to the config file).'),
     format: z

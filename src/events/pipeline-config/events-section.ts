@@ -15,10 +15,12 @@ import { validateWith } from '../../config/validate.js';
 import type { SourceDocument } from '../../config/yaml-source.js';
 import type { CounterLabelNames, CounterOptions } from '../counters.js';
 import { DEFAULT_EVENT_FIELDS, type EventFieldNames } from '../event-fields.js';
+import { GoSubmatchRegexp } from '../go-submatch.js';
 import { jsonLineParser, type LineParser, regexpLineParser } from '../line-parsers.js';
 import { isYamlMap } from '../literal-yaml-reader.js';
 import type { EventProcessor } from '../pipeline-event.js';
-import type { EventStoreSpec, FileSourceSpec, PipelineSpec } from '../pipeline-spec.js';
+import type { EventStoreSpec, PipelineSpec } from '../pipeline-spec.js';
+import type { CompiledRule } from '../rules-file.js';
 import { fileProblem, readConfigDocument } from './config-file.js';
 import {
   EventKeyProcessor,
@@ -26,7 +28,7 @@ import {
   RelabelProcessor,
   StaticClassificationProcessor,
 } from './event-processors.js';
-import { type EventsSection, eventsSectionSchema } from './events-schema.js';
+import { type EventsSection, eventsSectionSchema, sourceSchema } from './events-schema.js';
 import { counterOptionProblems } from './exporter-module.js';
 import { sortIssues } from './issues.js';
 import { LOG_FORMAT_REGEXPS, PRESET_EMPTY_VALUE } from './log-formats.js';
@@ -60,7 +62,9 @@ export async function loadEventsSection(
   const issues = [...read.issues];
   if (!read.doc) return { issues, warnings: [] };
   const doc = read.doc;
-  for (const { issue, offset } of read.missing) if (doc.pathAt(offset)[0] === SECTION) issues.push(issue);
+  const unset = read.missing.filter(({ offset }) => doc.pathAt(offset)[0] === SECTION);
+  // A placeholder left in a field would only add a second, confusing error.
+  if (unset.length) return { issues: sortIssues([...issues, ...unset.map((m) => m.issue)]), warnings: [] };
   const root = doc.value;
   if (!isYamlMap(root) || root[SECTION] === undefined || root[SECTION] === null) {
     issues.push({
@@ -73,86 +77,104 @@ export async function loadEventsSection(
     });
     return { issues: sortIssues(issues), warnings: [] };
   }
-  const checked = validateWith(eventsSectionSchema, root[SECTION], doc, [SECTION]);
-  issues.push(...checked.issues);
+  const raw = root[SECTION];
+  const checked = validateWith(eventsSectionSchema, raw, doc, [SECTION]);
+  const at = issueMaker(doc);
+  // The files named by the valid parts are read even when other parts are wrong: every problem at once.
+  const files = await readFiles(raw, dirname(resolve(doc.file)), at);
+  issues.push(...checked.issues, ...files.issues);
+  if (checked.value) issues.push(...counterProblems(checked.value, at));
   if (!checked.value || issues.length) return { issues: sortIssues(issues), warnings: [] };
-  const compiled = await compile(checked.value, doc);
-  return compiled.spec
-    ? { spec: compiled.spec, issues: [], warnings: [] }
-    : { issues: sortIssues(compiled.issues), warnings: [] };
+  return {
+    spec: build(checked.value, doc, files.rules),
+    issues: [],
+    warnings: warningsOf(checked.value, at),
+  };
 }
 
-/** The validated section → a PipelineSpec; reads the rule files and checks the log files exist. */
-async function compile(
-  section: EventsSection,
-  doc: SourceDocument,
-): Promise<{ spec?: PipelineSpec; issues: ConfigIssue[] }> {
-  const base = dirname(resolve(doc.file));
-  const issueAt = (path: readonly (string | number)[], message: string): ConfigIssue => ({
+/** Sources that run but cannot give what rules need: a regexp without named groups yields no metadata. */
+function warningsOf(section: EventsSection, at: IssueAt): ConfigIssue[] {
+  return section.sources.flatMap((source, i) =>
+    source.format === 'regexp' && !new GoSubmatchRegexp(source.regexp!).groupNames.some(Boolean)
+      ? [
+          at(
+            ['sources', i, 'regexp'],
+            'the regexp has no named group (?P<name>...): its events carry no metadata',
+          ),
+        ]
+      : [],
+  );
+}
+
+/** An issue at `path` inside the events section. */
+type IssueAt = (path: readonly (string | number)[], message: string) => ConfigIssue;
+
+function issueMaker(doc: SourceDocument): IssueAt {
+  return (path, message) => ({
     file: doc.file,
     ...doc.locate([SECTION, ...path]),
     path: formatPath([SECTION, ...path]),
     message,
   });
-  const [sources, rules] = await Promise.all([
-    fileSources(section, base, issueAt),
-    loadRuleFiles(
-      section.rules_files.map((name, i) => ({
-        path: resolve(base, name),
-        at: issueAt(['rules_files', i], ''),
-      })),
-      section.expose_rules_as_metrics,
-    ),
-  ]);
-  const exporter = counterOptions(section);
-  const issues = [
-    ...sources.issues,
-    ...rules.issues,
-    ...counterOptionProblems(exporter).map(({ field, message }) => {
-      const key = Object.keys(LABEL_ROLES).find((k) => LABEL_ROLES[k] === field);
-      const path =
-        field === 'metricName'
-          ? ['counters', 'metric_name']
-          : key
-            ? ['counters', 'label_names', key]
-            : ['counters', 'label_names'];
-      return issueAt(path, message);
-    }),
-  ];
-  if (issues.length) return { issues };
-  const fields = fieldNames(section);
-  return {
-    spec: {
-      file: doc.file,
-      listenAddress: section.listen,
-      maximumGracefulShutdownMs: (section.shutdown_timeout ?? DEFAULT_GRACEFUL_SHUTDOWN_SECONDS) * 1000,
-      afterPipelineShutdownDelayMs: (section.shutdown_delay ?? 0) * 1000,
-      sources: sources.sources,
-      processors: processors(section, fields),
-      producer: { rules: rules.rules, exposeRulesAsMetrics: section.expose_rules_as_metrics },
-      exporter,
-      fields,
-      store: store(section, base),
-    },
-    issues,
-  };
 }
 
-/** The file sources, paths resolved against `base`; a missing file is an issue at its `file` field. */
-async function fileSources(
-  section: EventsSection,
+/**
+ * Reads the rule files and checks the log files exist, for the parts of the raw section that are valid
+ * (the schema reports the others). `rules` is empty when there is any issue.
+ */
+async function readFiles(
+  raw: unknown,
   base: string,
-  issueAt: (path: readonly (string | number)[], message: string) => ConfigIssue,
-): Promise<{ sources: FileSourceSpec[]; issues: ConfigIssue[] }> {
-  const issues: ConfigIssue[] = [];
-  const sources = await Promise.all(
-    section.sources.map(async (source, i): Promise<FileSourceSpec> => {
+  at: IssueAt,
+): Promise<{ rules: CompiledRule[]; issues: ConfigIssue[] }> {
+  if (!isYamlMap(raw)) return { rules: [], issues: [] };
+  const { shape } = eventsSectionSchema;
+  const names = shape.rules_files.safeParse(raw.rules_files).data ?? [];
+  const expose = shape.expose_rules_as_metrics.safeParse(raw.expose_rules_as_metrics).data ?? false;
+  const sources = Array.isArray(raw.sources) ? raw.sources : [];
+  const [rules, missing] = await Promise.all([
+    loadRuleFiles(
+      names.map((name, i) => ({ path: resolve(base, name), at: at(['rules_files', i], '') })),
+      expose,
+    ),
+    Promise.all(
+      sources.map(async (item, i) => {
+        const source = sourceSchema.safeParse(item).data;
+        if (!source) return undefined;
+        const path = resolve(base, source.file);
+        try {
+          await stat(path);
+          return undefined;
+        } catch (error) {
+          return at(['sources', i, 'file'], `cannot follow "${path}": ${fileProblem(error)}`);
+        }
+      }),
+    ),
+  ]);
+  const issues = [...missing.filter((issue) => issue !== undefined), ...rules.issues];
+  return { rules: rules.rules, issues };
+}
+
+/** Counter settings the schema cannot check alone (names valid and distinct once defaults apply). */
+function counterProblems(section: EventsSection, at: IssueAt): ConfigIssue[] {
+  return counterOptionProblems(counterOptions(section)).map(({ field, message }) => {
+    const key = Object.keys(LABEL_ROLES).find((k) => LABEL_ROLES[k] === field);
+    if (field === 'metricName') return at(['counters', 'metric_name'], message);
+    return at(key ? ['counters', 'label_names', key] : ['counters', 'label_names'], message);
+  });
+}
+
+/** The validated, checked section and its rules → the PipelineSpec. */
+function build(section: EventsSection, doc: SourceDocument, rules: CompiledRule[]): PipelineSpec {
+  const base = dirname(resolve(doc.file));
+  const fields = fieldNames(section);
+  return {
+    file: doc.file,
+    listenAddress: section.listen,
+    maximumGracefulShutdownMs: (section.shutdown_timeout ?? DEFAULT_GRACEFUL_SHUTDOWN_SECONDS) * 1000,
+    afterPipelineShutdownDelayMs: (section.shutdown_delay ?? 0) * 1000,
+    sources: section.sources.map((source) => {
       const path = resolve(base, source.file);
-      try {
-        await stat(path);
-      } catch (error) {
-        issues.push(issueAt(['sources', i, 'file'], `cannot follow "${path}": ${fileProblem(error)}`));
-      }
       return {
         path,
         follow: source.follow,
@@ -161,8 +183,12 @@ async function fileSources(
         parse: lineParser(source),
       };
     }),
-  );
-  return { sources, issues };
+    processors: processors(section, fields),
+    producer: { rules, exposeRulesAsMetrics: section.expose_rules_as_metrics },
+    exporter: counterOptions(section),
+    fields,
+    store: store(section, base),
+  };
 }
 
 /** The parser of a source's format (its regexps were checked by the schema). */
