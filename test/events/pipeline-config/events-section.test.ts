@@ -204,6 +204,13 @@ describe('loadEventsSection: valid sections', () => {
     const keyed = run(spec!, { slo_domain: 'd', a: '1', b: '' });
     expect(keyed).toMatchObject({ classification: { domain: 'd', class: '', app: 'fallback' }, quantity: 1 });
     expect(keyed!.metadata[EVENT_KEY_METADATA]).toBe('1:');
+    // Mapping an event twice (a POST /api/events event was mapped by its source already) changes nothing.
+    const once = run(spec!, { slo_domain: 'd', event_key: 'k', quantity: '3' });
+    const twice = spec!.processors.reduce<PipelineEvent | undefined>(
+      (event, processor) => event && processor.process(event),
+      structuredClone(once),
+    );
+    expect(twice).toEqual(once);
     for (const quantity of ['-1', 'x', 'NaN', '+Inf']) expect(run(spec!, { quantity })).toBeUndefined();
     expect(spec!.processors[0]!.families()[0]).toMatchObject({
       name: 'slokit_events_invalid_quantity_total',
