@@ -10,6 +10,7 @@ import {
   type InvalidReport,
   NO_DATA,
   type PolicyStep,
+  type ShortWindowFields,
   type SloConfig,
   type SloReport,
   type ValidReport,
@@ -27,6 +28,11 @@ export interface ReportInput {
   errors?: string[];
   /** Minimum good+bad events for a valid ratio (slo-generator's `MIN_VALID_EVENTS`, default 1). */
   minValidEvents?: number;
+  /**
+   * The backend's answer for the step's `short_window` (same timestamp), with the errors of that call; read
+   * only when the step has a `short_window` (absent then: as a backend that returned nothing).
+   */
+  shortWindow?: { result: unknown; errors?: string[] };
 }
 
 export const DEFAULT_MIN_VALID_EVENTS = 1;
@@ -93,11 +99,69 @@ function sliOf(result: SliLike): { sli: number; good: number; bad: number } {
 }
 type SliLike = readonly [number, number] | number;
 
-/** Builds the report of one SLO for one policy step. Never throws: bad results yield an invalid report. */
+/** Whether a result `validateResult` refused is only empty: NO_DATA, or fewer valid events than the minimum. */
+function isEmpty(result: unknown, minValidEvents: number): boolean {
+  if (typeof result === 'number') return result === NO_DATA;
+  if (!Array.isArray(result) || result.length !== 2 || !result.every((n) => typeof n === 'number'))
+    return false;
+  const [good, bad] = result as [number, number];
+  return (good === NO_DATA && bad === NO_DATA) || good + bad < minValidEvents;
+}
+
+/** The short window's measurement, or the errors that leave the step without an answer. */
+type ShortMeasurement = { fields: ShortWindowFields; burnRate: number | null } | { errors: string[] };
+
+/**
+ * Measures the step's short window. An empty window (no data, too few events) is a measurement: nothing is
+ * burning now, so the step does not page, as the `and` of the long- and short-window rules in Prometheus
+ * (an empty window has no ratio there). A failed one (backend error, unreadable answer, SLI out of range)
+ * is not: whether to alert is unknown, so the step's report is invalid, as for the long window.
+ */
+function measureShort(input: ReportInput, shortWindow: number, target: number): ShortMeasurement {
+  const minValidEvents = input.minValidEvents ?? DEFAULT_MIN_VALID_EVENTS;
+  const { result, errors = [] } = input.shortWindow ?? { result: undefined };
+  const failed = (problem: string) => ({
+    errors: [...errors, problem].map((e) => `short window (${shortWindow}s): ${e}`),
+  });
+  const problem = validateResult(result, minValidEvents);
+  if (problem && (errors.length > 0 || !isEmpty(result, minValidEvents))) return failed(problem);
+  let sli: number | null = null;
+  let good = NO_DATA;
+  let bad = NO_DATA;
+  if (!problem) ({ sli, good, bad } = sliOf(result as SliLike));
+  else if (Array.isArray(result) && !(result[0] === NO_DATA && result[1] === NO_DATA)) {
+    good = result[0] === NO_DATA ? 0 : result[0];
+    bad = result[1] === NO_DATA ? 0 : result[1];
+  }
+  if (sli !== null && !(sli >= 0 && sli <= 1)) {
+    return failed(`SLI is not between 0 and 1 (value = ${pythonFloatRepr(sli)})`);
+  }
+  const burnRate = sli === null ? null : target === 0 ? 0 : pythonRound((1 - sli) / target, 1);
+  return {
+    burnRate,
+    fields: {
+      short_window: shortWindow,
+      short_window_sli_measurement: sli,
+      short_window_error_budget_burn_rate: burnRate,
+      short_window_events_count: pythonInt(good + bad),
+      short_window_bad_events_count: pythonInt(bad),
+      short_window_good_events_count: pythonInt(good),
+    },
+  };
+}
+
+/**
+ * Builds the report of one SLO for one policy step. Never throws: bad results yield an invalid report.
+ * A step with a `short_window` also reads `input.shortWindow` (see `ShortWindowFields` and `measureShort`).
+ */
 export function buildReport(input: ReportInput): SloReport {
   const errors = [...(input.errors ?? [])];
   const problem = validateResult(input.result, input.minValidEvents ?? DEFAULT_MIN_VALID_EVENTS);
-  if (problem) return invalid(input, [...errors, problem]);
+  const target = 1 - Number(input.slo.spec.goal);
+  const short =
+    input.step.short_window === undefined ? undefined : measureShort(input, input.step.short_window, target);
+  const shortErrors = short && 'errors' in short ? short.errors : [];
+  if (problem) return invalid(input, [...errors, problem, ...shortErrors]);
 
   const { slo, step } = input;
   const goal = Number(slo.spec.goal);
@@ -105,14 +169,18 @@ export function buildReport(input: ReportInput): SloReport {
   const threshold = Number(step.burn_rate_threshold);
   const { sli, good, bad } = sliOf(input.result as SliLike);
   if (!(sli >= 0 && sli <= 1)) {
-    return invalid(input, [...errors, `SLI is not between 0 and 1 (value = ${pythonFloatRepr(sli)})`]);
+    const outOfRange = `SLI is not between 0 and 1 (value = ${pythonFloatRepr(sli)})`;
+    return invalid(input, [...errors, outOfRange, ...shortErrors]);
   }
+  if (shortErrors.length) return invalid(input, [...errors, ...shortErrors]);
+  const shortFields = short && 'fields' in short ? short : undefined;
 
   const gap = sli - goal;
-  const target = 1 - goal;
   const measurement = 1 - sli;
   const burnRate = target === 0 ? 0 : pythonRound(measurement / target, 1);
-  const alert = burnRate > threshold;
+  // Multiwindow: the short window must burn too (an empty one, burn rate null, does not).
+  const shortBurns = !shortFields || (shortFields.burnRate !== null && shortFields.burnRate > threshold);
+  const alert = burnRate > threshold && shortBurns;
   let consequence: string;
   if (alert) consequence = step.message_alert;
   else if (burnRate <= 1) consequence = step.message_ok;
@@ -148,5 +216,5 @@ export function buildReport(input: ReportInput): SloReport {
     metadata: slo.metadata,
     errors,
   };
-  return report;
+  return shortFields ? { ...report, ...shortFields.fields } : report;
 }
