@@ -90,13 +90,25 @@ function invalid(input: ReportInput, errors: string[]): InvalidReport {
   };
 }
 
+/** Counts of a `[good, bad]` result: a NO_DATA side counts as zero when the other side has data. */
+function countsOf([good, bad]: readonly [number, number]): { good: number; bad: number } {
+  if (good === NO_DATA && bad === NO_DATA) return { good, bad };
+  return { good: good === NO_DATA ? 0 : good, bad: bad === NO_DATA ? 0 : bad };
+}
+
 /** SLI and counts from a validated result: NO_DATA sides count as zero; direct SLIs have NO_DATA counts. */
 function sliOf(result: SliLike): { sli: number; good: number; bad: number } {
   if (typeof result === 'number') return { sli: pythonRound(result, 6), good: NO_DATA, bad: NO_DATA };
-  const good = result[0] === NO_DATA ? 0 : result[0];
-  const bad = result[1] === NO_DATA ? 0 : result[1];
+  const { good, bad } = countsOf(result);
   return { sli: pythonRound(good / (good + bad), 6), good, bad };
 }
+
+/** Burn rate, slo-generator's: `(1 - sli) / (1 - goal)` Python-rounded to 1 decimal; 0 without budget. */
+const burnRateOf = (sli: number, target: number): number =>
+  target === 0 ? 0 : pythonRound((1 - sli) / target, 1);
+
+const outOfRange = (sli: number) => `SLI is not between 0 and 1 (value = ${pythonFloatRepr(sli)})`;
+
 type SliLike = readonly [number, number] | number;
 
 /** Whether a result `validateResult` refused is only empty: NO_DATA, or fewer valid events than the minimum. */
@@ -125,18 +137,15 @@ function measureShort(input: ReportInput, shortWindow: number, target: number): 
   });
   const problem = validateResult(result, minValidEvents);
   if (problem && (errors.length > 0 || !isEmpty(result, minValidEvents))) return failed(problem);
-  let sli: number | null = null;
-  let good = NO_DATA;
-  let bad = NO_DATA;
-  if (!problem) ({ sli, good, bad } = sliOf(result as SliLike));
-  else if (Array.isArray(result) && !(result[0] === NO_DATA && result[1] === NO_DATA)) {
-    good = result[0] === NO_DATA ? 0 : result[0];
-    bad = result[1] === NO_DATA ? 0 : result[1];
-  }
-  if (sli !== null && !(sli >= 0 && sli <= 1)) {
-    return failed(`SLI is not between 0 and 1 (value = ${pythonFloatRepr(sli)})`);
-  }
-  const burnRate = sli === null ? null : target === 0 ? 0 : pythonRound((1 - sli) / target, 1);
+  // Empty: no SLI; the counts seen (NO_DATA markers for a direct SLI or no data at all).
+  const { sli, good, bad } = !problem
+    ? sliOf(result as SliLike)
+    : {
+        sli: null,
+        ...(Array.isArray(result) ? countsOf(result as [number, number]) : { good: NO_DATA, bad: NO_DATA }),
+      };
+  if (sli !== null && !(sli >= 0 && sli <= 1)) return failed(outOfRange(sli));
+  const burnRate = sli === null ? null : burnRateOf(sli, target);
   return {
     burnRate,
     fields: {
@@ -168,16 +177,13 @@ export function buildReport(input: ReportInput): SloReport {
   const window = step.window;
   const threshold = Number(step.burn_rate_threshold);
   const { sli, good, bad } = sliOf(input.result as SliLike);
-  if (!(sli >= 0 && sli <= 1)) {
-    const outOfRange = `SLI is not between 0 and 1 (value = ${pythonFloatRepr(sli)})`;
-    return invalid(input, [...errors, outOfRange, ...shortErrors]);
-  }
+  if (!(sli >= 0 && sli <= 1)) return invalid(input, [...errors, outOfRange(sli), ...shortErrors]);
   if (shortErrors.length) return invalid(input, [...errors, ...shortErrors]);
   const shortFields = short && 'fields' in short ? short : undefined;
 
   const gap = sli - goal;
   const measurement = 1 - sli;
-  const burnRate = target === 0 ? 0 : pythonRound(measurement / target, 1);
+  const burnRate = burnRateOf(sli, target);
   // Multiwindow: the short window must burn too (an empty one, burn rate null, does not).
   const shortBurns = !shortFields || (shortFields.burnRate !== null && shortFields.burnRate > threshold);
   const alert = burnRate > threshold && shortBurns;
