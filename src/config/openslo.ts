@@ -30,6 +30,7 @@
  * column and field path, saying `not converted:` (the SLO or objective is skipped) or `ignored:` (the SLO
  * is converted without it).
  */
+import type { Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
@@ -309,39 +310,46 @@ type Filter = { kind: 'selector'; text: string } | { kind: 'expression'; text: s
 
 const hasWindowPlaceholder = (query: string) => /\[\s*window\s*[\]:]/.test(query);
 
-/** Whether the PromQL parses without error nodes. */
-function parses(query: string): boolean {
+/** The syntax tree of a query, or undefined when it has errors (`[window]` read as a one-day range). */
+function parseQuery(query: string): Tree | undefined {
+  const tree = parser.parse(query.replace(/\[\s*window\s*([\]:])/g, '[1d$1'));
   let ok = true;
-  parser.parse(query).iterate({
+  tree.iterate({
     enter: (node) => {
       if (node.type.isError) ok = false;
       return ok;
     },
   });
-  return ok;
+  return ok ? tree : undefined;
+}
+
+/** The parsed query; throws a Refusal when it is not PromQL. */
+function promql(query: string, at: Refusal['at']): Tree {
+  const tree = parseQuery(query);
+  if (!tree) throw new Refusal(at, `not converted: query "${query}" is not valid PromQL`);
+  return tree;
 }
 
 /**
- * The counter selector of `query` when it is one (`x{...}`) or `sum(<selector>)` without grouping; else
+ * The counter selector of a query when it is one (`x{...}`) or `sum(<selector>)` without grouping; else
  * undefined.
  */
-function counterSelector(query: string): string | undefined {
-  const top = parser.parse(query).topNode.firstChild;
-  if (!top || !parses(query)) return undefined;
-  if (top.name === 'VectorSelector') return query;
-  if (top.name !== 'AggregateExpr' || top.getChild('AggregateModifier')) return undefined;
-  if (query.slice(top.getChild('AggregateOp')!.from, top.getChild('AggregateOp')!.to) !== 'sum')
+function counterSelector(query: string, tree: Tree): string | undefined {
+  const top = tree.topNode.firstChild;
+  if (top?.name === 'VectorSelector') return query;
+  const op = top?.getChild('AggregateOp');
+  if (!top || !op || top.getChild('AggregateModifier') || query.slice(op.from, op.to) !== 'sum')
     return undefined;
-  const body = top.getChild('FunctionCallBody');
-  const inner = body?.firstChild;
+  const inner = top.getChild('FunctionCallBody')?.firstChild;
   if (inner?.name !== 'VectorSelector' || inner.nextSibling) return undefined;
   return query.slice(inner.from, inner.to);
 }
 
 /** The filter of a ratio metric's query; throws a Refusal saying what slokit needs. */
 function ratioFilter(query: string, counter: boolean, at: Refusal['at']): Filter {
+  const tree = promql(query, at);
   if (hasWindowPlaceholder(query)) return { kind: 'expression', text: query };
-  const selector = counter ? counterSelector(query) : undefined;
+  const selector = counter ? counterSelector(query, tree) : undefined;
   if (selector !== undefined) return { kind: 'selector', text: selector };
   const why = counter
     ? 'slokit takes the increase of a counter over each window itself, so it needs the counter: a selector (http_requests_total{code="200"}) or sum(selector)'
@@ -358,7 +366,6 @@ const PROMQL_OPS: Readonly<Record<string, string>> = { lt: '<', lte: '<=', gt: '
 // The conversion.
 
 interface Context {
-  objects: OpensloObject[];
   slis: Map<string, { object: OpensloObject; spec: SliSpec; metadata: Metadata }>;
   dataSources: Map<string, { object: OpensloObject; type: string; url?: string }>;
   notes: ConfigIssue[];
@@ -428,9 +435,7 @@ function convertIndicator(context: Context, name: string, spec: SliSpec, at: Ref
     const where = under('thresholdMetric', 'metricSource');
     const backend = backendOf(context, source, where);
     const query = queryOf(source, where);
-    if (!parses(query.replace(/\[\s*window\s*([\]:])/g, '[1d$1'))) {
-      throw new Refusal(where, `not converted: query "${query}" is not valid PromQL`);
-    }
+    promql(query, { object: at.object, path: [...where.path, 'spec', 'query'] });
     return {
       name,
       backend,
@@ -587,8 +592,9 @@ function collect(docs: readonly SourceDocument[]): {
   context: Context;
   slos: { object: OpensloObject; slo: SloObject }[];
 } {
-  const context: Context = { objects: [], slis: new Map(), dataSources: new Map(), notes: [] };
+  const context: Context = { slis: new Map(), dataSources: new Map(), notes: [] };
   const { notes } = context;
+  const objects: OpensloObject[] = [];
   for (const doc of docs) {
     const items = Array.isArray(doc.value)
       ? doc.value.map((value, i) => ({ value, path: [i] }))
@@ -601,11 +607,11 @@ function collect(docs: readonly SourceDocument[]): {
         );
         continue;
       }
-      context.objects.push(object);
+      objects.push(object);
     }
   }
   const slos: { object: OpensloObject; slo: SloObject }[] = [];
-  for (const object of context.objects) {
+  for (const object of objects) {
     const { apiVersion, kind } = object.value;
     if (apiVersion !== OPENSLO_V1) {
       notes.push(

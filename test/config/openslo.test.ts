@@ -416,6 +416,25 @@ describe('what is not converted is reported with its position', () => {
     );
   });
 
+  it('queries that are not PromQL', () => {
+    refused(
+      SLO.replace(`sum(${GOOD})`, 'sum(x{'),
+      'sum(x{',
+      'spec.indicator.spec.ratioMetric.good.metricSource.spec.query',
+      'query "sum(x{" is not valid PromQL',
+    );
+    const threshold = SLO.replace(
+      /ratioMetric:[\s\S]*?(?=\n {2}timeWindow)/,
+      'thresholdMetric:\n        metricSource:\n          type: Prometheus\n          spec:\n            query: rate(x[5m]',
+    ).replace('- target: 0.999', '- {op: lt, value: 1, target: 0.9}');
+    refused(
+      threshold,
+      'rate(x',
+      'spec.indicator.spec.thresholdMetric.metricSource.spec.query',
+      'query "rate(x[5m]" is not valid PromQL',
+    );
+  });
+
   it('ratio metrics without exactly one numerator and a total, or from two data sources', () => {
     const both = SLO.replace(
       '        total:',
