@@ -279,10 +279,16 @@ function windowSeconds(object: OpensloObject, slo: SloObject): number {
   if (windows.length > 1)
     throw new Refusal(at([1]), 'not converted: timeWindow must have exactly one item (OpenSLO v1)');
   const [window] = windows as [NonNullable<typeof windows>[number]];
-  if (window.calendar !== undefined || window.isRolling !== true) {
+  if (window.calendar !== undefined) {
     throw new Refusal(
-      at([0, window.calendar !== undefined ? 'calendar' : 'isRolling']),
+      at([0, 'calendar']),
       'not converted: calendar-aligned time windows are not supported (slokit windows roll); use isRolling: true',
+    );
+  }
+  if (window.isRolling !== true) {
+    throw new Refusal(
+      at(window.isRolling === undefined ? [0] : [0, 'isRolling']),
+      'not converted: slokit windows roll: the time window needs isRolling: true',
     );
   }
   const match = SHORTHAND.exec(window.duration);

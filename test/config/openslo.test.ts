@@ -313,7 +313,13 @@ describe('what is not converted is reported with its position', () => {
       SLO.replace('isRolling: true', 'isRolling: false'),
       'false',
       'spec.timeWindow[0].isRolling',
-      'calendar-aligned time windows are not supported (slokit windows roll); use isRolling: true',
+      'slokit windows roll: the time window needs isRolling: true',
+    );
+    refused(
+      SLO.replace('\n      isRolling: true', ''),
+      'duration: 28d',
+      'spec.timeWindow[0]',
+      'slokit windows roll: the time window needs isRolling: true',
     );
   });
 
