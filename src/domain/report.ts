@@ -170,7 +170,12 @@ export function buildReport(input: ReportInput): SloReport {
   const short =
     input.step.short_window === undefined ? undefined : measureShort(input, input.step.short_window, target);
   const shortErrors = short && 'errors' in short ? short.errors : [];
-  if (problem) return invalid(input, [...errors, problem, ...shortErrors]);
+  if (problem) {
+    // One failure of both windows (a backend not defined, say) is said once.
+    const same =
+      errors.length > 0 && JSON.stringify(errors) === JSON.stringify(input.shortWindow?.errors ?? []);
+    return invalid(input, [...errors, problem, ...(same ? [] : shortErrors)]);
+  }
 
   const { slo, step } = input;
   const goal = Number(slo.spec.goal);

@@ -264,6 +264,32 @@ describe('a failed short window: whether to page is unknown, so the report is in
     ]);
   });
 
+  it('says one failure of both windows once (same errors), two different ones both', () => {
+    const both = buildReport({
+      slo: slo(0.99),
+      step: pageStep(),
+      timestamp: 0,
+      result: undefined,
+      errors: ['backend "x" is not defined'],
+      shortWindow: { result: undefined, errors: ['backend "x" is not defined'] },
+    }) as InvalidReport;
+    expect(both.errors).toEqual(['backend "x" is not defined', 'Backend returned None.']);
+    const different = buildReport({
+      slo: slo(0.99),
+      step: pageStep(),
+      timestamp: 0,
+      result: undefined,
+      errors: ['Error: query a failed'],
+      shortWindow: { result: undefined, errors: ['Error: query b failed'] },
+    }) as InvalidReport;
+    expect(different.errors).toEqual([
+      'Error: query a failed',
+      'Backend returned None.',
+      'short window (300s): Error: query b failed',
+      'short window (300s): Backend returned None.',
+    ]);
+  });
+
   it('an invalid long window with an empty short window reports the long window only', () => {
     expect((build([0, 0], [-1, -1]) as InvalidReport).errors).toEqual([
       'Not enough valid events (0) found. Minimum valid events: 1.',
