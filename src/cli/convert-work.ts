@@ -12,7 +12,10 @@ import type { SourceDocument } from '../config/yaml-source.js';
 import { EXIT, UsageError } from './context.js';
 import type { ConvertFlags } from './convert.js';
 
-/** A file the conversion produces: its name and YAML text. */
+/** Directory of the SLO files inside the output directory. */
+const SLO_DIR = 'slos';
+
+/** A file the conversion produces: its path in the output directory and its YAML text. */
 interface OutputFile {
   name: string;
   text: string;
@@ -48,10 +51,10 @@ async function readDocuments(paths: readonly string[]): Promise<SourceDocument[]
 /** YAML of one output file; long PromQL stays on one line. */
 const yaml = (header: string, value: unknown) => `${header}\n${stringify(value, { lineWidth: 0 })}`;
 
-/** The files of a conversion: one per SLO, then `config.yaml`. */
+/** The files of a conversion: `slos/<name>.yaml` per SLO, then `config.yaml` (an SLO may be named config). */
 export function outputFiles(conversion: Conversion): OutputFile[] {
   const files = conversion.slos.map(({ config, from }) => ({
-    name: `${config.metadata.name}.yaml`,
+    name: `${SLO_DIR}/${config.metadata.name}.yaml`,
     text: yaml(`# Converted by slokit convert --from openslo from ${from}`, config),
   }));
   files.push({
@@ -66,7 +69,6 @@ export function outputFiles(conversion: Conversion): OutputFile[] {
 
 /** Writes the files into `dir`; refuses (before writing any) to overwrite one unless `force`. */
 async function writeFiles(dir: string, files: readonly OutputFile[], force: boolean): Promise<void> {
-  await mkdir(dir, { recursive: true });
   if (!force) {
     const existing: string[] = [];
     for (const { name } of files) {
@@ -80,6 +82,7 @@ async function writeFiles(dir: string, files: readonly OutputFile[], force: bool
       throw new UsageError(`${dir} already has ${existing.join(', ')}; use --force to overwrite`);
     }
   }
+  await mkdir(join(dir, SLO_DIR), { recursive: true });
   for (const { name, text } of files) await writeFile(join(dir, name), text);
 }
 
@@ -96,7 +99,9 @@ export async function runConvert(paths: string[], flags: ConvertFlags): Promise<
     process.stdout.write(files.map((f) => `# ${f.name}\n${f.text}`).join('---\n'));
   } else {
     await writeFiles(flags.output, files, flags.force);
-    process.stdout.write(`wrote ${conversion.slos.length} SLO file(s) and config.yaml to ${flags.output}\n`);
+    process.stdout.write(
+      `wrote ${conversion.slos.length} SLO file(s) to ${join(flags.output, SLO_DIR)} and ${join(flags.output, 'config.yaml')}\n`,
+    );
   }
   return conversion.notes.length ? EXIT.failed : EXIT.ok;
 }

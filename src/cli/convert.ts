@@ -21,7 +21,7 @@ export function registerConvert(program: Command, exec: Exec): void {
     .description('Convert OpenSLO v1 SLOs to slokit SLO files and a shared config (Prometheus sources)')
     .addOption(new Option('--from <format>', 'input format').choices(CONVERT_FORMATS).makeOptionMandatory())
     .argument('<paths...>', 'OpenSLO files or directories (.yaml, .yml, .json; several documents per file)')
-    .option('-o, --output <dir>', 'write <slo>.yaml files and config.yaml there (default: print them)')
+    .option('-o, --output <dir>', 'write slos/<name>.yaml files and config.yaml there (default: print them)')
     .option('--force', 'overwrite files that already exist in the output directory', false)
     .addHelpText(
       'after',

@@ -7,7 +7,7 @@
  *   1d 0.9925 (6480 of 864000) | 3d 0.996389 (9360 of 2592000) | 7d 0.9975 | 28d 0.996875
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SloReport, ValidReport } from '../../src/domain/types.js';
 import { EVAL_TIME, type PrometheusServer, startPrometheus } from '../helpers/prometheus.js';
@@ -32,31 +32,52 @@ const convert = (...args: string[]) => runCli(['convert', '--from', 'openslo', .
 const out = () => join(dir.root, 'out');
 
 describe('slokit convert --from openslo', () => {
+  /** Paths of the files under `root`, relative, sorted (`config.yaml`, `slos/<name>.yaml`). */
+  const filesUnder = (root: string) =>
+    readdirSync(root, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(root, join(entry.parentPath, entry.name)))
+      .sort();
+
   it('writes the golden files of the example (reviewed by hand), which slokit validate accepts', async () => {
     const { code, stdout, stderr } = await convert(EXAMPLE, '-o', out());
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toBe(`wrote 4 SLO file(s) and config.yaml to ${out()}\n`);
-    const golden = readdirSync(GOLDEN).sort();
-    expect(readdirSync(out()).sort()).toEqual(golden);
+    expect(stdout).toBe(`wrote 4 SLO file(s) to ${join(out(), 'slos')} and ${join(out(), 'config.yaml')}\n`);
+    const golden = filesUnder(GOLDEN);
+    expect(golden).toEqual([
+      'config.yaml',
+      'slos/checkout-availability-good.yaml',
+      'slos/checkout-availability-great.yaml',
+      'slos/checkout-errors.yaml',
+      'slos/checkout-latency.yaml',
+    ]);
+    expect(filesUnder(out())).toEqual(golden);
     for (const name of golden) {
       expect(readFileSync(join(out(), name), 'utf8'), name).toBe(readFileSync(join(GOLDEN, name), 'utf8'));
     }
-    const validate = await runCli(['validate', '-f', out(), '-c', join(out(), 'config.yaml')]);
-    expect(validate).toMatchObject({
-      code: 0,
-      stdout: `ok: 4 SLO(s) and ${join(out(), 'config.yaml')} are valid\n`,
-    });
+    const config = join(out(), 'config.yaml');
+    const validate = await runCli(['validate', '-f', join(out(), 'slos'), '-c', config]);
+    expect(validate).toMatchObject({ code: 0, stdout: `ok: 4 SLO(s) and ${config} are valid\n` });
   });
 
-  it('prints the same files as YAML documents without -o', async () => {
+  it('prints the same files as YAML documents without -o, SLOs first', async () => {
     const { code, stdout } = await convert(EXAMPLE);
     expect(code).toBe(0);
-    const expected = readdirSync(GOLDEN)
-      .sort((a, b) => (a === 'config.yaml' ? 1 : b === 'config.yaml' ? -1 : a.localeCompare(b)))
+    const expected = [...filesUnder(GOLDEN).slice(1), 'config.yaml']
       .map((name) => `# ${name}\n${readFileSync(join(GOLDEN, name), 'utf8')}`)
       .join('---\n');
     expect(stdout).toBe(expected);
+  });
+
+  it('an SLO named config does not overwrite config.yaml', async () => {
+    const input = dir.write(
+      'in.yaml',
+      readFileSync(join(REPO, EXAMPLE), 'utf8').replace('name: checkout-errors', 'name: config'),
+    );
+    expect((await convert(input, '-o', out())).code).toBe(0);
+    expect(readFileSync(join(out(), 'slos/config.yaml'), 'utf8')).toContain('kind: ServiceLevelObjective');
+    expect(readFileSync(join(out(), 'config.yaml'), 'utf8')).toContain('error_budget_policies:');
   });
 
   it('exits 1 with the notes on stderr when some parts are not converted, and writes the rest', async () => {
@@ -78,7 +99,7 @@ spec:
     expect(stderr).toBe(
       `slokit: ${input}:122:20: spec.budgetingMethod: not converted: budgetingMethod Timeslices is not supported (slokit counts Occurrences: good and total events over the window)\n`,
     );
-    expect(readdirSync(out())).toHaveLength(5);
+    expect(filesUnder(out())).toHaveLength(5);
   });
 
   it('exits 2 when nothing converts, on YAML errors, and on usage errors', async () => {
@@ -105,7 +126,7 @@ spec:
     const refused = await convert(EXAMPLE, '-o', out());
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe(`slokit: ${out()} already has config.yaml; use --force to overwrite\n`);
-    expect(readdirSync(out())).toEqual(['config.yaml']);
+    expect(filesUnder(out())).toEqual(['config.yaml']);
     expect(readFileSync(join(out(), 'config.yaml'), 'utf8')).toBe('mine\n');
     const forced = await convert(EXAMPLE, '-o', out(), '--force');
     expect(forced.code).toBe(0);
@@ -129,7 +150,17 @@ describe('converted OpenSLO SLOs computed against Prometheus', () => {
     const converted = await convert(API, '-o', out());
     expect(converted.code, converted.stderr).toBe(0);
     const { code, stdout, stderr } = await runCli(
-      ['compute', '-f', out(), '-c', join(out(), 'config.yaml'), '-o', 'json', '-t', String(EVAL_TIME)],
+      [
+        'compute',
+        '-f',
+        join(out(), 'slos'),
+        '-c',
+        join(out(), 'config.yaml'),
+        '-o',
+        'json',
+        '-t',
+        String(EVAL_TIME),
+      ],
       { env: { PROMETHEUS_URL: prometheus.url, MIN_VALID_EVENTS: '' } },
     );
     expect(code, stderr).toBe(0);
