@@ -372,7 +372,7 @@ const PROMQL_OPS: Readonly<Record<string, string>> = { lt: '<', lte: '<=', gt: '
 // The conversion.
 
 interface Context {
-  slis: Map<string, { object: OpensloObject; spec: SliSpec; metadata: Metadata }>;
+  slis: Map<string, { object: OpensloObject; spec: SliSpec }>;
   dataSources: Map<string, { object: OpensloObject; type: string; url?: string }>;
   notes: ConfigIssue[];
 }
@@ -512,7 +512,7 @@ function convertIndicator(context: Context, name: string, spec: SliSpec, at: Ref
 }
 
 /** The SLO's indicator: inline, or the SLI its `indicatorRef` names. */
-function resolveIndicator(context: Context, object: OpensloObject, slo: SloObject) {
+function resolveIndicator(context: Context, object: OpensloObject, slo: SloObject): Indicator {
   const { indicator, indicatorRef } = slo.spec;
   if (indicator !== undefined && indicatorRef !== undefined) {
     throw new Refusal(
@@ -522,10 +522,7 @@ function resolveIndicator(context: Context, object: OpensloObject, slo: SloObjec
   }
   if (indicator !== undefined) {
     const at = { object, path: ['spec', 'indicator', 'spec'] };
-    return {
-      indicator: convertIndicator(context, indicator.metadata.name, indicator.spec, at),
-      metadata: indicator.metadata,
-    };
+    return convertIndicator(context, indicator.metadata.name, indicator.spec, at);
   }
   if (indicatorRef === undefined) {
     const composite = slo.spec.objectives.some(
@@ -546,7 +543,7 @@ function resolveIndicator(context: Context, object: OpensloObject, slo: SloObjec
     );
   }
   const at = { object: sli.object, path: ['spec'] };
-  return { indicator: convertIndicator(context, indicatorRef, sli.spec, at), metadata: sli.metadata };
+  return convertIndicator(context, indicatorRef, sli.spec, at);
 }
 
 /** A label name Prometheus accepts (exporters turn labels into series labels): other characters become `_`. */
@@ -669,7 +666,7 @@ function collect(docs: readonly SourceDocument[]): {
             `not converted: another SLI is named "${metadata.name}" (${other.object.doc.file}:${where.line})`,
           ),
         );
-      } else context.slis.set(metadata.name, { object, spec: spec as SliSpec, metadata });
+      } else context.slis.set(metadata.name, { object, spec: spec as SliSpec });
     } else if (kind === 'DataSource') {
       const details = (spec.connectionDetails ?? {}) as Record<string, unknown>;
       const url = typeof details.url === 'string' ? details.url : undefined;
@@ -701,11 +698,13 @@ export function convertOpenslo(docs: readonly SourceDocument[]): Conversion {
   const slos: ConvertedSlo[] = [];
   const config: ConvertedConfig = { backends: {}, error_budget_policies: {} };
   const taken = new Map<string, string>();
-  const refuse = (error: unknown) => {
-    if (!(error instanceof Refusal)) throw error;
-    notes.push(noteAt(error.at.object, error.at.path, error.message));
-  };
   for (const { object, slo } of sources) {
+    // A refusal inside a referenced SLI is reported there, naming the SLO it stops.
+    const refuse = (error: unknown) => {
+      if (!(error instanceof Refusal)) throw error;
+      const elsewhere = error.at.object !== object ? ` (SLO "${slo.metadata.name}" uses it)` : '';
+      notes.push(noteAt(error.at.object, error.at.path, `${error.message}${elsewhere}`));
+    };
     try {
       const period = windowSeconds(object, slo);
       if (slo.spec.budgetingMethod !== 'Occurrences') {
@@ -714,7 +713,7 @@ export function convertOpenslo(docs: readonly SourceDocument[]): Conversion {
           `not converted: budgetingMethod ${slo.spec.budgetingMethod} is not supported (slokit counts Occurrences: good and total events over the window)`,
         );
       }
-      const { indicator } = resolveIndicator(context, object, slo);
+      const indicator = resolveIndicator(context, object, slo);
       const { objectives } = slo.spec;
       if (indicator.threshold && objectives.length > 1) {
         throw new Refusal(

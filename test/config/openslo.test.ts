@@ -533,6 +533,25 @@ describe('what is not converted is reported with its position', () => {
     refused(neither, 'description', 'spec', 'the SLO needs indicator or indicatorRef');
   });
 
+  it('a referenced SLI that cannot convert is reported where it is, once per SLO using it', () => {
+    const sli = `apiVersion: openslo/v1
+kind: SLI
+metadata: {name: dd-good}
+spec:
+  ratioMetric:
+    counter: true
+    good: {metricSource: {type: Datadog, spec: {query: 'a'}}}
+    total: {metricSource: {type: Datadog, spec: {query: 'b'}}}
+`;
+    const ref = SLO.replace(/ {2}indicator:[\s\S]*?(?=\n {2}timeWindow)/, '  indicatorRef: dd-good');
+    const text = `${sli}---\n${ref}---\n${ref.replace('api-availability', 'api-other')}`;
+    const where = `${FILE}:${at(text, 'Datadog')}: spec.ratioMetric.good.metricSource.type: not converted: metric source type "Datadog" is not supported (slokit converts Prometheus sources)`;
+    expect(convert(text)).toMatchObject({
+      slos: [],
+      messages: [`${where} (SLO "api-availability" uses it)`, `${where} (SLO "api-other" uses it)`],
+    });
+  });
+
   it('other apiVersions, kinds slokit has no counterpart for, unknown kinds and fields', () => {
     refused(
       SLO.replace('openslo/v1', 'openslo/v1alpha'),
