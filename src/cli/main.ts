@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCompute } from './compute.js';
 import { type CommandContext, EXIT, reportError } from './context.js';
+import { registerConvert } from './convert.js';
 import { registerEvents } from './events.js';
 import { guardProcess } from './guard.js';
 import { registerSchema } from './schema.js';
@@ -47,6 +48,7 @@ registerCompute(program, exec);
 registerValidate(program, exec);
 registerSchema(program, exec);
 registerEvents(program, exec);
+registerConvert(program, exec);
 
 // Deadline timers are unref'd (they must not hold an embedder's process). The CLI holds the event loop for
 // the command instead: a plugin promise that nothing can settle then still meets its deadline, rather than

@@ -3,7 +3,7 @@
  * and for machines (JSON array with slo-generator's field names, or YAML).
  */
 import { stringify } from 'yaml';
-import type { SloReport } from '../domain/types.js';
+import type { SloReport, ValidReport } from '../domain/types.js';
 import { formatDuration } from '../lang/duration.js';
 import type { OutputFormat } from './options.js';
 
@@ -58,11 +58,23 @@ function row(report: SloReport): string[] {
     `${percent(report.goal)}%`,
     percent(report.gap),
     `${report.error_budget_burn_rate.toFixed(1)} / ${report.error_budget_burn_rate_threshold}`,
-    report.alert ? 'ALERT' : 'ok',
+    alertCell(report),
     count(report.good_events_count),
     count(report.bad_events_count),
     errors,
   ];
+}
+
+/**
+ * The ALERT cell: `ALERT` or `ok`; a multiwindow step adds its short window's burn rate, which decides as
+ * much as the long one (`ok (5m: 2.1)`, `ALERT (5m: 16.0)`, `ok (5m: no data)`).
+ */
+function alertCell(report: ValidReport): string {
+  const decision = report.alert ? 'ALERT' : 'ok';
+  if (report.short_window === undefined) return decision;
+  const burn = report.short_window_error_budget_burn_rate;
+  const shortBurn = burn === null || burn === undefined ? 'no data' : burn.toFixed(1);
+  return `${decision} (${formatDuration(report.short_window)}: ${shortBurn})`;
 }
 
 /**
@@ -91,7 +103,7 @@ export function alignColumns(
 export function renderTable(reports: readonly SloReport[], color: boolean): string {
   const tint = (cell: string, column: number) => {
     if (!color || column !== ALERT_COLUMN) return undefined;
-    return cell === 'ALERT' ? ANSI.red : cell === 'INVALID' ? ANSI.yellow : ANSI.green;
+    return cell.startsWith('ALERT') ? ANSI.red : cell === 'INVALID' ? ANSI.yellow : ANSI.green;
   };
   return alignColumns([HEADER, ...reports.map(row)], tint);
 }

@@ -68,20 +68,35 @@ export const sloSchema = z.strictObject({
   }),
 });
 
-export const policyStepSchema = z.strictObject({
-  name: z.string().min(1),
-  window: durationSchema({
-    integer: true,
-    description: 'Measurement window: seconds (slo-generator) or a duration such as 1h, 7d, 28d.',
-  }),
-  burn_rate_threshold: pythonFloat(z.number().nonnegative()),
-  alert: z
-    .boolean()
-    .optional()
-    .describe('Accepted for compatibility; the computed burn rate decides alerting.'),
-  message_alert: z.string().default(''),
-  message_ok: z.string().default(''),
-});
+export const policyStepSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    window: durationSchema({
+      integer: true,
+      description: 'Measurement window: seconds (slo-generator) or a duration such as 1h, 7d, 28d.',
+    }),
+    burn_rate_threshold: pythonFloat(z.number().nonnegative()),
+    alert: z
+      .boolean()
+      .optional()
+      .describe('Accepted for compatibility; the computed burn rate decides alerting.'),
+    message_alert: z.string().default(''),
+    message_ok: z.string().default(''),
+    short_window: durationSchema({
+      integer: true,
+      description:
+        'slokit: short window of a multiwindow alert (SRE workbook), shorter than `window`, e.g. 5m for 1h; the step alerts only when both windows burn above the threshold.',
+    }).optional(),
+  })
+  .superRefine((step, ctx) => {
+    if (step.short_window !== undefined && step.short_window >= step.window) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['short_window'],
+        message: `expected a short_window shorter than window (${step.window} s), got ${step.short_window} s`,
+      });
+    }
+  });
 
 export const sharedConfigSchema = z.strictObject({
   backends: z.record(z.string(), pluginBlock).default({}),

@@ -10,6 +10,7 @@ import {
   type InvalidReport,
   NO_DATA,
   type PolicyStep,
+  type ShortWindowFields,
   type SloConfig,
   type SloReport,
   type ValidReport,
@@ -27,6 +28,11 @@ export interface ReportInput {
   errors?: string[];
   /** Minimum good+bad events for a valid ratio (slo-generator's `MIN_VALID_EVENTS`, default 1). */
   minValidEvents?: number;
+  /**
+   * The backend's answer for the step's `short_window` (same timestamp), with the errors of that call; read
+   * only when the step has a `short_window` (absent then: as a backend that returned nothing).
+   */
+  shortWindow?: { result: unknown; errors?: string[] };
 }
 
 export const DEFAULT_MIN_VALID_EVENTS = 1;
@@ -84,35 +90,108 @@ function invalid(input: ReportInput, errors: string[]): InvalidReport {
   };
 }
 
+/** Counts of a `[good, bad]` result: a NO_DATA side counts as zero when the other side has data. */
+function countsOf([good, bad]: readonly [number, number]): { good: number; bad: number } {
+  if (good === NO_DATA && bad === NO_DATA) return { good, bad };
+  return { good: good === NO_DATA ? 0 : good, bad: bad === NO_DATA ? 0 : bad };
+}
+
 /** SLI and counts from a validated result: NO_DATA sides count as zero; direct SLIs have NO_DATA counts. */
 function sliOf(result: SliLike): { sli: number; good: number; bad: number } {
   if (typeof result === 'number') return { sli: pythonRound(result, 6), good: NO_DATA, bad: NO_DATA };
-  const good = result[0] === NO_DATA ? 0 : result[0];
-  const bad = result[1] === NO_DATA ? 0 : result[1];
+  const { good, bad } = countsOf(result);
   return { sli: pythonRound(good / (good + bad), 6), good, bad };
 }
+
+/** Burn rate, slo-generator's: `(1 - sli) / (1 - goal)` Python-rounded to 1 decimal; 0 without budget. */
+const burnRateOf = (sli: number, target: number): number =>
+  target === 0 ? 0 : pythonRound((1 - sli) / target, 1);
+
+const outOfRange = (sli: number) => `SLI is not between 0 and 1 (value = ${pythonFloatRepr(sli)})`;
+
 type SliLike = readonly [number, number] | number;
 
-/** Builds the report of one SLO for one policy step. Never throws: bad results yield an invalid report. */
+/** Whether a result `validateResult` refused is only empty: NO_DATA, or fewer valid events than the minimum. */
+function isEmpty(result: unknown, minValidEvents: number): boolean {
+  if (typeof result === 'number') return result === NO_DATA;
+  if (!Array.isArray(result) || result.length !== 2 || !result.every((n) => typeof n === 'number'))
+    return false;
+  const [good, bad] = result as [number, number];
+  return (good === NO_DATA && bad === NO_DATA) || good + bad < minValidEvents;
+}
+
+/** The short window's measurement, or the errors that leave the step without an answer. */
+type ShortMeasurement = { fields: ShortWindowFields; burnRate: number | null } | { errors: string[] };
+
+/**
+ * Measures the step's short window. An empty window (no data, too few events) is a measurement: nothing is
+ * burning now, so the step does not page, as the `and` of the long- and short-window rules in Prometheus
+ * (an empty window has no ratio there). A failed one (backend error, unreadable answer, SLI out of range)
+ * is not: whether to alert is unknown, so the step's report is invalid, as for the long window.
+ */
+function measureShort(input: ReportInput, shortWindow: number, target: number): ShortMeasurement {
+  const minValidEvents = input.minValidEvents ?? DEFAULT_MIN_VALID_EVENTS;
+  const { result, errors = [] } = input.shortWindow ?? { result: undefined };
+  const failed = (problem: string) => ({
+    errors: [...errors, problem].map((e) => `short window (${shortWindow}s): ${e}`),
+  });
+  const problem = validateResult(result, minValidEvents);
+  if (problem && (errors.length > 0 || !isEmpty(result, minValidEvents))) return failed(problem);
+  // Empty: no SLI; the counts seen (NO_DATA markers for a direct SLI or no data at all).
+  const { sli, good, bad } = !problem
+    ? sliOf(result as SliLike)
+    : {
+        sli: null,
+        ...(Array.isArray(result) ? countsOf(result as [number, number]) : { good: NO_DATA, bad: NO_DATA }),
+      };
+  if (sli !== null && !(sli >= 0 && sli <= 1)) return failed(outOfRange(sli));
+  const burnRate = sli === null ? null : burnRateOf(sli, target);
+  return {
+    burnRate,
+    fields: {
+      short_window: shortWindow,
+      short_window_sli_measurement: sli,
+      short_window_error_budget_burn_rate: burnRate,
+      short_window_events_count: pythonInt(good + bad),
+      short_window_bad_events_count: pythonInt(bad),
+      short_window_good_events_count: pythonInt(good),
+    },
+  };
+}
+
+/**
+ * Builds the report of one SLO for one policy step. Never throws: bad results yield an invalid report.
+ * A step with a `short_window` also reads `input.shortWindow` (see `ShortWindowFields` and `measureShort`).
+ */
 export function buildReport(input: ReportInput): SloReport {
   const errors = [...(input.errors ?? [])];
   const problem = validateResult(input.result, input.minValidEvents ?? DEFAULT_MIN_VALID_EVENTS);
-  if (problem) return invalid(input, [...errors, problem]);
+  const target = 1 - Number(input.slo.spec.goal);
+  const short =
+    input.step.short_window === undefined ? undefined : measureShort(input, input.step.short_window, target);
+  const shortErrors = short && 'errors' in short ? short.errors : [];
+  if (problem) {
+    // One failure of both windows (a backend not defined, say) is said once.
+    const same =
+      errors.length > 0 && JSON.stringify(errors) === JSON.stringify(input.shortWindow?.errors ?? []);
+    return invalid(input, [...errors, problem, ...(same ? [] : shortErrors)]);
+  }
 
   const { slo, step } = input;
   const goal = Number(slo.spec.goal);
   const window = step.window;
   const threshold = Number(step.burn_rate_threshold);
   const { sli, good, bad } = sliOf(input.result as SliLike);
-  if (!(sli >= 0 && sli <= 1)) {
-    return invalid(input, [...errors, `SLI is not between 0 and 1 (value = ${pythonFloatRepr(sli)})`]);
-  }
+  if (!(sli >= 0 && sli <= 1)) return invalid(input, [...errors, outOfRange(sli), ...shortErrors]);
+  if (shortErrors.length) return invalid(input, [...errors, ...shortErrors]);
+  const shortFields = short && 'fields' in short ? short : undefined;
 
   const gap = sli - goal;
-  const target = 1 - goal;
   const measurement = 1 - sli;
-  const burnRate = target === 0 ? 0 : pythonRound(measurement / target, 1);
-  const alert = burnRate > threshold;
+  const burnRate = burnRateOf(sli, target);
+  // Multiwindow: the short window must burn too (an empty one, burn rate null, does not).
+  const shortBurns = !shortFields || (shortFields.burnRate !== null && shortFields.burnRate > threshold);
+  const alert = burnRate > threshold && shortBurns;
   let consequence: string;
   if (alert) consequence = step.message_alert;
   else if (burnRate <= 1) consequence = step.message_ok;
@@ -148,5 +227,5 @@ export function buildReport(input: ReportInput): SloReport {
     metadata: slo.metadata,
     errors,
   };
-  return report;
+  return shortFields ? { ...report, ...shortFields.fields } : report;
 }

@@ -49,6 +49,11 @@ export interface PolicyStep {
   message_alert: string;
   /** `consequence_message` when the burn rate is at most 1. */
   message_ok: string;
+  /**
+   * slokit: the short window of a multiwindow alert (SRE workbook), seconds, shorter than `window`. The
+   * report then alerts only when the burn rates of both windows are above the threshold.
+   */
+  short_window?: number;
 }
 
 /**
@@ -116,7 +121,10 @@ export type ValidReport = {
   timestamp_human: string;
   /** Measurement window of the step, seconds. */
   window: number;
-  /** Whether `error_budget_burn_rate > error_budget_burn_rate_threshold`. */
+  /**
+   * Whether `error_budget_burn_rate > error_budget_burn_rate_threshold` (and, for a step with a
+   * `short_window`, `short_window_error_budget_burn_rate` too).
+   */
   alert: boolean;
   /**
    * The step's `message_alert` when alerting, `message_ok` when the burn rate is at most 1, else
@@ -139,6 +147,30 @@ export type ValidReport = {
   metadata: SloMetadata;
   /** Errors attached to a valid report: failed exports (`<Class> "<key>" failed. | <error>`). */
   errors: string[];
+} & Partial<ShortWindowFields>;
+
+/**
+ * slokit's multiwindow fields: present (after slo-generator's fields, so consumers of the v2 shape are not
+ * disturbed) exactly when the policy step has a `short_window`. They describe the short window the way the
+ * fields above describe the step's window; `alert` is then true only when both burn rates are above the
+ * threshold (https://sre.google/workbook/alerting-on-slos/, "multiwindow, multi-burn-rate alerts").
+ */
+export type ShortWindowFields = {
+  /** The step's `short_window`, seconds. */
+  short_window: number;
+  /**
+   * SLI over the short window, ratio, Python-rounded to 6 decimals; `null` when the short window has no
+   * data or fewer valid events than the minimum (nothing is burning now, so the step does not alert).
+   */
+  short_window_sli_measurement: number | null;
+  /** Burn rate over the short window, Python-rounded to 1 decimal; `null` exactly when the SLI is. */
+  short_window_error_budget_burn_rate: number | null;
+  /** good + bad in the short window, truncated; -2 when the backend gave no counts (direct SLI, NO_DATA). */
+  short_window_events_count: number;
+  /** Bad events in the short window, truncated; -1 (NO_DATA) when the backend gave no counts. */
+  short_window_bad_events_count: number;
+  /** Good events in the short window, truncated; -1 (NO_DATA) when the backend gave no counts. */
+  short_window_good_events_count: number;
 };
 
 /** An invalid report carries only these four keys, in this order, as slo-generator's `to_json` does. */

@@ -1,6 +1,6 @@
 /**
  * The compute engine: for each SLO and each step of its error budget policy, ask the SLO's backend for a
- * result over the step's window and build the report. One evaluation timestamp for the whole run; a request
+ * result over the step's window (and its `short_window`, if any) and build the report. One evaluation timestamp for the whole run; a request
  * is made once when everything the backend receives is identical (backend, method, window, timestamp and
  * the whole SLO config, since a plugin may read any of it); backend calls run concurrently under a bound,
  * each with a deadline; one SLO's failure never hides another's result.
@@ -211,17 +211,22 @@ export async function compute(
   let done = 0;
   const reports = await Promise.all(
     tasks.map(async (task) => {
-      const { result, error } = task.configError
-        ? { result: undefined, error: task.configError }
-        : await callOnce(task.slo, task.step.window);
-      const errors = error ? [error] : [];
+      const ask = (window: number): Promise<CallOutcome> | CallOutcome =>
+        task.configError ? { error: task.configError } : callOnce(task.slo, window);
+      const { short_window: shortWindow } = task.step;
+      // A multiwindow step also asks for its short window, at the same timestamp (shared like any call).
+      const [long, short] = await Promise.all([
+        ask(task.step.window),
+        shortWindow === undefined ? undefined : ask(shortWindow),
+      ]);
       const report = buildReport({
         slo: task.slo,
         step: task.step,
         timestamp,
-        result,
-        errors,
+        result: long.result,
+        errors: long.error ? [long.error] : [],
         minValidEvents,
+        shortWindow: short && { result: short.result, errors: short.error ? [short.error] : [] },
       });
       if (!report.valid) {
         logger.warn(

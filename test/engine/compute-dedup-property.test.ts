@@ -121,7 +121,10 @@ describe('dedup and concurrency never change a result', () => {
       exporters: {},
       default_exporters: [],
       error_budget_policies: {
-        default: { steps: [step('1h', 3600), step('1h bis', 3600), step('1d', 86400)] },
+        // The multiwindow step's short window (1h) is another step's window: shared with dedup on.
+        default: {
+          steps: [step('1h', 3600), step('1h bis', 3600), { ...step('1d', 86400), short_window: 3600 }],
+        },
       },
     };
     const valid = new Map<string, number>();
