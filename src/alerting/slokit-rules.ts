@@ -101,7 +101,8 @@ export function slokitRuleGroup(slo: SloRuleInput, options: AlertOptions = DEFAU
     return {
       alert: options.alertName,
       expr: `${condition}\n`,
-      labels: { severity: options.severity[severity] },
+      // `slo` also here: promtool's lint refuses alerts of one name whose own labels are equal.
+      labels: { severity: options.severity[severity], slo: slo.name },
       annotations: {
         summary: `SLO ${slo.name} is burning its error budget too fast (${severity})`,
         description: `The error budget burn rate of SLO ${slo.name} (goal ${percent(slo.goal)}% over ${formatDuration(slo.period)}) is ${explained}.`,
