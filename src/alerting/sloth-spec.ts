@@ -29,10 +29,7 @@ const labels = z.record(
     .string({ error: 'expected a string (quote numbers and booleans: tier: "2")' })
     .min(1, 'label values must not be empty'),
 );
-const annotations = z.record(
-  z.string(),
-  z.string({ error: 'expected a string' }).min(1, 'annotation values must not be empty'),
-);
+const annotations = z.record(z.string(), z.string().min(1, 'annotation values must not be empty'));
 
 /** A query with `{{.window}}` that parses as PromQL with a 1m window. */
 const windowQuery = z.string().superRefine((query, ctx) => {
