@@ -25,9 +25,7 @@ const labels = z.record(
     .string()
     .regex(LABEL_NAME, 'label names must match [a-zA-Z_][a-zA-Z0-9_]*')
     .refine((k) => k !== '__name__', 'label name __name__ is reserved'),
-  z
-    .string({ error: 'expected a string (quote numbers and booleans: tier: "2")' })
-    .min(1, 'label values must not be empty'),
+  z.string().min(1, 'label values must not be empty'),
 );
 const annotations = z.record(z.string(), z.string().min(1, 'annotation values must not be empty'));
 
