@@ -56,6 +56,9 @@ const sliPath = (field?: string) =>
 /** `(X) or (Y) * 0`: X, or zero events where X has no series and Y has. */
 const orZero = (x: string, y: string) => `(${x}) or (${y}) * 0`;
 
+/** Bad events as valid minus good (a good side without series counting zero). */
+const validMinusGood = (good: string, valid: string) => `(${valid}) - (${orZero(good, valid)})`;
+
 /** `E / V` laid out one operand per line, as rule files show ratios. */
 const ratio = (errors: string, valid: string) => `(${errors})\n/\n(${valid})\n`;
 
@@ -71,67 +74,62 @@ export function errorRatioQuery(slo: SloConfig, type: RuleBackendType): ErrorRat
     return eventsErrorRatio(sli as EventFilter);
   }
   const operators = (sli.operators as string[] | undefined) ?? DEFAULT_OPERATORS;
-  const compile = (field: string, ops: readonly string[] = operators) => {
-    try {
-      return compileRangeQuery(String(sli[field]), ops, `service_level_indicator.${field}`);
-    } catch (error) {
-      if (error instanceof PromQLError) throw new SliQueryError(error.message, sliPath(field));
-      throw error;
-    }
-  };
-  // A template that cannot be built (no placeholder in a compound expression) fails for any range: find out now.
-  const checked = (field: string, template: ErrorRatioQuery) => {
-    try {
+  // Built once for a range here: a template that cannot be built (no placeholder in a compound expression)
+  // fails for every range, so the error comes now, naming the field.
+  const compile = (field: string, ops: readonly string[] = operators) =>
+    atField(field, () => {
+      const template = compileRangeQuery(String(sli[field]), ops, `service_level_indicator.${field}`);
       template('5m');
-    } catch (error) {
-      if (error instanceof PromQLError) throw new SliQueryError(error.message, sliPath(field));
-      throw error;
-    }
-    return template;
-  };
+      return template;
+    });
   switch (slo.spec.method) {
     case 'good_bad_ratio': {
-      const good = checked('filter_good', compile('filter_good'));
+      const good = compile('filter_good');
       if (sli.filter_bad !== undefined) {
-        const bad = checked('filter_bad', compile('filter_bad'));
+        const bad = compile('filter_bad');
         return (r) => {
           const [g, b] = [good(r), bad(r)];
           return ratio(orZero(b, g), `(${orZero(g, b)}) + (${orZero(b, g)})`);
         };
       }
-      const valid = checked('filter_valid', compile('filter_valid'));
+      const valid = compile('filter_valid');
       return (r) => {
         const v = valid(r);
-        return ratio(`(${v}) - (${orZero(good(r), v)})`, v);
+        return ratio(validMinusGood(good(r), v), v);
       };
     }
     case 'distribution_cut': {
-      const base = checked('expression', compile('expression'));
+      const base = compile('expression');
       const le = thresholdLabel(sli.threshold_bucket as number | string);
       const field = 'service_level_indicator.expression';
-      const edit = (r: string) => {
-        try {
-          return { below: withBucketLabel(base(r), le, field), valid: bucketToCount(base(r), field) };
-        } catch (error) {
-          if (error instanceof PromQLError) throw new SliQueryError(error.message, sliPath('expression'));
-          throw error;
-        }
-      };
+      const edit = (r: string) =>
+        atField('expression', () => ({
+          below: withBucketLabel(base(r), le, field),
+          valid: bucketToCount(base(r), field),
+        }));
       edit('5m');
       const goodBelow = sli.good_below_threshold !== false;
       return (r) => {
         const { below, valid } = edit(r);
-        return goodBelow
-          ? ratio(`(${valid}) - (${orZero(below, valid)})`, valid)
-          : ratio(orZero(below, valid), valid);
+        return goodBelow ? ratio(validMinusGood(below, valid), valid) : ratio(orZero(below, valid), valid);
       };
     }
     case 'query_sli': {
-      const sliQuery = checked('expression', compile('expression', []));
+      const sliQuery = compile('expression', []);
       return (r) => `1 - (${sliQuery(r)})`;
     }
     default:
       throw unsupportedMethod(slo, ['good_bad_ratio', 'distribution_cut', 'query_sli']);
+  }
+}
+
+/** Runs `build`, turning a PromQLError into an SliQueryError pointing at the SLI field. */
+function atField<T>(field: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof PromQLError) throw new SliQueryError(error.message, sliPath(field));
+    throw error;
   }
 }
 
