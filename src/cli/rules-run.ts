@@ -10,6 +10,7 @@
  * `--runbook-url`, `--dashboard-url`, then the SLO's `metadata.annotations`.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { type RuleGroup, renderRuleFile } from '../alerting/rule-file.js';
 import {
@@ -288,27 +289,43 @@ async function slothGroups(
   const groups: RuleGroup[] = [];
   const ids = new Map<string, string>();
   for (const { file } of listed.flatMap((l) => l.files)) {
-    const parsed = parseSource(await readFile(file, 'utf8'), file);
-    issues.push(...parsed.issues);
-    if (parsed.issues.length) continue;
-    const checked = validateWith(slothSpecSchema, parsed.doc.value, parsed.doc);
-    issues.push(...checked.issues);
-    if (!checked.value) continue;
-    checked.value.slos.forEach((slo, i) => {
-      const id = `${checked.value!.service}-${slo.name}`;
-      const other = ids.get(id);
-      if (other)
-        issues.push({
-          file,
-          ...parsed.doc.locate(['slos', i, 'name']),
-          path: `slos[${i}].name`,
-          message: `duplicate SLO id ${id} (also in ${other})`,
-        });
-      ids.set(id, file);
-    });
-    groups.push(...slothRuleGroups(checked.value, { period, extraLabels, version: 'slokit' }));
+    for (const text of yamlDocuments(await readFile(file, 'utf8'))) {
+      const parsed = parseSource(text, file);
+      issues.push(...parsed.issues);
+      if (parsed.issues.length || parsed.doc.value === null || parsed.doc.value === undefined) continue;
+      const checked = validateWith(slothSpecSchema, parsed.doc.value, parsed.doc);
+      issues.push(...checked.issues);
+      const spec = checked.value;
+      if (!spec) continue;
+      spec.slos.forEach((slo, i) => {
+        const id = `${spec.service}-${slo.name}`;
+        const other = ids.get(id);
+        if (other) {
+          const where = parsed.doc.locate(['slos', i, 'name']);
+          issues.push({
+            file,
+            ...where,
+            path: `slos[${i}].name`,
+            message: `duplicate SLO id ${id} (also in ${other})`,
+          });
+        }
+        ids.set(id, file);
+      });
+      groups.push(...slothRuleGroups(spec, { period, extraLabels, version: 'slokit' }));
+    }
   }
   if (issues.length) throw new ConfigError(issues);
   if (!groups.length) throw new UsageError(`no Sloth spec files found in ${paths.join(', ')}`);
   return groups;
+}
+
+/**
+ * The documents of a YAML stream (Sloth spec files may hold several, separated by `---`), each preceded by
+ * the line breaks before it, so that positions in a document are positions in the file.
+ */
+function yamlDocuments(text: string): string[] {
+  return parseAllDocuments(text).map((doc) => {
+    const [from, , to] = doc.range;
+    return text.slice(0, from).replace(/[^\n]/g, '') + text.slice(from, to);
+  });
 }

@@ -101,4 +101,29 @@ slos:
     expect(stderr).toContain(`${file}:1:10: version: expected version "prometheus/v1"`);
     expect(stderr).toContain('slos: at least one SLO is required');
   });
+
+  it('read several specs from one file (--- separated), positions counted in the file', async () => {
+    dir = tempDir();
+    const spec = (service: string, objective: string) => `version: prometheus/v1
+service: ${service}
+slos:
+  - name: avail
+    objective: ${objective}
+    sli: {raw: {error_ratio_query: "1 - avg_over_time(up[{{.window}}])"}}
+    alerting: {page_alert: {disable: true}, ticket_alert: {disable: true}}
+`;
+    const good = dir.write('two.yml', `---\n${spec('one', '99')}---\n${spec('two', '99.5')}`);
+    const ok = await runCli(['rules', 'generate', '--from', 'sloth', good]);
+    expect(ok.code).toBe(0);
+    expect((parse(ok.stdout) as { groups: { name: string }[] }).groups.map((g) => g.name)).toEqual([
+      'sloth-slo-sli-recordings-one-avail',
+      'sloth-slo-meta-recordings-one-avail',
+      'sloth-slo-sli-recordings-two-avail',
+      'sloth-slo-meta-recordings-two-avail',
+    ]);
+    const bad = dir.write('bad.yml', `${spec('one', '99')}---\n${spec('two', '0')}`);
+    const failed = await runCli(['rules', 'generate', '--from', 'sloth', bad]);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toContain(`${bad}:13:16: slos[0].objective: objective must be above 0`);
+  });
 });
