@@ -9,7 +9,7 @@
  * `feature`, others as written), then `slo` = `metadata.name`. Annotations: defaults, then `--annotation`,
  * `--runbook-url`, `--dashboard-url`, then the SLO's `metadata.annotations`.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 import { type RuleGroup, renderRuleFile } from '../alerting/rule-file.js';
@@ -81,8 +81,13 @@ export async function generateRules(specs: string[], flags: RulesFlags): Promise
   } else {
     // Written beside and renamed, so Prometheus never reads half a file.
     const temporary = `${flags.output}.tmp-${process.pid}`;
-    await writeFile(temporary, text);
-    await rename(temporary, flags.output);
+    try {
+      await writeFile(temporary, text);
+      await rename(temporary, flags.output);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw new UsageError(`-o ${flags.output}: cannot write the rule file: ${(error as Error).message}`);
+    }
   }
   return EXIT.ok;
 }

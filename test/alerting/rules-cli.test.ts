@@ -167,6 +167,7 @@ describe('slokit rules generate (slokit SLO files)', () => {
       '--label bad-name=x: expected name=value with a non-empty value and a Prometheus label name',
     ],
     [['extra.yaml'], 'unexpected arguments extra.yaml'],
+    [['-o', 'missing/dir/rules.yml'], '-o missing/dir/rules.yml: cannot write the rule file: ENOENT'],
     [['--from', 'sloth', 'x.yml'], '--from sloth takes spec files as arguments'],
   ])('refuses %j as a usage error', async (args, message) => {
     const { code, stderr } = await generate({ 'a.yaml': sloFile('a', AVAILABILITY) }, args as string[]);
