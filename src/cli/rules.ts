@@ -4,6 +4,7 @@
  * invocation); the work is in rules-run.ts.
  */
 import { type Command, Option } from 'commander';
+import { DEFAULT_ALERT_OPTIONS } from '../alerting/slokit-rules.js';
 import type { Exec } from './context.js';
 import type { RulesFlags } from './rules-run.js';
 
@@ -34,9 +35,17 @@ export function registerRules(program: Command, exec: Exec): void {
     .option('--annotation <name=value>', 'annotation added to every alert (repeatable; slokit)', collect, [])
     .option('--runbook-url <url>', 'runbook_url annotation of every alert (slokit)')
     .option('--dashboard-url <url>', 'dashboard_url annotation of every alert (slokit)')
-    .option('--alert-name <name>', 'alert name (slokit)', 'SLOErrorBudgetBurn')
-    .option('--page-severity <value>', 'severity label of page alerts (slokit)', 'page')
-    .option('--ticket-severity <value>', 'severity label of ticket alerts (slokit)', 'ticket')
+    .option('--alert-name <name>', 'alert name (slokit)', DEFAULT_ALERT_OPTIONS.alertName)
+    .option(
+      '--page-severity <value>',
+      'severity label of page alerts (slokit)',
+      DEFAULT_ALERT_OPTIONS.severity.page,
+    )
+    .option(
+      '--ticket-severity <value>',
+      'severity label of ticket alerts (slokit)',
+      DEFAULT_ALERT_OPTIONS.severity.ticket,
+    )
     .addHelpText(
       'after',
       '\nExit codes: 0 written (SLOs on other backends are skipped with a warning), 2 usage or config errors (each printed as file:line:column: field: problem).',
