@@ -167,6 +167,8 @@ describe('slokit rules generate (slokit SLO files)', () => {
       '--label bad-name=x: expected name=value with a non-empty value and a Prometheus label name',
     ],
     [['extra.yaml'], 'unexpected arguments extra.yaml'],
+    [['--alert-name', 'SLO burn'], '--alert-name SLO burn: expected a Prometheus metric name'],
+    [['--page-severity', ''], '--page-severity and --ticket-severity must not be empty'],
     [['-o', 'missing/dir/rules.yml'], '-o missing/dir/rules.yml: cannot write the rule file: ENOENT'],
     [['--from', 'sloth', 'x.yml'], '--from sloth takes spec files as arguments'],
   ])('refuses %j as a usage error', async (args, message) => {
