@@ -53,8 +53,21 @@ export function compileQuery(
   operators: readonly string[] = [],
   field = 'service_level_indicator.expression',
 ): QueryTemplate {
+  const build = compileRangeQuery(query, operators, field);
+  return (window) => build(`${window}s`);
+}
+
+/**
+ * `compileQuery` for a range written as a Prometheus duration (`5m`, `30d`), as rule files show it:
+ * `(range) → PromQL`. Same checks and errors.
+ */
+export function compileRangeQuery(
+  query: string,
+  operators: readonly string[] = [],
+  field = 'service_level_indicator.expression',
+): (range: string) => string {
   const trimmed = query.trim();
-  const checked = replaceWindow(trimmed, CHECK_WINDOW);
+  const checked = replaceWindow(trimmed, `${CHECK_WINDOW}s`);
   const placeholder = checked !== trimmed;
   const tree = checkSyntax(checked, field, field, trimmed);
   const single = tree.topNode.firstChild?.name === 'VectorSelector';
@@ -69,19 +82,19 @@ export function compileQuery(
       `operators ${JSON.stringify(operators)}`,
     );
   }
-  if (placeholder) return (window) => wrap(replaceWindow(trimmed, window));
-  return (window) => {
+  if (placeholder) return (range) => wrap(replaceWindow(trimmed, range));
+  return (range) => {
     if (!single) {
       throw new PromQLError(
-        `${field} has no [window] placeholder and is not a single selector: write [window] where the range goes (e.g. rate(x[window])), it becomes [${window}s]`,
+        `${field} has no [window] placeholder and is not a single selector: write [window] where the range goes (e.g. rate(x[window])), it becomes [${range}]`,
       );
     }
-    return wrap(`${trimmed}[${window}s]`);
+    return wrap(`${trimmed}[${range}]`);
   };
 }
 
-/** Replaces `[window` by `[<seconds>s` outside string literals. */
-function replaceWindow(text: string, window: number): string {
+/** Replaces `[window` by `[<range>` outside string literals. */
+function replaceWindow(text: string, range: string): string {
   let out = '';
   let quote = '';
   for (let i = 0; i < text.length; i++) {
@@ -94,7 +107,7 @@ function replaceWindow(text: string, window: number): string {
       quote = c;
       out += c;
     } else if (c === '[' && text.startsWith('[window', i)) {
-      out += `[${window}s`;
+      out += `[${range}`;
       i += '[window'.length - 1;
     } else {
       out += c;
@@ -281,7 +294,7 @@ export function bucketLeValuesQuery(
  */
 export function promqlSyntaxError(text: string): string | undefined {
   const trimmed = text.trim();
-  const substituted = replaceWindow(trimmed, CHECK_WINDOW);
+  const substituted = replaceWindow(trimmed, `${CHECK_WINDOW}s`);
   try {
     checkSyntax(substituted, 'the expression', 'the expression', trimmed);
     return undefined;
