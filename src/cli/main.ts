@@ -6,6 +6,7 @@ import { registerCompute } from './compute.js';
 import { type CommandContext, EXIT, reportError } from './context.js';
 import { registerEvents } from './events.js';
 import { guardProcess } from './guard.js';
+import { registerMetrics } from './metrics.js';
 import { registerSchema } from './schema.js';
 import { registerValidate } from './validate.js';
 
@@ -47,6 +48,7 @@ registerCompute(program, exec);
 registerValidate(program, exec);
 registerSchema(program, exec);
 registerEvents(program, exec);
+registerMetrics(program, exec);
 
 // Deadline timers are unref'd (they must not hold an embedder's process). The CLI holds the event loop for
 // the command instead: a plugin promise that nothing can settle then still meets its deadline, rather than
