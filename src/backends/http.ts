@@ -83,6 +83,11 @@ const methods = {
   query_sli: z.strictObject({ metric: metricName, values: valuesSchema }),
 };
 
+/** A metric of the SLO is unavailable, or the provider file cannot be used. */
+export class HttpBackendError extends Error {
+  override name = 'HttpBackendError';
+}
+
 /** HTTP backend (see the module comment). */
 export class HttpBackend {
   readonly #ref: string;
@@ -105,7 +110,7 @@ export class HttpBackend {
     this.#name = `http backend "${key}"`;
   }
 
-  /** good and bad metrics, or good and valid metrics (bad = valid − good). Throws an Error with the reason. */
+  /** good and bad metrics, or good and valid metrics (bad = valid − good). Throws HttpBackendError with the reason. */
   async good_bad_ratio(timestamp: number, window: number, slo: SloConfig): Promise<[number, number]> {
     const f = methods.good_bad_ratio.parse(slo.spec.service_level_indicator ?? {});
     const metrics = await this.#render(timestamp, window, f.values);
@@ -117,7 +122,7 @@ export class HttpBackend {
     return f.bad !== undefined ? [good, second] : [good, second - good];
   }
 
-  /** The metric's value is the SLI. Throws an Error with the reason when it is unavailable. */
+  /** The metric's value is the SLI. Throws HttpBackendError with the reason when it is unavailable. */
   async query_sli(timestamp: number, window: number, slo: SloConfig): Promise<number> {
     const f = methods.query_sli.parse(slo.spec.service_level_indicator ?? {});
     const metrics = await this.#render(timestamp, window, f.values);
@@ -144,7 +149,9 @@ export class HttpBackend {
 
   #providerError(error: unknown): Error {
     if (!(error instanceof ConfigError)) return error as Error;
-    return new Error(`${this.#name}: provider file error: ${error.issues.map(formatIssue).join('; ')}`);
+    return new HttpBackendError(
+      `${this.#name}: provider file error: ${error.issues.map(formatIssue).join('; ')}`,
+    );
   }
 
   async #value(metrics: readonly RenderedMetric[], name: string, role: string): Promise<number> {
@@ -152,13 +159,13 @@ export class HttpBackend {
     if (!metric) {
       const names = metrics.map((m) => m.name);
       const hint = didYouMean(name, names);
-      throw new Error(
+      throw new HttpBackendError(
         `${this.#name}: the provider file has no metric "${name}" (service_level_indicator.${role}; it has: ${names.join(', ') || 'none'})${hint ? `; did you mean "${hint}"?` : ''}`,
       );
     }
     const result = await this.#fetcher.value(metric);
     if ('error' in result)
-      throw new Error(
+      throw new HttpBackendError(
         `${this.#name}: metric "${name}" (service_level_indicator.${role}) is unavailable: ${result.error}`,
       );
     return result.value;
