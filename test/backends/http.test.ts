@@ -160,7 +160,7 @@ describe('http backend in compute()', () => {
     );
   });
 
-  it('a provider error (bad startingTime from the values is overwritten; a failing template is not) makes the SLO invalid', async () => {
+  it('a failing provider template makes the SLO invalid, with the template position', async () => {
     const failing = dir.write('providers/fail.tpl', 'url: http://h\n{{ fail "no metrics for you" }}\n');
     const config: SharedConfig = { ...shared(), backends: { 'http/test': { provider: failing } } };
     const { results } = await compute([slo('f', { metric: 'x' }, 'query_sli')], config, { timestamp: NOW });
