@@ -360,3 +360,18 @@ ${CRD('  urlTemplate: http://h/two\n  jqExpression: .x\n', 'second')}`,
     ]);
   });
 });
+
+describe('the example provider file', () => {
+  it('compiles and renders its three metrics with the labels given', async () => {
+    const provider = await loadProvider('examples/providers/prometheus.tpl', {
+      cwd: new URL('../..', import.meta.url).pathname,
+      timeoutSeconds: 5,
+    });
+    const metrics = provider.render({ labels: { job: 'api' }, startingTime: '2020-02-01T10:43:40Z' }, NOW, 0);
+    expect(metrics.map((m) => m.name)).toEqual(['requests', 'errors', 'error-ratio']);
+    expect(new URL(request(metrics[1]).url).searchParams.get('query')).toBe(
+      'sum(increase(http_requests_total{job="api",code=~"5.."}[60s])) or vector(0)',
+    );
+    expect(new URL(request(metrics[0]).url).origin).toBe('http://localhost:9090');
+  });
+});
