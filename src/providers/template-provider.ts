@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../config/errors.js';
-import { redact, secretsOf } from '../config/secrets.js';
+import { isSecretKey, redact, secretsOf } from '../config/secrets.js';
 import { validateWith } from '../config/validate.js';
 import { parseSource } from '../config/yaml-source.js';
 import {
@@ -112,7 +112,10 @@ function render(
     throw new ConfigError(
       checked.issues.map((i) => {
         const line = lines[i.line - 1]?.trim() ?? '';
-        const shown = line ? ` (rendered line: ${JSON.stringify(line.slice(0, 120))})` : '';
+        // A line whose key names a secret (`Authorization: Bearer …`) is never quoted.
+        const key = /^-?\s*([^:\s]+)\s*:/.exec(line)?.[1];
+        const quotable = line !== '' && !(key && isSecretKey(key));
+        const shown = quotable ? ` (rendered line: ${JSON.stringify(line.slice(0, 120))})` : '';
         return { ...i, message: redact(`${i.message}${shown}`, secrets) };
       }),
     );

@@ -182,6 +182,23 @@ describe('slokit metrics get', () => {
     expect(JSON.parse(stdout)).toEqual([{ version: 0, name: 'sysdig/cpu', value: 6.481, error: null }]);
   });
 
+  it('writes infinite values as "+Inf"/"-Inf" in JSON and the table', async () => {
+    dir.write(
+      'providers/inf.tpl',
+      `url: {{ .url }}/api/v1/query\nmetrics:\n- {name: up, type: gauge, jqExpression: '"+Inf"'}\n- {name: down, type: gauge, jqExpression: '"-inf"'}\n`,
+    );
+    const json = await run(['-p', 'providers/inf.tpl', '--set', `url=${server.base}`, '-o', 'json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual([
+      { version: 0, name: 'inf/up', value: '+Inf', error: null },
+      { version: 0, name: 'inf/down', value: '-Inf', error: null },
+    ]);
+    const table = await run(['-p', 'providers/inf.tpl', '--set', `url=${server.base}`]);
+    expect(table.stdout).toBe(
+      'VERSION  NAME      VALUE  ERROR\n0        inf/up    +Inf\n0        inf/down  -Inf\n',
+    );
+  });
+
   it.each([
     [['-p', 'providers/sysdig.yaml', '--set', 'novalue'], '--set novalue: expected key=value, got "novalue"'],
     [

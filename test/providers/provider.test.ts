@@ -204,6 +204,18 @@ metrics:
     ]);
   });
 
+  it('never quotes a rendered line whose key names a secret', async () => {
+    const d = files();
+    const provider = await loadProvider(
+      d.write('p.tpl', 'url: http://h\nheaders:\n  Authorization: Bearer {{ .tok }}\nmetrics: []\n'),
+      { timeoutSeconds: 5 },
+    );
+    const found = await issues(() => provider.render({ tok: 'abc: def' }, NOW, 0));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^p\.tpl \(as rendered for version 0\):3:/);
+    expect(found[0]).not.toContain('abc');
+  });
+
   it('reports an unreadable startingTime as an error of the whole provider', async () => {
     const d = files();
     const provider = await loadProvider(d.write('p.tpl', SEED), { timeoutSeconds: 5 });
