@@ -6,6 +6,10 @@
  * `description`, `units`, `params[]`, `body`, `jqExpression`). Unknown keys are ignored, as Go's JSON
  * decoding did (`provider` is one of them); a field of the wrong type is an error of the whole provider.
  * A metric whose `type` is not `counter` or `gauge` is unavailable (Iter8 dropped its value).
+ *
+ * Errors of the whole provider: template syntax and execution errors carry the template's own line and
+ * column; YAML and field errors of the rendered text carry the rendered position, quote the rendered line
+ * and, when its text stands as it is on one template line, that line too.
  */
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../config/errors.js';
@@ -66,15 +70,17 @@ export function compileTemplateProvider(text: string, location: string): Provide
     if (error instanceof GoTemplateError) throw new ConfigError([templateIssue(location, error, [])]);
     throw error;
   }
+  const templateLines = text.split('\n').map((line) => line.trim());
   return {
     location,
     generation: 'template',
-    render: (values, nowMs, version) => render(template, location, values, nowMs, version),
+    render: (values, nowMs, version) => render(template, templateLines, location, values, nowMs, version),
   };
 }
 
 function render(
   template: GoTemplate,
+  templateLines: readonly string[],
   location: string,
   values: Values,
   nowMs: number,
@@ -108,17 +114,8 @@ function render(
   const { doc, issues } = parseSource(text, rendered);
   const checked = issues.length ? { issues } : validateWith(specSchema, doc.value ?? {}, doc);
   if (checked.issues.length || !('value' in checked) || checked.value === undefined) {
-    const lines = text.split('\n');
-    throw new ConfigError(
-      checked.issues.map((i) => {
-        const line = lines[i.line - 1]?.trim() ?? '';
-        // A line whose key names a secret (`Authorization: Bearer …`) is never quoted.
-        const key = /^-?\s*([^:\s]+)\s*:/.exec(line)?.[1];
-        const quotable = line !== '' && !(key && isSecretKey(key));
-        const shown = quotable ? ` (rendered line: ${JSON.stringify(line.slice(0, 120))})` : '';
-        return { ...i, message: redact(`${i.message}${shown}`, secrets) };
-      }),
-    );
+    const renderedLines = text.split('\n');
+    throw new ConfigError(checked.issues.map((i) => renderedIssue(i, renderedLines, templateLines, secrets)));
   }
   const spec = checked.value;
   const headers = Object.entries(spec.headers ?? {});
@@ -138,4 +135,24 @@ function render(
     });
     return { ...base, ...built };
   });
+}
+
+/**
+ * An issue of the rendered text, with the rendered line quoted (unless its key names a secret, as in
+ * `Authorization: Bearer …`) and, when that line's text stands as it is on exactly one template line, that
+ * line's number: the template position of text no action produced.
+ */
+function renderedIssue(
+  issue: ConfigIssue,
+  renderedLines: readonly string[],
+  templateLines: readonly string[],
+  secrets: readonly string[],
+): ConfigIssue {
+  const line = renderedLines[issue.line - 1]?.trim() ?? '';
+  const key = /^-?\s*([^:\s]+)\s*:/.exec(line)?.[1];
+  if (line === '' || (key && isSecretKey(key))) return { ...issue, message: redact(issue.message, secrets) };
+  const same = templateLines.flatMap((t, n) => (t === line ? [n + 1] : []));
+  const origin = same.length === 1 ? `, template line ${same[0]}` : '';
+  const quoted = ` (rendered line: ${JSON.stringify(line.slice(0, 120))}${origin})`;
+  return { ...issue, message: redact(`${issue.message}${quoted}`, secrets) };
 }

@@ -204,6 +204,17 @@ metrics:
     ]);
   });
 
+  it('names the template line of a rendered line no action produced', async () => {
+    const d = files();
+    const provider = await loadProvider(
+      d.write('p.tpl', 'url: http://h\nmetrics:\n{{- if .x }}\n- name: a\n  params: none\n  jqExpression: .x\n{{- end }}\n'),
+      { timeoutSeconds: 5 },
+    );
+    expect(await issues(() => provider.render({ x: true }, NOW, 0))).toEqual([
+      'p.tpl (as rendered for version 0):4:11: metrics[0].params: expected array, got string "none" (rendered line: "params: none", template line 5)',
+    ]);
+  });
+
   it('never quotes a rendered line whose key names a secret', async () => {
     const d = files();
     const provider = await loadProvider(
