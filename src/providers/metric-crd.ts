@@ -74,9 +74,10 @@ function documents(text: string): { text: string; firstLine: number }[] {
   let start = 0;
   for (let i = 0; i <= lines.length; i++) {
     if (i === lines.length || /^---\s*(#.*)?$/.test(lines[i]!)) {
-      const body = lines.slice(start, i).join('\n');
-      if (body.trim() !== '' && !/^(\s*(#.*)?\n?)*$/.test(body))
-        docs.push({ text: body, firstLine: start + 1 });
+      const part = lines.slice(start, i);
+      // Documents of only blank and comment lines are no documents (a leading or trailing `---`).
+      if (part.some((line) => !/^\s*(#.*)?$/.test(line)))
+        docs.push({ text: part.join('\n'), firstLine: start + 1 });
       start = i + 1;
     }
   }

@@ -207,7 +207,10 @@ metrics:
   it('names the template line of a rendered line no action produced', async () => {
     const d = files();
     const provider = await loadProvider(
-      d.write('p.tpl', 'url: http://h\nmetrics:\n{{- if .x }}\n- name: a\n  params: none\n  jqExpression: .x\n{{- end }}\n'),
+      d.write(
+        'p.tpl',
+        'url: http://h\nmetrics:\n{{- if .x }}\n- name: a\n  params: none\n  jqExpression: .x\n{{- end }}\n',
+      ),
       { timeoutSeconds: 5 },
     );
     expect(await issues(() => provider.render({ x: true }, NOW, 0))).toEqual([
@@ -367,6 +370,17 @@ ${CRD('  urlTemplate: http://h/two\n  jqExpression: .x\n', 'second')}`,
       'm.yaml:6:13: spec.authType: Invalid option: expected one of "Basic"|"Bearer"|"APIKey"',
       'm.yaml:7:11: spec.secret: expected env:PREFIX_ (environment variables) or file:path.yaml (a YAML map of fields); Kubernetes secrets are not read',
       'm.yaml:8:3: spec.urlTemplat: unknown field "urlTemplat"; did you mean "urlTemplate"?',
+    ]);
+  });
+
+  it('skips empty and comment-only documents and positions errors in later documents in the whole file', async () => {
+    const d = files();
+    const file = d.write(
+      'm.yaml',
+      `---\n# metrics of the shop\n---\n${CRD('  urlTemplate: https://a\n  jqExpression: .x\n', 'a')}---\n${CRD('  urlTemplate: https://b\n  jqExpression: 5\n', 'b')}`,
+    );
+    expect(await issues(() => loadProvider(file, { timeoutSeconds: 5, env: {} }))).toEqual([
+      'm.yaml:18:17: spec.jqExpression: expected string, got number',
     ]);
   });
 
