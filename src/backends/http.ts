@@ -12,12 +12,13 @@
  * policy step's window (RFC 3339, UTC), so `elapsedTimeSeconds` (older generation: `elapsedTime`) is the
  * window. A metric that is unavailable (network, timeout, non-2xx, invalid JSON, jq error, non-numeric
  * result) makes that SLO's report invalid with the reason; other SLOs are unaffected. One backend instance
- * lives for one run: the provider file is read and compiled once, identical requests are sent once, and
- * requests run concurrently under a bound.
+ * lives for one run: the provider file is read and compiled once, SLOs with the same values and window share
+ * one rendering, identical requests are sent once, and requests run concurrently under a bound.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { KeyedOnce } from '../async/keyed-once.js';
+import { stableKey } from '../async/stable-key.js';
 import { didYouMean } from '../config/did-you-mean.js';
 import { ConfigError, formatIssue } from '../config/errors.js';
 import type { SloConfig } from '../domain/types.js';
@@ -95,6 +96,7 @@ export class HttpBackend {
   readonly #timeout: number;
   readonly #fetcher: MetricFetcher;
   readonly #provider = new KeyedOnce<Provider>('remember');
+  readonly #renders = new KeyedOnce<RenderedMetric[]>('remember');
   readonly #name: string;
 
   /**
@@ -140,11 +142,17 @@ export class HttpBackend {
     const values = deepMerge(deepMerge(this.#values, sloValues), {
       startingTime: formatRfc3339(startMs / 1000),
     });
-    try {
-      return provider.render(values, startMs + window * 1000, 0);
-    } catch (error) {
-      throw this.#providerError(error);
-    }
+    const nowMs = startMs + window * 1000;
+    // SLOs on one provider with the same values and window share one rendering (it depends on nothing else).
+    const key = stableKey([values, nowMs]);
+    const render = () => {
+      try {
+        return provider.render(values, nowMs, 0);
+      } catch (error) {
+        throw this.#providerError(error);
+      }
+    };
+    return key === undefined ? render() : this.#renders.get(key, render);
   }
 
   #providerError(error: unknown): Error {
