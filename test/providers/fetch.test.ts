@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConfigError, formatIssue } from '../../src/config/errors.js';
+import { JqEngine } from '../../src/lang/jq.js';
 import { MetricFetcher } from '../../src/providers/fetch.js';
 import { loadProvider, type RenderedMetric } from '../../src/providers/provider.js';
 import { buildRequest } from '../../src/providers/request.js';
@@ -125,6 +126,29 @@ describe('MetricFetcher', () => {
     expect(results).toEqual([{ value: 21.7639 }, { value: 1 }, { value: 21.7639 }]);
     expect(server.requests.length - before).toBe(2);
     expect(fetcher.sent).toBe(2);
+  });
+
+  it('runs the same jq expression on the same answer once', async () => {
+    class CountingJq extends JqEngine {
+      runs = 0;
+      override extractValue(...args: Parameters<JqEngine['extractValue']>) {
+        this.runs++;
+        return super.extractValue(...args);
+      }
+    }
+    const jq = new CountingJq();
+    try {
+      const fetcher = new MetricFetcher({ jq });
+      const results = await Promise.all([
+        fetcher.value(metric('/ok')),
+        fetcher.value({ ...metric('/ok'), name: 'same request and program, other metric' }),
+        fetcher.value(metric('/ok', '.data.result[0].value[0]')),
+      ]);
+      expect(results).toEqual([{ value: 21.7639 }, { value: 21.7639 }, { value: 1 }]);
+      expect(jq.runs).toBe(2);
+    } finally {
+      await jq.close();
+    }
   });
 
   it('sends at most `concurrency` requests at once', async () => {
