@@ -128,6 +128,26 @@ describe('MetricFetcher', () => {
     expect(fetcher.sent).toBe(2);
   });
 
+  it('sends URL credentials as Basic auth, as Go did, and keeps them out of reasons', async () => {
+    const built = buildRequest({
+      url: `${server.base.replace('//', '//produser:t0p-secret@')}/500`,
+      method: 'GET',
+      params: [],
+      headers: [],
+      body: undefined,
+      secrets: [],
+    });
+    if (!('request' in built)) throw new Error(built.problem);
+    const before = server.requests.length;
+    const result = await new MetricFetcher().value({ name: 'x', jqExpression: '.x', request: built.request });
+    expect(server.requests[before]!.headers.authorization).toBe(
+      `Basic ${Buffer.from('produser:t0p-secret').toString('base64')}`,
+    );
+    expect(result).toEqual({
+      error: `GET ${server.base}/500: HTTP 500 Internal Server Error: {"error":"backend exploded"}`,
+    });
+  });
+
   it('runs the same jq expression on the same answer once', async () => {
     class CountingJq extends JqEngine {
       runs = 0;
