@@ -4,6 +4,7 @@ import { JqEngine } from '../../src/lang/jq.js';
 import { MetricFetcher } from '../../src/providers/fetch.js';
 import { loadProvider, type RenderedMetric } from '../../src/providers/provider.js';
 import { buildRequest } from '../../src/providers/request.js';
+import { tempDir } from '../helpers/tmp.js';
 import { type ProviderServer, promAnswer, startProviderServer } from './server.js';
 
 let server: ProviderServer;
@@ -24,9 +25,13 @@ const answers: Record<string, { status?: number; body: string; delayMs?: number 
 };
 
 beforeAll(async () => {
-  server = await startProviderServer(
-    (req) => answers[new URL(req.url, 'http://x').pathname] ?? { status: 404, body: '' },
-  );
+  server = await startProviderServer((req) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    // Echoes the key it was sent, as some APIs do in their error messages.
+    if (path === '/echo')
+      return { status: 403, body: `key ${String(req.headers['x-query-key'])} is not allowed` };
+    return answers[path] ?? { status: 404, body: '' };
+  });
 });
 afterAll(() => server.close());
 
@@ -224,6 +229,54 @@ describe('provider files from URLs', () => {
       expect((error as ConfigError).issues.map(formatIssue)).toEqual([
         `${server.base}/crd:4:11: spec.secret: a provider file fetched from a URL may not name a secret (use a local file)`,
       ]);
+    }
+  });
+});
+
+describe('older-generation auth on the wire', () => {
+  it('Basic, Bearer and APIKey reach the server as Iter8 sent them; no secret in reasons', async () => {
+    const dir = tempDir('slokit-auth-');
+    try {
+      dir.write('nr.yaml', 'mykey: t0p-secret-api-key\n');
+      const metricDoc = (name: string, spec: string) =>
+        `kind: Metric\nmetadata: {name: ${name}}\nspec:\n${spec}  jqExpression: .data.result[0].value[1]\n`;
+      const file = dir.write(
+        'auth.yaml',
+        [
+          metricDoc('basic', `  authType: Basic\n  secret: env:PROM_\n  urlTemplate: ${server.base}/ok\n`),
+          metricDoc(
+            'bearer',
+            `  authType: Bearer\n  secret: env:SD_\n  method: POST\n  body: '{"last": $elapsedTime}'\n  headerTemplates:\n  - {name: Authorization, value: 'Bearer \${token}'}\n  urlTemplate: ${server.base}/ok\n`,
+          ),
+          metricDoc(
+            'apikey',
+            `  authType: APIKey\n  secret: file:nr.yaml\n  headerTemplates:\n  - {name: X-Query-Key, value: '\${mykey}'}\n  urlTemplate: ${server.base}/echo\n`,
+          ),
+        ].join('---\n'),
+      );
+      const provider = await loadProvider(file, {
+        timeoutSeconds: 5,
+        env: { PROM_username: 'produser', PROM_password: 't0p-secret', SD_token: '87654321-1234' },
+      });
+      const before = server.requests.length;
+      const fetcher = new MetricFetcher();
+      const values = await Promise.all(provider.render({}, Date.now(), 0).map((m) => fetcher.value(m)));
+      expect(values.slice(0, 2)).toEqual([{ value: 21.7639 }, { value: 21.7639 }]);
+      expect(values[2]).toEqual({
+        error: `GET ${server.base}/echo: HTTP 403 Forbidden: key *** is not allowed`,
+      });
+      const sent = server.requests.slice(before);
+      const by = (method: string, path: string) => sent.find((r) => r.method === method && r.url === path)!;
+      expect(by('GET', '/ok').headers.authorization).toBe(
+        `Basic ${Buffer.from('produser:t0p-secret').toString('base64')}`,
+      );
+      expect(by('POST', '/ok')).toMatchObject({
+        body: '{"last": 1}',
+        headers: expect.objectContaining({ authorization: 'Bearer 87654321-1234' }),
+      });
+      expect(by('GET', '/echo').headers['x-query-key']).toBe('t0p-secret-api-key');
+    } finally {
+      dir.cleanup();
     }
   });
 });
