@@ -133,6 +133,12 @@ function render(
       body: m.body ?? undefined,
       secrets,
     });
+    // A missing value prints `<no value>` (Go's default): say so when it broke the URL.
+    if ('problem' in built && spec.url.includes('<no value>'))
+      return {
+        ...base,
+        problem: `${built.problem} (it contains <no value>: a value the template uses is not set)`,
+      };
     return { ...base, ...built };
   });
 }

@@ -161,6 +161,12 @@ metrics:
       jqExpression: '.x',
       problem: 'url is not an absolute http:// or https:// URL',
     });
+    expect(provider.render({}, NOW, 0)[1]).toEqual({
+      name: 'b',
+      jqExpression: '.x',
+      problem:
+        'url is not an absolute http:// or https:// URL (it contains <no value>: a value the template uses is not set)',
+    });
   });
 
   it('reports template syntax errors with the template position', async () => {
