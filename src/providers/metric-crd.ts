@@ -60,7 +60,7 @@ const metricSchema = z.looseObject({
 });
 type MetricSpec = z.output<typeof specSchema>;
 
-/** One `Metric` with its secret's fields (empty without a secret). */
+/** One `Metric` with its secret's fields (undefined without a `secret`). */
 interface LoadedMetric {
   name: string;
   spec: MetricSpec;
