@@ -13,6 +13,7 @@ import type { Backend, BuiltinBackend } from './types.js';
 const builtinBackends: Readonly<Record<string, () => Promise<BuiltinBackend>>> = {
   prometheus: () => import('./prometheus.js').then((m) => m.prometheusBackend),
   events: () => import('./events.js').then((m) => m.eventsBackend),
+  http: () => import('./http.js').then((m) => m.httpBackend),
 };
 
 /** Names of the built-in backend types. */

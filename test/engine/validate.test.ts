@@ -111,11 +111,11 @@ ${POLICIES}`;
   it('warns once per unused unsupported or unresolved entry; unknown types stay errors with a did-you-mean', async () => {
     const { errors, warnings } = await validateAll({ 'a.yaml': promSlo('a') }, CONFIG);
     expect(errors).toEqual([
-      'config.yaml:4:3: backends.promethues/typo: unknown backend type "promethues"; did you mean "prometheus"? (supported: prometheus, events, or a plugin module path such as custom.module.Class)',
+      'config.yaml:4:3: backends.promethues/typo: unknown backend type "promethues"; did you mean "prometheus"? (supported: prometheus, events, http, or a plugin module path such as custom.module.Class)',
       'config.yaml:9:3: exporters.prometheus_slef: unknown exporter type "prometheus_slef"; did you mean "prometheus_self"? (supported: cloudevent, history, json, prometheus, prometheus_self, or a plugin module path such as custom.module.Class)',
     ]);
     expect(warnings).toEqual([
-      'config.yaml:3:3: backends.datadog: not used by any SLO; backend type "datadog" is a slo-generator type slokit does not implement (supported: prometheus, events, or a plugin module path such as custom.module.Class); environment variables not set: DD_KEY',
+      'config.yaml:3:3: backends.datadog: not used by any SLO; backend type "datadog" is a slo-generator type slokit does not implement (supported: prometheus, events, http, or a plugin module path such as custom.module.Class); environment variables not set: DD_KEY',
       'config.yaml:6:3: exporters.bigquery: not used by any SLO; exporter type "bigquery" is a slo-generator type slokit does not implement (supported: cloudevent, history, json, prometheus, prometheus_self, or a plugin module path such as custom.module.Class)',
       'config.yaml:7:3: exporters.pubsub: not used by any SLO; exporter type "pubsub" is a slo-generator type slokit does not implement (supported: cloudevent, history, json, prometheus, prometheus_self, or a plugin module path such as custom.module.Class); environment variables not set: PUBSUB_PROJECT_ID',
       'config.yaml:8:3: exporters.prometheus: not used by any SLO; environment variables not set: PGW_URL',
@@ -148,7 +148,7 @@ ${POLICIES}`;
     );
     const strict = await validateAll(slos, config, env);
     expect(strict.errors).toEqual([
-      'dd.yaml:6:12: spec.backend: backend type "datadog" is a slo-generator type slokit does not implement (supported: prometheus, events, or a plugin module path such as custom.module.Class)',
+      'dd.yaml:6:12: spec.backend: backend type "datadog" is a slo-generator type slokit does not implement (supported: prometheus, events, http, or a plugin module path such as custom.module.Class)',
       'dd.yaml:8:15: spec.exporters[0]: exporter type "bigquery" is a slo-generator type slokit does not implement (supported: cloudevent, history, json, prometheus, prometheus_self, or a plugin module path such as custom.module.Class)',
     ]);
     const lenient = await validateAll(slos, config, env, 'invalid-report');

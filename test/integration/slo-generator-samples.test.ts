@@ -112,7 +112,7 @@ describe('slo-generator samples', () => {
       'exporters.pubsub',
     ]);
     expect(stderr).toContain(
-      'backends.datadog: not used by any SLO; backend type "datadog" is a slo-generator type slokit does not implement (supported: prometheus, events, or a plugin module path such as custom.module.Class); environment variables not set: DATADOG_API_HOST, DATADOG_API_KEY, DATADOG_APP_KEY',
+      'backends.datadog: not used by any SLO; backend type "datadog" is a slo-generator type slokit does not implement (supported: prometheus, events, http, or a plugin module path such as custom.module.Class); environment variables not set: DATADOG_API_HOST, DATADOG_API_KEY, DATADOG_APP_KEY',
     );
     expect(stderr).toContain(
       `${SLOS}/slo_prom_metrics_availability_ratio.yaml:4:9: metadata.name: SLO name "prom-metrics-availability" is also used in ${SLOS}/slo_prom_metrics_availability_query_sli.yaml`,
@@ -217,7 +217,7 @@ describe('slo-generator samples', () => {
           'datadog-availability',
           false,
           [
-            'Error: backend type "datadog" is a slo-generator type slokit does not implement (supported: prometheus, events, or a plugin module path such as custom.module.Class)',
+            'Error: backend type "datadog" is a slo-generator type slokit does not implement (supported: prometheus, events, http, or a plugin module path such as custom.module.Class)',
             'Backend returned None.',
           ],
         ]),
