@@ -10,7 +10,9 @@
  *
  * This module ports exactly the parts of go-yaml v2 that such documents reach (`resolve.go` for the
  * plain-scalar check, `sorter.go` for key order, the `emitterc.go` state machine for block/flow collections and
- * the four scalar writers); anchors, tags and flow collections with items cannot occur. Verified against
+ * the four scalar writers); anchors, tags and flow collections with items cannot occur. One difference: where
+ * go-yaml's key order is not transitive (keys `01e3`, `0o7` and `1e3` together), Go's output depends on its
+ * random map iteration order, and this port gives one of Go's possible outputs. Verified against
  * real Go by test/lang/go-template.differential.test.ts (scripts/go-template-oracle.go adds the same
  * `toYaml` to sprig's functions, as Iter8 did).
  */
@@ -21,8 +23,8 @@ import { parseGoInt } from './go-template-parse.js';
 
 /**
  * Iter8's `toYaml`: the YAML text of `v` without its final newline; `""` where Go's marshaling fails: NaN or
- * ±Inf anywhere in `v`, a string with a character go-yaml's reader refuses (U+007F-U+009F but NEL, U+FFFE,
- * U+FFFF), or a map key go-yaml cannot read back from the JSON (see `readableKey`).
+ * ±Inf anywhere in `v`, or a string or map key go-yaml cannot read back from the JSON text (see `readable`
+ * and `readableKey`).
  */
 export function toYaml(v: GoValue): string {
   let node: YamlNode;
@@ -36,7 +38,7 @@ export function toYaml(v: GoValue): string {
   return out.endsWith('\n') ? out.slice(0, -1) : out;
 }
 
-/** `encoding/json` refuses NaN and infinities; `ToYAML` then swallows the error. */
+/** A value Go's marshaling refuses (see `toYaml`); `ToYAML` swallows the error and yields `""`. */
 class UnsupportedValue extends Error {}
 
 type Style = 'plain' | 'double' | 'literal';
@@ -66,9 +68,15 @@ function toNode(v: GoValue): YamlNode {
 
 /** Characters `encoding/json` writes raw but go-yaml's reader refuses ("control characters are not allowed"). */
 const UNREADABLE = /[\u007f-\u0084\u0086-\u009f\ufffe\uffff]/;
+/**
+ * A raw NEL starts a new line inside the quoted JSON string, and go-yaml refuses a line there that starts
+ * with a document marker (`---` or `...` then a blank or a break): "found unexpected document indicator".
+ */
+const DOCUMENT_MARKER_LINE = /\u0085(?:---|\.\.\.)[ \u0085]/;
 
+/** `s` when go-yaml can read it back from the JSON text; throws UnsupportedValue otherwise. */
 function readable(s: string): string {
-  if (UNREADABLE.test(s)) throw new UnsupportedValue();
+  if (UNREADABLE.test(s) || DOCUMENT_MARKER_LINE.test(s)) throw new UnsupportedValue();
   return s;
 }
 
@@ -414,10 +422,9 @@ class Emitter {
     else this.blockMapping(node.entries);
   }
 
+  /** An empty collection, written in flow style as go-yaml does (`[]`, `{}`). */
   private emptyFlow(open: string, close: string): void {
     this.writeIndicator(open, true, true, false);
-    this.increaseIndent(true, false);
-    this.popIndent();
     this.writeIndicator(close, false, false, false);
   }
 
