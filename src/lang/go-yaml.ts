@@ -458,7 +458,7 @@ class Emitter {
   }
 
   private scalar(node: YamlNode & { kind: 'scalar' }): void {
-    const style = this.selectStyle(node.style, analyze(node.text), node.text);
+    const style = this.selectStyle(node.style, analyze(node.text));
     this.increaseIndent(true, false);
     const allowBreaks = !this.simpleKeyContext;
     if (style === 'plain') this.writePlain(node.text, allowBreaks);
@@ -468,13 +468,14 @@ class Emitter {
     this.popIndent();
   }
 
-  /** `yaml_emitter_select_scalar_style` (block context: flow collections never hold scalars here). */
-  private selectStyle(requested: Style, a: Analysis, text: string): Style | 'single' {
+  /**
+   * `yaml_emitter_select_scalar_style` (block context: flow collections never hold scalars here; an empty
+   * string never asks for plain, as it would read back as null).
+   */
+  private selectStyle(requested: Style, a: Analysis): Style | 'single' {
     let style: Style | 'single' = requested;
     if (this.simpleKeyContext && a.multiline) style = 'double';
-    if (style === 'plain') {
-      if (!a.blockPlainAllowed || (text === '' && this.simpleKeyContext)) style = 'single';
-    }
+    if (style === 'plain' && !a.blockPlainAllowed) style = 'single';
     if (style === 'single' && !a.singleQuotedAllowed) style = 'double';
     if (style === 'literal' && (!a.blockAllowed || this.simpleKeyContext)) style = 'double';
     return style;
@@ -529,27 +530,20 @@ class Emitter {
     this.indention = this.indention && isIndention;
   }
 
+  /** A plain scalar (never multi-line: line breaks rule the plain style out), folded past 80 columns. */
   private writePlain(value: string, allowBreaks: boolean): void {
     if (!this.whitespace) this.put(' ');
     let spaces = false;
-    let breaks = false;
     const chars = [...value];
     chars.forEach((c, i) => {
       if (c === ' ') {
         if (allowBreaks && !spaces && this.column > BEST_WIDTH && chars[i + 1] !== ' ') this.writeIndent();
         else this.put(c);
         spaces = true;
-      } else if (isBreak(c)) {
-        if (!breaks && c === '\n') this.putBreak();
-        this.writeBreak(c);
-        this.indention = true;
-        breaks = true;
       } else {
-        if (breaks) this.writeIndent();
         this.put(c);
         this.indention = false;
         spaces = false;
-        breaks = false;
       }
     });
     this.whitespace = false;
