@@ -1,6 +1,6 @@
 // Oracle for test/lang/go-template.differential.test.ts: reads a JSON array of cases
 // {"name", "template", "data"} on stdin, renders each with Go's text/template and sprig.TxtFuncMap() (as Iter8
-// built its provider templates) and prints a JSON array of results: {"out": "..."} or
+// built its provider templates, adding Iter8's toYaml) and prints a JSON array of results: {"out": "..."} or
 // {"err": "parse" | "exec", "msg": "..."}. In data, an object {"$int": "123"} stands for a Go int64 (JSON
 // numbers decode to float64, as in Iter8). Run with GO111MODULE=off GOPATH=/usr/share/gocode TZ=UTC.
 package main
@@ -11,10 +11,30 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"text/template"
 
 	"github.com/Masterminds/sprig"
+	"gopkg.in/yaml.v2"
 )
+
+// toYAML is Iter8's template function (base/util.go): sigs.k8s.io/yaml.Marshal, which is json.Marshal
+// followed by go-yaml v2's decoding and encoding of the JSON (its JSONToYAML), then the last newline dropped.
+func toYAML(v interface{}) string {
+	j, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	var obj interface{}
+	if err := yaml.Unmarshal(j, &obj); err != nil {
+		return ""
+	}
+	data, err := yaml.Marshal(obj)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(string(data), "\n")
+}
 
 type testCase struct {
 	Name     string      `json:"name"`
@@ -52,6 +72,12 @@ func goValue(v interface{}) interface{} {
 	return v
 }
 
+func funcs() template.FuncMap {
+	f := sprig.TxtFuncMap()
+	f["toYaml"] = toYAML
+	return f
+}
+
 func render(c testCase) (r result) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -62,7 +88,7 @@ func render(c testCase) (r result) {
 	if name == "" {
 		name = "t"
 	}
-	t, err := template.New(name).Funcs(sprig.TxtFuncMap()).Parse(c.Template)
+	t, err := template.New(name).Funcs(funcs()).Parse(c.Template)
 	if err != nil {
 		return result{Err: "parse", Msg: err.Error()}
 	}

@@ -2,7 +2,8 @@
 # Installs the real servers the integration tests start (Debian packages), when they are missing:
 # Prometheus and promtool (package prometheus), the Pushgateway (package prometheus-pushgateway) and the Go
 # toolchain (package golang-go) for the differential tests against Go's own parsers, and sprig (package
-# golang-github-masterminds-sprig-dev, used in GOPATH mode) for the Go template differential test, and the jq
+# golang-github-masterminds-sprig-dev, used in GOPATH mode) and go-yaml v2 (golang-gopkg-yaml.v2-dev, for Iter8's
+# toYaml) for the Go template differential test, and the jq
 # and gojq command lines (packages jq, gojq) for the jq differential test.
 set -euo pipefail
 missing=()
@@ -13,6 +14,7 @@ command -v go >/dev/null || missing+=(golang-go)
 command -v jq >/dev/null || missing+=(jq)
 command -v gojq >/dev/null || missing+=(gojq)
 [ -d /usr/share/gocode/src/github.com/Masterminds/sprig ] || missing+=(golang-github-masterminds-sprig-dev)
+[ -d /usr/share/gocode/src/gopkg.in/yaml.v2 ] || missing+=(golang-gopkg-yaml.v2-dev)
 [ ${#missing[@]} -eq 0 ] && exit 0
 packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
 if [ "$(id -u)" -ne 0 ]; then

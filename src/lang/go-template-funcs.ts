@@ -1,6 +1,6 @@
 /**
  * The functions Go templates can call: Go 1.19 `text/template` builtins and the subset of Masterminds sprig
- * v3 (`TxtFuncMap`) that Iter8 provider files use. Each function declares its Go parameter kinds, so the
+ * v3 (`TxtFuncMap`) that Iter8 provider files use, plus Iter8's own `toYaml` (src/lang/go-yaml.ts). Each function declares its Go parameter kinds, so the
  * executor converts and checks arguments as Go's reflection does:
  * - `value`: a `reflect.Value` parameter (builtins); a missing value arrives as `undefined`;
  * - `any`: `interface{}`; missing and nil arrive as `null`;
@@ -23,6 +23,7 @@ import {
   sprintln,
 } from './go-template-fmt.js';
 import { parseGoInt } from './go-template-parse.js';
+import { toYaml } from './go-yaml.js';
 
 export type ParamKind = 'value' | 'any' | 'string' | 'bool' | 'map';
 
@@ -497,6 +498,7 @@ export const FUNCS: ReadonlyMap<string, GoFunc> = new Map<string, GoFunc>([
   ],
   ['join', fn(['string', 'any'], ([sep, v]) => strslice(v).join(sep as string))],
   ['toJson', fn(['any'], ([v]) => toJson(v))],
+  ['toYaml', fn(['any'], ([v]) => toYaml(v))],
   ['list', fn([], (args) => args.map((a) => (a === undefined ? null : a)), 'any')],
   [
     'dict',

@@ -11,16 +11,15 @@
  * `index`, `slice`, `print`, `printf` (verbs v d s q f F e E g G x X o b t c T, flags, width, precision),
  * `println`, `html`, `js`, `urlquery`; sprig `default`, `empty`, `coalesce`, `ternary`, `kindOf`, `fail`,
  * `b64enc`, `b64dec`, `quote`, `squote`, `trim`, `upper`, `lower`, `replace`, `join`, `toJson`, `list`,
- * `dict`, `hasKey`, `add`, `sub`, `mul`, `div`, `now`, `date`. A missing map key prints `<no value>` and is
- * false in `if`.
+ * `dict`, `hasKey`, `add`, `sub`, `mul`, `div`, `now`, `date`, and Iter8's `toYaml` (src/lang/go-yaml.ts). A
+ * missing map key prints `<no value>` and is false in `if`.
  *
  * Data: JSON-like values. A JS `number` is a Go float64 (Iter8 decodes values from JSON/YAML into
  * `interface{}` through JSON, so every number is float64), a `bigint` is a Go `int` (what integer constants
  * and `len` give), a {@link GoInt64} is a Go `int64` (use it for `elapsedTimeSeconds`, an int64 in Iter8),
  * `null` is nil, arrays are `[]interface{}`, objects are `map[string]interface{}` (own properties only).
  *
- * Known differences from Go: `toYaml` (Iter8's addition, not sprig's) and the
- * other sprig functions are not provided (calling them is a parse error); methods and fields of `time.Time`
+ * Known differences from Go: the other sprig functions are not provided (calling them is a parse error); methods and fields of `time.Time`
  * are not available and `{{ now }}` prints without Go's monotonic clock suffix (`m=+…`); `date` formats in UTC (Go uses the local zone); sprig's `slice` limits indexes to the
  * length (Go allows up to the capacity of the underlying array); strings are Unicode (a `b64dec` result that is not
  * UTF-8 is replaced by U+FFFD where Go keeps raw bytes); `template` calls nest at most 1000 deep (Go: 100000;
