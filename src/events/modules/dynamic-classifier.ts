@@ -22,7 +22,7 @@
  * can slokit's) and `matcher_operation_duration_seconds` (timings of in-memory map operations).
  */
 import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { ConfigIssue } from '../../config/errors.js';
 import { lookup } from '../../config/lookup.js';
 import type { SourceDocument } from '../../config/yaml-source.js';
@@ -221,8 +221,9 @@ async function readClassificationFile(
   warnings: ConfigIssue[],
 ): Promise<{ file: string; rows: ClassificationRow[] } | undefined> {
   const absolute = resolve(context.cwd, reference.file);
-  // Messages name the file as the user finds it from where slokit runs.
-  const file = relative(process.cwd(), absolute) || absolute;
+  // Messages name the file as the user finds it from where slokit runs: relative inside it, else absolute.
+  const fromCwd = relative(process.cwd(), absolute);
+  const file = fromCwd && !fromCwd.startsWith('..') && !isAbsolute(fromCwd) ? fromCwd : absolute;
   let text: string;
   try {
     text = await readFile(absolute, 'utf8');

@@ -3,13 +3,13 @@ import { execFile } from 'node:child_process';
 import { expect } from 'vitest';
 import { formatIssue } from '../../../src/config/errors.js';
 import { parseSource } from '../../../src/config/yaml-source.js';
-import { renderFamilies } from '../../../src/lang/prometheus-text.js';
 import type {
   EventProcessor,
   PipelineEvent,
   ProcessorModule,
   SloClassification,
 } from '../../../src/events/pipeline-event.js';
+import { renderFamilies } from '../../../src/lang/prometheus-text.js';
 
 /**
  * Loads `module` from an slo-exporter root config text (`modules.<name>` holds its config) as the pipeline
@@ -38,7 +38,10 @@ export async function loadValid<P extends EventProcessor>(
 }
 
 /** A raw event with prototype-free metadata, as the sources build them. */
-export function rawEvent(metadata: Record<string, string>, classification?: SloClassification): PipelineEvent {
+export function rawEvent(
+  metadata: Record<string, string>,
+  classification?: SloClassification,
+): PipelineEvent {
   return {
     metadata: Object.assign(Object.create(null), metadata),
     classification: classification && { ...classification },
