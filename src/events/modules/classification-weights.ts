@@ -62,17 +62,17 @@ export class WeightHistory {
 }
 
 /**
- * Picks one of `weights` with probability proportional to its weight, using `random` (a number in [0, 1)).
- * Undefined when the weights sum to 0 (nothing can be picked).
+ * Picks one of `weights` with probability proportional to its weight; `random` gives a number in [0, 1) and
+ * is called once, only when there is something to pick. Undefined when the weights sum to 0.
  */
 export function pickWeighted<T extends { weight: number }>(
   weights: readonly T[],
-  random: number,
+  random: () => number,
 ): T | undefined {
   let total = 0;
   for (const { weight } of weights) total += weight;
   if (!(total > 0)) return undefined;
-  const target = random * total;
+  const target = random() * total;
   let sum = 0;
   for (const item of weights) {
     sum += item.weight;

@@ -45,6 +45,7 @@ import {
   formatClassificationCsv,
   parseClassificationCsv,
 } from './classification-csv.js';
+import { byPosition } from './issue-order.js';
 import { MetricVec, moduleMetricPrefix } from './module-metrics.js';
 import { toSnakeCase } from './snake-case.js';
 
@@ -210,6 +211,7 @@ export function parseDynamicClassifierModule(
     regexpMatchesCsvFiles: files('regexpMatchesCsvFiles'),
     unclassifiedEventMetadataKeys: metadataKeys,
   };
+  issues.sort(byPosition);
   return issues.length ? { issues } : { config, issues };
 }
 

@@ -24,6 +24,7 @@ import {
   type PipelineEvent,
   type ProcessorModule,
 } from '../pipeline-event.js';
+import { byPosition } from './issue-order.js';
 import { MetricVec, moduleMetricPrefix } from './module-metrics.js';
 
 const NAME = 'eventKeyGenerator';
@@ -93,6 +94,7 @@ export function parseEventKeyGeneratorModule(
     overrideExistingEventKey: module.boolean('overrideExistingEventKey', true),
     metadataKeys: module.textList('metadataKeys') ?? [],
   };
+  issues.sort(byPosition);
   return issues.length ? { issues } : { config, issues };
 }
 

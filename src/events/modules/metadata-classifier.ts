@@ -24,6 +24,7 @@ import type { YamlPath } from '../literal-yaml-reader.js';
 import { ModuleConfigReader } from '../module-config.js';
 import type { EventProcessor, PipelineEvent, ProcessorModule, SloClassification } from '../pipeline-event.js';
 import { isClassified } from './classification.js';
+import { byPosition } from './issue-order.js';
 import { MetricVec, moduleMetricPrefix } from './module-metrics.js';
 
 const NAME = 'metadataClassifier';
@@ -95,6 +96,7 @@ export function parseMetadataClassifierModule(
     sloAppMetadataKey: module.text('sloAppMetadataKey') ?? '',
     overrideExistingValues: module.boolean('overrideExistingValues', true),
   };
+  issues.sort(byPosition);
   return issues.length ? { issues } : { config, issues };
 }
 

@@ -33,6 +33,7 @@ import { ModuleConfigReader } from '../module-config.js';
 import type { EventProcessor, PipelineEvent, ProcessorModule } from '../pipeline-event.js';
 import { isClassified } from './classification.js';
 import { type ClassWeight, pickWeighted, WeightHistory } from './classification-weights.js';
+import { byPosition } from './issue-order.js';
 import { MetricVec, moduleMetricPrefix } from './module-metrics.js';
 
 const NAME = 'statisticalClassifier';
@@ -104,7 +105,7 @@ export class StatisticalClassifier implements EventProcessor {
       this.processed.inc('increased-weight');
       return event;
     }
-    const guess = pickWeighted(this.weightsInUse(), this.random());
+    const guess = pickWeighted(this.weightsInUse(), this.random);
     if (!guess) {
       this.processed.inc('unclassified');
       this.errors.inc('failedToClassify');
@@ -182,6 +183,8 @@ export function parseStatisticalClassifierModule(
   }
   const defaultWeights = readDefaultWeights(doc, module, issues, warnings);
   const config = { historyWindowMs, historyWeightUpdateIntervalMs, defaultWeights };
+  issues.sort(byPosition);
+  warnings.sort(byPosition);
   return issues.length ? { issues, warnings } : { config, issues, warnings };
 }
 
