@@ -46,7 +46,7 @@ import {
   parseClassificationCsv,
 } from './classification-csv.js';
 import { byPosition } from './issue-order.js';
-import { MetricVec, moduleMetricPrefix } from './module-metrics.js';
+import { MetricVec, moduleMetricPrefix, type Series } from './module-metrics.js';
 import { toSnakeCase } from './snake-case.js';
 
 const NAME = 'dynamicClassifier';
@@ -88,6 +88,8 @@ export class DynamicClassifier implements EventProcessor {
   private readonly processed: MetricVec;
   /** Label values of classified events' series: the metadata labels are empty for them. */
   private readonly emptyMetadata: readonly string[];
+  /** The two series of classified events, kept to spare a label-set lookup per event. */
+  private readonly classifiedSeries = new Map<'exact' | 'regexp', Series>();
 
   constructor(options: DynamicClassifierOptions) {
     for (const row of options.exact) this.exact.set(row.key, { ...row.classification });
@@ -112,19 +114,28 @@ export class DynamicClassifier implements EventProcessor {
     const exact = this.exact.get(key);
     if (exact) {
       event.classification = { ...exact };
-      this.processed.inc('classified', 'exact', ...this.emptyMetadata);
+      this.countClassified('exact');
       return event;
     }
     const hit = this.regexps.find((match) => match.regexp.test(key));
     if (hit) {
       event.classification = { ...hit.classification };
       this.exact.set(key, { ...hit.classification });
-      this.processed.inc('classified', 'regexp', ...this.emptyMetadata);
+      this.countClassified('regexp');
       return event;
     }
     const values = this.metadataKeys.map((name) => lookup(event.metadata, name) ?? '');
     this.processed.inc('unclassified', '', ...values);
     return event;
+  }
+
+  private countClassified(by: 'exact' | 'regexp'): void {
+    let series = this.classifiedSeries.get(by);
+    if (!series) {
+      series = this.processed.with('classified', by, ...this.emptyMetadata);
+      this.classifiedSeries.set(by, series);
+    }
+    series.value++;
   }
 
   /** The exact-match map as classification CSV, sorted by key (code-unit order) so dumps compare. */
