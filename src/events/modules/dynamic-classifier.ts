@@ -191,7 +191,8 @@ type Key = (typeof KEYS)[number];
 /**
  * Reads the module config at `path` (viper rules: keys in any case, unknown keys are errors). Each
  * metadata key must give a valid label name, distinct from the others' (slo-exporter fails to register
- * its counter otherwise).
+ * its counter otherwise). The config read so far comes back with the issues too (undefined only when the
+ * module is not a map), so the files it names can be checked in the same pass.
  */
 export function parseDynamicClassifierModule(
   doc: SourceDocument,
@@ -223,7 +224,7 @@ export function parseDynamicClassifierModule(
     unclassifiedEventMetadataKeys: metadataKeys,
   };
   issues.sort(byPosition);
-  return issues.length ? { issues } : { config, issues };
+  return { config, issues };
 }
 
 /** A classification file's rows and its name for messages; undefined when it cannot be read (reported). */
@@ -282,6 +283,7 @@ export const dynamicClassifierModule: ProcessorModule = {
       Promise.all(
         references.map((reference) => readClassificationFile(reference, reader, context, warnings)),
       );
+    // The files are read even when the config has issues, so that every problem is reported at once.
     const exact = await read(config.exactMatchesCsvFiles);
     const regexp = await read(config.regexpMatchesCsvFiles);
     if (issues.length) return { issues };

@@ -51,15 +51,10 @@ export class MetricVec {
     this.with(...values).value++;
   }
 
-  /** Removes every series (a gauge whose whole set is recomputed). */
-  reset(): void {
-    this.series.clear();
-  }
-
   /** The family with its series in creation order, or nothing when it has none. */
   families(): MetricFamily[] {
     if (this.series.size === 0) return [];
-    const samples = [...this.series.values()].map(({ labels, value }) => ({ labels: { ...labels }, value }));
+    const samples = [...this.series.values()].map(({ labels, value }) => ({ labels, value }));
     return [{ name: this.name, help: this.help, type: this.type, samples }];
   }
 }

@@ -5,7 +5,6 @@
  * The classification and quantity are not touched. As in slo-exporter, keys of this module other than
  * `eventRelabelConfigs` are ignored, and a missing module config means no steps (every event passes).
  */
-import type { ConfigIssue } from '../../config/errors.js';
 import type { MetricFamily } from '../../lang/prometheus-text.js';
 import type { EventProcessor, PipelineEvent, ProcessorModule } from '../pipeline-event.js';
 import { parseRelabelModule, type RelabelConfig, relabel } from '../relabel.js';
@@ -48,10 +47,7 @@ export class RelabelProcessor implements EventProcessor {
 export const relabelModule: ProcessorModule = {
   name: NAME,
   async load(doc, path) {
-    const { configs, issues }: { configs: RelabelConfig[]; issues: ConfigIssue[] } = parseRelabelModule(
-      doc,
-      path,
-    );
+    const { configs, issues } = parseRelabelModule(doc, path);
     return issues.length ? { issues } : { processor: new RelabelProcessor(configs), issues };
   },
 };

@@ -168,28 +168,25 @@ describe('dynamicClassifier: config and files', () => {
       dir.root,
     );
     expect(processor).toBeUndefined();
+    // Outside the working directory, files are named by their absolute path.
+    const name = (file: string) => join(dir!.root, file);
     expect(issues).toEqual([
       'slo_exporter.yaml:3:5: modules.dynamicClassifier.exactMatchesCsvFile: unknown field "exactMatchesCsvFile"; did you mean "exactMatchesCsvFiles"?',
       'slo_exporter.yaml:6:48: modules.dynamicClassifier.unclassifiedEventMetadataKeys[1]: "user_agent" gives the label name "metadata_user_agent", as "userAgent" does already',
       'slo_exporter.yaml:6:60: modules.dynamicClassifier.unclassifiedEventMetadataKeys[2]: "a/b" gives the label name "metadata_a/b", which is not a valid Prometheus label name',
-    ]);
-    // Files are read once the config itself is valid; then every file problem is reported.
-    const second = await load(
-      dynamicClassifierModule,
-      `modules:
-  dynamicClassifier:
-    ExactMatchesCsvFiles: [missing.csv, bad.csv]
-    regexpMatchesCsvFiles: [uneven.csv]
-`,
-      dir.root,
-    );
-    expect(second.processor).toBeUndefined();
-    // Outside the working directory, files are named by their absolute path.
-    const name = (file: string) => join(dir!.root, file);
-    expect(second.issues).toEqual([
-      `slo_exporter.yaml:3:28: modules.dynamicClassifier.ExactMatchesCsvFiles[0]: cannot read the classification file "${name('missing.csv')}": ENOENT`,
+      `slo_exporter.yaml:4:28: modules.dynamicClassifier.ExactMatchesCsvFiles[0]: cannot read the classification file "${name('missing.csv')}": ENOENT`,
       `${name('bad.csv')}:2:10: extraneous or missing " in quoted-field`,
       `${name('uneven.csv')}:2:1: wrong number of fields: 3, where the first record has 4`,
+    ]);
+  });
+
+  it('names a file inside the working directory by its relative path', async () => {
+    const { issues } = await load(
+      dynamicClassifierModule,
+      'modules:\n  dynamicClassifier: {exactMatchesCsvFiles: [test/fixtures/events/modules/none.csv]}\n',
+    );
+    expect(issues).toEqual([
+      'slo_exporter.yaml:2:46: modules.dynamicClassifier.exactMatchesCsvFiles[0]: cannot read the classification file "test/fixtures/events/modules/none.csv": ENOENT',
     ]);
   });
 
