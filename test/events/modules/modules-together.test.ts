@@ -11,6 +11,7 @@ import { parseSource } from '../../../src/config/yaml-source.js';
 import { dynamicClassifierModule } from '../../../src/events/modules/dynamic-classifier.js';
 import { eventKeyGeneratorModule } from '../../../src/events/modules/event-key-generator.js';
 import { metadataClassifierModule } from '../../../src/events/modules/metadata-classifier.js';
+import { loadWarnings, PROCESSOR_MODULES } from '../../../src/events/modules/processor-modules.js';
 import { relabelModule } from '../../../src/events/modules/relabel-module.js';
 import { statisticalClassifierModule } from '../../../src/events/modules/statistical-classifier.js';
 import {
@@ -78,5 +79,31 @@ describe('processor modules chained as an slo-exporter pipeline', () => {
       'slo_exporter_dynamic_classifier_events_processed_total{classified_by="",metadata_user_agent="curl/7.64",result="unclassified"} 1\n',
     );
     expect(await promtoolCheck(text)).toEqual({ code: 0, findings: [] });
+  });
+});
+
+describe('PROCESSOR_MODULES and loadWarnings', () => {
+  it('finds each module by its slo-exporter name and gives the warnings kept at load', async () => {
+    expect([...PROCESSOR_MODULES.keys()]).toEqual([
+      'relabel',
+      'eventKeyGenerator',
+      'metadataClassifier',
+      'dynamicClassifier',
+      'statisticalClassifier',
+    ]);
+    const { doc } = parseSource(
+      'modules:\n  statisticalClassifier: {historyWindowSize: 1s}\n  relabel: {}\n',
+      'slo_exporter.yaml',
+    );
+    const statistical = await PROCESSOR_MODULES.get('statisticalClassifier')!.load(
+      doc,
+      ['modules', 'statisticalClassifier'],
+      { cwd: '.' },
+    );
+    expect(loadWarnings(statistical.processor!).map(formatIssue)).toEqual([
+      'slo_exporter.yaml:2:46: modules.statisticalClassifier.historyWindowSize: the history window is shorter than the update interval: no history is kept',
+    ]);
+    const relabel = await PROCESSOR_MODULES.get('relabel')!.load(doc, ['modules', 'relabel'], { cwd: '.' });
+    expect(loadWarnings(relabel.processor!)).toEqual([]);
   });
 });
