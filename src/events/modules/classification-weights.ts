@@ -26,6 +26,16 @@ function add(bucket: Bucket, domain: string, cls: string, weight: number): void 
   else bucket.set(key, { domain, class: cls, weight });
 }
 
+/**
+ * One weight per (domain, class) pair, the sum of its weights in `weights`, in order of first appearance.
+ * Picking among the sums is the same as picking among the separate weights.
+ */
+export function sumByPair(weights: Iterable<ClassWeight>): ClassWeight[] {
+  const sums: Bucket = new Map();
+  for (const { domain, class: cls, weight } of weights) add(sums, domain, cls, weight);
+  return [...sums.values()];
+}
+
 /** Recent weights and a capped history of archived buckets. */
 export class WeightHistory {
   private recent: Bucket = new Map();
@@ -46,13 +56,9 @@ export class WeightHistory {
     this.history.unshift(this.recent);
     this.recent = new Map();
     if (this.history.length > this.buckets) this.history.length = this.buckets;
-    const totals: Bucket = new Map();
     // Oldest first, so pairs keep the order in which they first appeared.
-    for (let i = this.history.length - 1; i >= 0; i--) {
-      for (const { domain, class: cls, weight } of this.history[i]!.values())
-        add(totals, domain, cls, weight);
-    }
-    this.totalsOverHistory = [...totals.values()];
+    const oldestFirst = [...this.history].reverse();
+    this.totalsOverHistory = sumByPair(oldestFirst.flatMap((bucket) => [...bucket.values()]));
   }
 
   /** The summed weights of the archived buckets; empty when no bucket holds any weight. */

@@ -108,7 +108,7 @@ export class DynamicClassifier implements EventProcessor {
   process(event: PipelineEvent): PipelineEvent {
     const key = lookup(event.metadata, EVENT_KEY_METADATA) ?? '';
     if (isClassified(event)) {
-      this.exact.set(key, { ...event.classification });
+      this.learn(key, event.classification);
       return event;
     }
     const exact = this.exact.get(key);
@@ -120,13 +120,24 @@ export class DynamicClassifier implements EventProcessor {
     const hit = this.regexps.find((match) => match.regexp.test(key));
     if (hit) {
       event.classification = { ...hit.classification };
-      this.exact.set(key, { ...hit.classification });
+      this.learn(key, hit.classification);
       this.countClassified('regexp');
       return event;
     }
     const values = this.metadataKeys.map((name) => lookup(event.metadata, name) ?? '');
     this.processed.inc('unclassified', '', ...values);
     return event;
+  }
+
+  /** Sets the exact match of `key` (a copy; kept as is when equal, to spare a copy per classified event). */
+  private learn(key: string, classification: SloClassification): void {
+    const known = this.exact.get(key);
+    if (
+      known?.domain !== classification.domain ||
+      known.class !== classification.class ||
+      known.app !== classification.app
+    )
+      this.exact.set(key, { ...classification });
   }
 
   private countClassified(by: 'exact' | 'regexp'): void {

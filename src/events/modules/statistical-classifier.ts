@@ -32,7 +32,7 @@ import { LiteralYamlReader, type YamlPath } from '../literal-yaml-reader.js';
 import { ModuleConfigReader } from '../module-config.js';
 import type { EventProcessor, PipelineEvent, ProcessorModule } from '../pipeline-event.js';
 import { isClassified } from './classification.js';
-import { type ClassWeight, pickWeighted, WeightHistory } from './classification-weights.js';
+import { type ClassWeight, pickWeighted, sumByPair, WeightHistory } from './classification-weights.js';
 import { byPosition } from './issue-order.js';
 import { MetricVec, moduleMetricPrefix } from './module-metrics.js';
 
@@ -47,7 +47,7 @@ export interface StatisticalClassifierConfig {
   historyWindowMs: number;
   /** Milliseconds between archivings of the recent weights. */
   historyWeightUpdateIntervalMs: number;
-  /** Weights used while the history is empty, in config order. */
+  /** Weights used while the history is empty, in config order (a pair listed twice counts with both). */
   defaultWeights: readonly ClassWeight[];
 }
 
@@ -90,7 +90,7 @@ export class StatisticalClassifier implements EventProcessor {
     this.history = new WeightHistory(
       Math.floor(options.historyWindowMs / options.historyWeightUpdateIntervalMs),
     );
-    this.defaultWeights = options.defaultWeights;
+    this.defaultWeights = sumByPair(options.defaultWeights);
     this.intervalMs = options.historyWeightUpdateIntervalMs;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;

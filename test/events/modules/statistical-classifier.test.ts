@@ -123,6 +123,24 @@ describe('StatisticalClassifier', () => {
     expect(guess(0.3)).toEqual(guessed('userportal', 'test2'));
   });
 
+  it('sums the default weights of a pair listed twice (same guesses, one gauge series)', () => {
+    const { classifier, guess } = setup({
+      defaultWeights: [
+        { domain: 'd', class: 'a', weight: 1 },
+        { domain: 'd', class: 'b', weight: 1 },
+        { domain: 'd', class: 'a', weight: 2 },
+      ],
+    });
+    expect(guess(0.74)).toEqual(guessed('d', 'a'));
+    expect(guess(0.75)).toEqual(guessed('d', 'b'));
+    expect(exposition(classifier)).toContain(
+      [
+        'slo_exporter_statistical_classifier_classification_weight{slo_class="a",slo_domain="d"} 3',
+        'slo_exporter_statistical_classifier_classification_weight{slo_class="b",slo_domain="d"} 1',
+      ].join('\n'),
+    );
+  });
+
   it('drops an unclassified event when there is nothing to guess from, and counts it', () => {
     const { classifier } = setup();
     expect(classifier.process(rawEvent({}))).toBeUndefined();
