@@ -64,9 +64,9 @@ describe('eventKeyGenerator', () => {
     expect(exposition(await generator('{}'))).toBe('');
   });
 
-  it('does not read Object members as metadata', async () => {
+  it('does not read Object members as metadata, even of plain-object metadata', async () => {
     const processor = await generator('{metadataKeys: [constructor, a]}');
-    expect(processor.process(rawEvent({ a: 'x' })).metadata[EVENT_KEY_METADATA]).toBe('x');
+    expect(processor.process({ metadata: { a: 'x' }, quantity: 1 }).metadata[EVENT_KEY_METADATA]).toBe('x');
   });
 
   it('reports unknown keys (with did-you-mean) and bad values, all with positions', async () => {

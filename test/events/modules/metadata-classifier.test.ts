@@ -44,6 +44,15 @@ describe('metadataClassifier', () => {
     expect(processor.process(rawEvent({})).classification).toEqual({ domain: '', class: '', app: '' });
   });
 
+  it('does not read Object members as metadata values', async () => {
+    const processor = await loadValid<MetadataClassifier>(
+      metadataClassifierModule,
+      'modules:\n  metadataClassifier: {sloDomainMetadataKey: constructor, sloClassMetadataKey: toString}\n',
+    );
+    const out = processor.process({ metadata: { constructor: 'd' }, quantity: 1 });
+    expect(out.classification).toEqual({ domain: 'd', class: '', app: '' });
+  });
+
   it('counts generated and skipped classifications', async () => {
     const processor = await classifier(', OverrideExistingValues: false');
     processor.process(rawEvent({ domain: 'd', class: 'c', app: 'a' }));
