@@ -1,7 +1,7 @@
 /**
- * The raw-event processors the `events:` section compiles to, besides the rules: relabel steps, the field
- * mapping (metadata → classification, event key, quantity), the event key built from metadata, and a static
- * classification. Each is a small EventProcessor (src/events/pipeline-event.ts).
+ * The raw-event processors of the `events:` section that slo-exporter has no module for: the field mapping
+ * (metadata → classification, event key, quantity) and a static classification. (Its relabel steps and event
+ * key use the slo-exporter modules' processors, src/events/modules/.) Each is a small EventProcessor.
  */
 import { parseGoFloat } from '../../lang/go-float.js';
 import type { MetricFamily } from '../../lang/prometheus-text.js';
@@ -12,7 +12,6 @@ import {
   type PipelineEvent,
   type SloClassification,
 } from '../pipeline-event.js';
-import { type RelabelConfig, relabel } from '../relabel.js';
 
 /** A counter family of one unlabelled sample. */
 const counter = (name: string, help: string, value: number): MetricFamily => ({
@@ -26,33 +25,6 @@ const counter = (name: string, help: string, value: number): MetricFamily => ({
 function classificationOf(event: PipelineEvent): SloClassification {
   event.classification ??= { domain: '', class: '', app: '' };
   return event.classification;
-}
-
-/**
- * Prometheus relabel steps over the event metadata (src/events/relabel.ts); an event a `keep`/`drop` step
- * drops is counted in `slo_exporter_relabel_dropped_events_total`, slo-exporter's relabel module metric.
- */
-export class RelabelProcessor implements EventProcessor {
-  readonly moduleName = 'relabel';
-  private dropped = 0;
-
-  constructor(private readonly configs: readonly RelabelConfig[]) {}
-
-  process(event: PipelineEvent): PipelineEvent | undefined {
-    const labels = relabel(event.metadata, this.configs);
-    if (!labels) {
-      this.dropped++;
-      return undefined;
-    }
-    event.metadata = labels as Record<string, string>;
-    return event;
-  }
-
-  families(): MetricFamily[] {
-    return [
-      counter('slo_exporter_relabel_dropped_events_total', 'Total number of dropped events.', this.dropped),
-    ];
-  }
 }
 
 /**
@@ -95,34 +67,6 @@ export class FieldMappingProcessor implements EventProcessor {
         this.invalidQuantity,
       ),
     ];
-  }
-}
-
-/**
- * The event key from metadata values, as slo-exporter's eventKeyGenerator builds it: the values of the
- * `metadataKeys` the event has (missing ones skipped, empty ones kept), joined by `separator`; set when
- * `override` or when the event has no key yet.
- */
-export class EventKeyProcessor implements EventProcessor {
-  readonly moduleName = 'eventKey';
-
-  constructor(
-    private readonly metadataKeys: readonly string[],
-    private readonly separator: string,
-    private readonly override: boolean,
-  ) {}
-
-  process(event: PipelineEvent): PipelineEvent {
-    const { metadata } = event;
-    if (!this.override && metadata[EVENT_KEY_METADATA]) return event;
-    const values: string[] = [];
-    for (const key of this.metadataKeys) if (Object.hasOwn(metadata, key)) values.push(metadata[key]!);
-    metadata[EVENT_KEY_METADATA] = values.join(this.separator);
-    return event;
-  }
-
-  families(): MetricFamily[] {
-    return [];
   }
 }
 

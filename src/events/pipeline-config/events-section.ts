@@ -18,16 +18,13 @@ import { DEFAULT_EVENT_FIELDS, type EventFieldNames } from '../event-fields.js';
 import { GoSubmatchRegexp } from '../go-submatch.js';
 import { jsonLineParser, type LineParser, regexpLineParser } from '../line-parsers.js';
 import { isYamlMap } from '../literal-yaml-reader.js';
+import { EventKeyGenerator } from '../modules/event-key-generator.js';
+import { RelabelProcessor } from '../modules/relabel-module.js';
 import type { EventProcessor } from '../pipeline-event.js';
 import type { EventStoreSpec, PipelineSpec } from '../pipeline-spec.js';
 import type { CompiledRule } from '../rules-file.js';
 import { fileProblem, readConfigDocument } from './config-file.js';
-import {
-  EventKeyProcessor,
-  FieldMappingProcessor,
-  RelabelProcessor,
-  StaticClassificationProcessor,
-} from './event-processors.js';
+import { FieldMappingProcessor, StaticClassificationProcessor } from './event-processors.js';
 import { type EventsSection, eventsSectionSchema, sourceSchema } from './events-schema.js';
 import { counterOptionProblems } from './exporter-module.js';
 import { sortIssues } from './issues.js';
@@ -221,7 +218,14 @@ function processors(section: EventsSection, fields: EventFieldNames): EventProce
   if (section.relabel?.length) list.push(new RelabelProcessor(section.relabel));
   list.push(new FieldMappingProcessor(fields));
   const key = section.event_key;
-  if (key) list.push(new EventKeyProcessor(key.metadata_keys, key.separator, key.override));
+  if (key)
+    list.push(
+      new EventKeyGenerator({
+        metadataKeys: key.metadata_keys,
+        separator: key.separator,
+        overrideExistingEventKey: key.override,
+      }),
+    );
   if (section.classification) list.push(new StaticClassificationProcessor(section.classification));
   return list;
 }

@@ -42,7 +42,7 @@ import { fileProblem, readConfigDocument } from './config-file.js';
 import { readExporterModule } from './exporter-module.js';
 import { sortIssues } from './issues.js';
 import { parseListenAddress } from './listen-address.js';
-import { PROCESSOR_MODULES, type ProcessorModuleRegistry } from './processor-modules.js';
+import { loadWarnings, PROCESSOR_MODULES, type ProcessorModuleRegistry } from './processor-modules.js';
 import { readProducerModule } from './producer-module.js';
 
 /** What `loadSloExporterConfig` needs besides the file. */
@@ -90,15 +90,6 @@ const BUILT_IN: Readonly<Record<string, ModuleKind>> = {
 };
 /** slo-exporter's producers that slokit replaces by its own ingest. */
 const UNSUPPORTED_PRODUCERS = ['prometheusIngester', 'kafkaIngester', 'envoyAccessLogServer'];
-/** slo-exporter's raw → raw processors (`cmd/slo_exporter.go`); those not registered are reported as such. */
-const SLO_EXPORTER_PROCESSORS = [
-  'eventMetadataRenamer',
-  'relabel',
-  'eventKeyGenerator',
-  'metadataClassifier',
-  'dynamicClassifier',
-  'statisticalClassifier',
-];
 /** Built-in modules that cannot work on defaults alone, and what they need. */
 const NEEDS_CONFIG: Readonly<Record<string, string>> = {
   tailer: 'tailedFile',
@@ -268,16 +259,7 @@ class RootConfigLoader {
       );
       return PRODUCER;
     }
-    if (SLO_EXPORTER_PROCESSORS.includes(name)) {
-      this.error(path, `module "${name}" is not available in this version of slokit`);
-      return PROCESSOR;
-    }
-    const known = [
-      ...Object.keys(BUILT_IN),
-      ...this.modules.keys(),
-      ...UNSUPPORTED_PRODUCERS,
-      ...SLO_EXPORTER_PROCESSORS,
-    ];
+    const known = [...Object.keys(BUILT_IN), ...this.modules.keys(), ...UNSUPPORTED_PRODUCERS];
     const hint = didYouMean(name, known);
     this.error(
       path,
@@ -370,7 +352,10 @@ class RootConfigLoader {
         const module = this.modules.get(entry.name);
         if (!module) continue;
         const loaded = await module.load(this.doc, at, { cwd: this.options.cwd });
-        if (loaded.processor) processors.push(loaded.processor);
+        if (loaded.processor) {
+          processors.push(loaded.processor);
+          this.warnings.push(...loadWarnings(loaded.processor));
+        }
         if (path) this.issues.push(...loaded.issues);
         else if (loaded.issues.length) {
           // Its issues would point at the nearest ancestor: say what is missing, at the pipeline entry.

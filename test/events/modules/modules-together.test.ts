@@ -11,9 +11,9 @@ import { parseSource } from '../../../src/config/yaml-source.js';
 import { dynamicClassifierModule } from '../../../src/events/modules/dynamic-classifier.js';
 import { eventKeyGeneratorModule } from '../../../src/events/modules/event-key-generator.js';
 import { metadataClassifierModule } from '../../../src/events/modules/metadata-classifier.js';
-import { loadWarnings, PROCESSOR_MODULES } from '../../../src/events/modules/processor-modules.js';
 import { relabelModule } from '../../../src/events/modules/relabel-module.js';
 import { statisticalClassifierModule } from '../../../src/events/modules/statistical-classifier.js';
+import { loadWarnings, PROCESSOR_MODULES } from '../../../src/events/pipeline-config/processor-modules.js';
 import {
   EVENT_KEY_METADATA,
   type EventProcessor,
@@ -90,6 +90,7 @@ describe('PROCESSOR_MODULES and loadWarnings', () => {
       'metadataClassifier',
       'dynamicClassifier',
       'statisticalClassifier',
+      'eventMetadataRenamer',
     ]);
     const { doc } = parseSource(
       'modules:\n  statisticalClassifier: {historyWindowSize: 1s}\n  relabel: {}\n',

@@ -125,7 +125,7 @@ describe('loadEventsSection: valid sections', () => {
     expect(spec!.processors.map((p) => p.moduleName)).toEqual([
       'relabel',
       'eventFields',
-      'eventKey',
+      'eventKeyGenerator',
       'staticClassification',
     ]);
     // A real nginx line through the parser and every processor.
@@ -139,7 +139,7 @@ describe('loadEventsSection: valid sections', () => {
     expect(spec!.processors[0]!.families()).toEqual([
       {
         name: 'slo_exporter_relabel_dropped_events_total',
-        help: 'Total number of dropped events.',
+        help: 'Events dropped by a keep or drop relabel step.',
         type: 'counter',
         samples: [{ value: 1 }],
       },

@@ -41,7 +41,11 @@ export function traceModule(
   };
 }
 
-/** slokit's registry plus trace modules standing for slo-exporter's processors not in this branch. */
+/** slokit's registry with trace modules standing in for the processors of the same names (or added). */
 export function registryWith(...modules: ProcessorModule[]): ProcessorModuleRegistry {
-  return processorModuleRegistry([...PROCESSOR_MODULES.values(), ...modules]);
+  const replaced = new Set(modules.map((module) => module.name));
+  return processorModuleRegistry([
+    ...[...PROCESSOR_MODULES.values()].filter((module) => !replaced.has(module.name)),
+    ...modules,
+  ]);
 }
