@@ -5,18 +5,18 @@
  * counters).
  */
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
-import { ConfigError, type ConfigIssue } from '../config/errors.js';
+import { ConfigError } from '../config/errors.js';
 import { Classifier, type ClassifierStats, type SloEvent } from '../events/classifier.js';
-import { type CounterLabelNames, counterLabelProblems, SloEventCounters } from '../events/counters.js';
+import { type CounterLabelNames, SloEventCounters } from '../events/counters.js';
 import type { EventFieldNames } from '../events/event-fields.js';
 import { EventLineReader, type LineCounts, sloEventLine } from '../events/event-lines.js';
 import { producerFamilies } from '../events/metrics.js';
 import { ClassifyWorkers } from '../events/parallel.js';
+import { loadRuleFiles } from '../events/pipeline-config/rule-files.js';
 import { ruleThresholdFamily } from '../events/rule-thresholds.js';
-import { type CompiledRule, parseRulesFile } from '../events/rules-file.js';
+import type { CompiledRule } from '../events/rules-file.js';
 import { EventSummary } from '../events/summary.js';
 import {
   isValidLabelName,
@@ -57,23 +57,8 @@ async function loadRules(
   exposeRules: boolean,
   counted = false,
 ): Promise<CompiledRule[]> {
-  const issues: ConfigIssue[] = [];
-  const rules: CompiledRule[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      issues.push({ file, line: 0, column: 0, path: '', message: `cannot read rule file (${code})` });
-      continue;
-    }
-    const parsed = parseRulesFile(text, file);
-    issues.push(...parsed.issues);
-    rules.push(...parsed.rules);
-  }
-  if (!issues.length && counted) issues.push(...counterLabelProblems(rules));
-  if (!issues.length && exposeRules) issues.push(...ruleThresholdFamily(rules).problems);
+  const refs = files.map((file) => ({ path: file, at: { file, line: 0, column: 0, path: '' } }));
+  const { rules, issues } = await loadRuleFiles(refs, exposeRules, counted);
   if (issues.length) throw new ConfigError(issues);
   return rules;
 }

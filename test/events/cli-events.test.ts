@@ -429,7 +429,9 @@ describe('slokit events check', () => {
     expect(stderr).toContain(
       `${b}:4:5: rules[0].additional_metadata: duplicate key "additional_metadata" (first written at line 3, column 5); keys of a map must be unique`,
     );
-    expect(stderr).toContain('/nonexistent.yaml: cannot read rule file (ENOENT)');
+    expect(stderr).toContain(
+      '/nonexistent.yaml: cannot read rule file "/nonexistent.yaml": no such file or directory (ENOENT)',
+    );
     expect(stderr).toMatch(/^slokit: 4 config errors:/);
   });
 

@@ -20,11 +20,13 @@ export interface RuleFileRef {
 /**
  * Reads and compiles `files` in order (rules of all files concatenated, as slo-exporter does). Never throws
  * on bad input: an unreadable file is an issue at its entry in the pipeline config, rule problems are issues
- * in the rule file. `rules` is empty when there is any issue.
+ * in the rule file. `counted` (default true): the rules' metadata must also be valid counter labels.
+ * `rules` is empty when there is any issue.
  */
 export async function loadRuleFiles(
   files: readonly RuleFileRef[],
   exposeRulesAsMetrics: boolean,
+  counted = true,
 ): Promise<{ rules: CompiledRule[]; issues: ConfigIssue[] }> {
   const texts = await Promise.all(
     files.map(async ({ path, at }) => {
@@ -46,7 +48,7 @@ export async function loadRuleFiles(
     issues.push(...parsed.issues);
     rules.push(...parsed.rules);
   });
-  if (!issues.length) issues.push(...counterLabelProblems(rules));
+  if (!issues.length && counted) issues.push(...counterLabelProblems(rules));
   if (!issues.length && exposeRulesAsMetrics) issues.push(...ruleThresholdFamily(rules).problems);
   return { rules: issues.length ? [] : rules, issues };
 }
