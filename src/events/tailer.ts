@@ -100,6 +100,8 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
   private handle: FileHandle | undefined;
   /** Device and inode of `handle`. */
   private identity: FileIdentity | undefined;
+  /** The position the file was closed at (`currentPosition` after the end). */
+  private closedAt: FilePosition | undefined;
   /** The file found at the path once the open one was rotated away; read after the old one's last line. */
   private next: FileHandle | undefined;
   /** End of the last line the consumer is done with, in the current file. */
@@ -180,10 +182,11 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
   /**
    * The position of the end of the last line (or batch) the consumer is done with, computed now without
    * I/O: so a caller can record it in the same synchronous step as the state those lines produced (the
-   * event store's exactly-once flush). Undefined before the file is open and after it is closed.
+   * event store's exactly-once flush). Undefined before the file is open; after it is closed, the position
+   * it was closed at.
    */
   currentPosition(): FilePosition | undefined {
-    if (!this.handle || !this.identity) return undefined;
+    if (!this.handle || !this.identity) return this.closedAt;
     const fingerprintBytes = Math.min(this.committed, FINGERPRINT_MAX_BYTES);
     // `head` holds at least the first min(read offset, FINGERPRINT_MAX_BYTES) bytes, and committed <= that.
     if (fingerprintBytes > 0 && (!this.head || this.head.length < fingerprintBytes)) return undefined;
@@ -437,6 +440,7 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
       try {
         await this.persist();
       } finally {
+        this.closedAt = this.currentPosition();
         await this.handle?.close();
         await this.next?.close();
         this.handle = undefined;
