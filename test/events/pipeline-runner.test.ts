@@ -19,9 +19,7 @@ afterEach(() => dir.cleanup());
 /** The value of one sample: family `name`, labels including `labels`; undefined when absent. */
 function value(families: MetricFamily[], name: string, labels: Record<string, string> = {}) {
   const family = families.find((f) => f.name === name);
-  const sample = family?.samples.find((s) =>
-    Object.entries(labels).every(([k, v]) => (s.labels ?? {})[k] === v),
-  );
+  const sample = family?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels?.[k] === v));
   return sample?.value;
 }
 

@@ -126,7 +126,7 @@ describe('events server', () => {
         'content-type': 'application/json',
       });
       expect(broken.status).toBe(400);
-      expect((await broken.json()).error).toMatch(/^not a JSON array of events: /);
+      expect(((await broken.json()) as { error: string }).error).toMatch(/^not a JSON array of events: /);
       const tooLarge = await post(
         `${run.base}/api/events`,
         Buffer.alloc(DEFAULT_EVENTS_BODY_LIMIT + 1, 0x20),
