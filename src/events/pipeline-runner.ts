@@ -33,7 +33,15 @@ import { EVENT_KEY_METADATA, type EventProcessor, type PipelineEvent } from './p
 import type { PipelineSpec } from './pipeline-spec.js';
 import { type FilePosition, PositionsStore } from './positions.js';
 import { ruleThresholdFamily } from './rule-thresholds.js';
+import type { CompiledRule } from './rules-file.js';
 import { TAILER_METRIC_NAMES, Tailer, type TailerMetrics } from './tailer.js';
+
+/** SLO events of one read with the same rule and labels: the first one, and the quantities by result. */
+interface ReadSums {
+  event: SloEvent;
+  good: number;
+  bad: number;
+}
 
 /** Where raw events come from. */
 export type IngestSource = 'file' | 'http' | 'stdin';
@@ -102,7 +110,9 @@ export class PipelineRunner {
    * of a read share its timestamp, so the buckets are the same; sums of integer quantities are exact in
    * any order (fractional ones are added one by one).
    */
-  readonly #read = new Map<string, { event: SloEvent; good: number; bad: number }>();
+  readonly #read: ReadSums[] = [];
+  /** `#read` entries by rule and event key (looked up without building a key string per event). */
+  readonly #readIndex = new Map<CompiledRule, Map<string, ReadSums[]>>();
   #sources: Promise<void>[] = [];
   #stdin: Readable | undefined;
   #stopping = false;
@@ -127,23 +137,11 @@ export class PipelineRunner {
     };
     const counters = this.counters;
     const store = this.store;
-    const ruleIds = new Map(spec.producer.rules.map((rule, index) => [rule, index]));
-    const read = this.#read;
     this.#emit = store
       ? (slo) => {
           counters.add(slo);
-          if (!Number.isInteger(slo.quantity)) {
-            store.add(slo, this.#timestamp);
-            return;
-          }
-          const id = `${ruleIds.get(slo.rule)}\u0000${slo.domain}\u0000${slo.class}\u0000${slo.app}\u0000${slo.key}`;
-          let sums = read.get(id);
-          if (!sums) {
-            sums = { event: slo, good: 0, bad: 0 };
-            read.set(id, sums);
-          }
-          if (slo.result === 'success') sums.good += slo.quantity;
-          else sums.bad += slo.quantity;
+          if (Number.isInteger(slo.quantity)) this.#sum(slo);
+          else store.add(slo, this.#timestamp);
         }
       : (slo) => counters.add(slo);
   }
@@ -315,16 +313,46 @@ export class PipelineRunner {
     this.classifier.classify(raw, this.#emit);
   }
 
-  /** Adds the SLO events of the read that ended to the store. */
+  /** Adds an SLO event to the sums of the read in progress. */
+  #sum(slo: SloEvent): void {
+    let byKey = this.#readIndex.get(slo.rule);
+    if (!byKey) {
+      byKey = new Map();
+      this.#readIndex.set(slo.rule, byKey);
+    }
+    let list = byKey.get(slo.key);
+    if (!list) {
+      list = [];
+      byKey.set(slo.key, list);
+    }
+    let sums: ReadSums | undefined;
+    for (let i = 0; i < list.length; i++) {
+      const candidate = list[i]!.event;
+      if (candidate.domain === slo.domain && candidate.class === slo.class && candidate.app === slo.app) {
+        sums = list[i];
+        break;
+      }
+    }
+    if (!sums) {
+      sums = { event: slo, good: 0, bad: 0 };
+      list.push(sums);
+      this.#read.push(sums);
+    }
+    if (slo.result === 'success') sums.good += slo.quantity;
+    else sums.bad += slo.quantity;
+  }
+
+  /** Adds the SLO events of the read that ended to the store, in first-seen order (the series cap's order). */
   #storeRead(): void {
     const store = this.store;
-    if (!store || this.#read.size === 0) return;
+    if (!store || this.#read.length === 0) return;
     const timestamp = this.#timestamp;
-    for (const { event, good, bad } of this.#read.values()) {
+    for (const { event, good, bad } of this.#read) {
       if (good > 0 || bad === 0) store.add({ ...event, result: 'success', quantity: good }, timestamp);
       if (bad > 0) store.add({ ...event, result: 'fail', quantity: bad }, timestamp);
     }
-    this.#read.clear();
+    this.#read.length = 0;
+    this.#readIndex.clear();
   }
 
   async #readFile(tailer: Tailer): Promise<void> {

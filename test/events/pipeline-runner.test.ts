@@ -2,13 +2,16 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Classifier } from '../../src/events/classifier.js';
+import { rawEventFrom } from '../../src/events/event-lines.js';
+import type { EventBucket } from '../../src/events/event-series.js';
 import { EventStore } from '../../src/events/event-store.js';
 import { EventBodyError, PipelineRunner } from '../../src/events/pipeline-runner.js';
 import { PipelineStore } from '../../src/events/pipeline-store.js';
 import { HistoryStore } from '../../src/history/store.js';
 import type { MetricFamily } from '../../src/lang/prometheus-text.js';
 import { tempDir } from '../helpers/tmp.js';
-import { expectedCounts, fileSource, logLines, pipelineSpec } from './pipeline-fixtures.js';
+import { expectedCounts, fileSource, logLines, pipelineSpec, rules } from './pipeline-fixtures.js';
 
 let dir: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -179,6 +182,36 @@ describe('PipelineRunner, JSON events', () => {
     expect(value(families, 'slo_domain:slo_events_total', { slo_type: 'availability', result: 'fail' })).toBe(
       10,
     );
+  });
+});
+
+describe('PipelineRunner, event store sums per read', () => {
+  it('stores what adding each SLO event on its own stores, the series cap and its order included', () => {
+    const lines = Array.from({ length: 400 }, (_, i) =>
+      JSON.stringify({
+        slo_domain: 'web',
+        slo_class: i % 7 === 0 ? 'low' : 'critical',
+        slo_app: 'api',
+        event_key: `k${(i * 13) % 9}`,
+        statusCode: i % 10 === 0 ? 503 : 200,
+        requestDuration: i % 4 === 0 ? 1.5 : 0.2,
+        quantity: i % 3,
+      }),
+    ).join('\n');
+    const now = () => 1_700_000_000;
+    const store = new EventStore({ maxSeries: 5 });
+    const runner = new PipelineRunner(pipelineSpec({ processors: [] }), { store, now });
+    expect(runner.ingestText(lines, 'http')).toEqual({ accepted: 400, malformed: 0 });
+
+    const reference = new EventStore({ maxSeries: 5 });
+    const classifier = new Classifier(rules());
+    for (const line of lines.split('\n')) {
+      classifier.classify(rawEventFrom(JSON.parse(line))!, (slo) => reference.add(slo, now()));
+    }
+    const byLabels = (buckets: EventBucket[]) => buckets.map((b) => JSON.stringify(b)).sort();
+    expect(byLabels(store.takePending())).toEqual(byLabels(reference.takePending()));
+    expect(store.stats).toEqual(reference.stats);
+    expect(store.stats.droppedEvents).toBeGreaterThan(0);
   });
 });
 
