@@ -107,12 +107,15 @@ export class PipelineRunner {
   /**
    * SLO events of the read in progress, summed by rule and labels (in first-seen order) and added to the
    * store at its end (`#storeRead`): one store update per series and read rather than per event. All events
-   * of a read share its timestamp, so the buckets are the same; sums of integer quantities are exact in
-   * any order (fractional ones are added one by one).
+   * of a read share its timestamp, so the buckets are the same, and the store's pending deltas (what reaches
+   * the database) are equal: while every quantity is an integer, sums are exact in any grouping; from the
+   * first fractional quantity on (`#integral` false), every event is added on its own, as without sums.
    */
   readonly #read: ReadSums[] = [];
   /** `#read` entries by rule and event key (looked up without building a key string per event). */
   readonly #readIndex = new Map<CompiledRule, Map<string, ReadSums[]>>();
+  /** True until an SLO event with a fractional quantity is stored. */
+  #integral = true;
   #sources: Promise<void>[] = [];
   #stdin: Readable | undefined;
   #stopping = false;
@@ -140,8 +143,14 @@ export class PipelineRunner {
     this.#emit = store
       ? (slo) => {
           counters.add(slo);
-          if (Number.isInteger(slo.quantity)) this.#sum(slo);
-          else store.add(slo, this.#timestamp);
+          if (this.#integral && Number.isInteger(slo.quantity)) {
+            this.#sum(slo);
+            return;
+          }
+          // From the first fractional quantity on, one add per event, after the sums so far (order kept).
+          this.#integral = false;
+          this.#storeRead();
+          store.add(slo, this.#timestamp);
         }
       : (slo) => counters.add(slo);
   }

@@ -195,7 +195,7 @@ describe('PipelineRunner, event store sums per read', () => {
         event_key: `k${(i * 13) % 9}`,
         statusCode: i % 10 === 0 ? 503 : 200,
         requestDuration: i % 4 === 0 ? 1.5 : 0.2,
-        quantity: i % 3,
+        quantity: i === 200 ? 0.1 : i % 3,
       }),
     ).join('\n');
     const now = () => 1_700_000_000;
