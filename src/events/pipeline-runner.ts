@@ -77,6 +77,8 @@ export interface PipelineStats {
   malformed: Record<'http' | 'stdin', number>;
   /** Events dropped by each processor, in pipeline order. */
   dropped: number[];
+  /** Events dropped because a processor threw on them, in pipeline order. */
+  errors: number[];
 }
 
 const HELP_TAILER: Readonly<Record<keyof TailerMetrics, string>> = {
@@ -137,6 +139,7 @@ export class PipelineRunner {
       ingested: { file: 0, http: 0, stdin: 0 },
       malformed: { http: 0, stdin: 0 },
       dropped: spec.processors.map(() => 0),
+      errors: spec.processors.map(() => 0),
     };
     const counters = this.counters;
     const store = this.store;
@@ -279,6 +282,15 @@ export class PipelineRunner {
         value: this.stats.dropped[index]!,
       })),
     });
+    families.push({
+      name: 'slokit_events_processing_errors_total',
+      help: 'Raw events dropped because a pipeline module failed on them, by module.',
+      type: 'counter',
+      samples: this.#processors.map((processor, index) => ({
+        labels: { module: processor.moduleName },
+        value: this.stats.errors[index]!,
+      })),
+    });
     if (this.store) {
       const { series, droppedEvents } = this.store.stats;
       families.push(
@@ -304,7 +316,12 @@ export class PipelineRunner {
     let current: PipelineEvent | undefined = event;
     const processors = this.#processors;
     for (let i = 0; i < processors.length; i++) {
-      current = processors[i]!.process(current);
+      try {
+        current = processors[i]!.process(current);
+      } catch (error) {
+        this.#processorFailed(i, error);
+        return;
+      }
       if (current === undefined) {
         this.stats.dropped[i]!++;
         return;
@@ -320,6 +337,21 @@ export class PipelineRunner {
     raw.quantity = current.quantity;
     raw.result = metadata[this.#spec.fields.result];
     this.classifier.classify(raw, this.#emit);
+  }
+
+  /**
+   * A processor threw on an event (a defect, not bad input): the event is dropped and counted, the first
+   * error of each module is logged, and the pipeline goes on with the next event.
+   */
+  #processorFailed(index: number, error: unknown): void {
+    const errors = this.stats.errors;
+    if (errors[index] === 0) {
+      this.#logger.error(
+        { module: this.#processors[index]!.moduleName, err: String(error) },
+        'pipeline module failed on an event; dropping such events (counted in slokit_events_processing_errors_total)',
+      );
+    }
+    errors[index]!++;
   }
 
   /** Adds an SLO event to the sums of the read in progress. */

@@ -31,6 +31,9 @@ import {
 /** Default largest `POST /api/events` body: 10 MiB. */
 export const DEFAULT_EVENTS_BODY_LIMIT = 10 * 1024 * 1024;
 
+/** Longest time to receive a whole request, milliseconds. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
 /** What the server serves: the pipeline's metrics, event ingest and module routes. */
 export interface EventsServerPipeline {
   families(): MetricFamily[];
@@ -100,7 +103,13 @@ export async function startEventsServer(options: EventsServerOptions): Promise<E
   const bodyLimit = options.bodyLimit ?? DEFAULT_EVENTS_BODY_LIMIT;
   const { pipeline } = options;
   const { default: fastify } = await import('fastify');
-  const app: FastifyInstance = fastify({ bodyLimit, logger: false, return503OnClosing: true });
+  // requestTimeout: a client trickling a body cannot hold a connection for ever.
+  const app: FastifyInstance = fastify({
+    bodyLimit,
+    logger: false,
+    return503OnClosing: true,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+  });
   let notReady: string | undefined = 'starting';
 
   app.removeAllContentTypeParsers();

@@ -2,10 +2,12 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { silentLogger } from '../../src/engine/logger.js';
 import { Classifier } from '../../src/events/classifier.js';
 import { rawEventFrom } from '../../src/events/event-lines.js';
 import type { EventBucket } from '../../src/events/event-series.js';
 import { EventStore } from '../../src/events/event-store.js';
+import type { PipelineEvent } from '../../src/events/pipeline-event.js';
 import { EventBodyError, PipelineRunner } from '../../src/events/pipeline-runner.js';
 import { PipelineStore } from '../../src/events/pipeline-store.js';
 import { HistoryStore } from '../../src/history/store.js';
@@ -107,6 +109,31 @@ describe('PipelineRunner, file sources', () => {
     );
     expect(store.count({ slo_type: 'latency' }, minute, minute + 60)).toMatchObject(expected.latency);
     expect(store.count({}, minute + 60, minute + 120).buckets).toBe(0);
+  });
+
+  it('a processor that throws on an event drops that event only, counted by module; the run goes on', async () => {
+    const log = dir.write('access.log', logLines(100));
+    const base = pipelineSpec();
+    const fragile = {
+      moduleName: 'fragile',
+      process(event: PipelineEvent) {
+        if (event.metadata.path?.endsWith('/7')) throw new Error('boom');
+        return event;
+      },
+      families: () => [],
+    };
+    const errors: unknown[] = [];
+    const logger = { ...silentLogger, error: (fields: object) => errors.push(fields) };
+    const runner = new PipelineRunner(
+      pipelineSpec({ sources: [fileSource(log)], processors: [fragile, ...base.processors] }),
+      { logger },
+    );
+    await runner.start();
+    await runner.ended();
+    const families = runner.families();
+    expect(value(families, 'slokit_events_processing_errors_total', { module: 'fragile' })).toBe(1);
+    expect(value(families, 'slo_exporter_slo_event_producer_events_processed_total')).toBe(100 - 4 - 1);
+    expect(errors).toEqual([{ module: 'fragile', err: 'Error: boom' }]);
   });
 
   it('a missing file makes ended() reject with an error naming it', async () => {
@@ -216,6 +243,34 @@ describe('PipelineRunner, event store sums per read', () => {
 });
 
 describe('PipelineStore', () => {
+  it('prunes buckets past the retention from memory and database, at most once a minute', () => {
+    const database = join(dir.root, 'history.db');
+    const spec = { database, retentionSeconds: 3600, flushIntervalMs: 1000, maxSeries: 100 };
+    const start = 1_700_000_000;
+    const store = PipelineStore.open(spec, start);
+    const event = {
+      result: 'success' as const,
+      domain: 'd',
+      class: 'c',
+      app: 'a',
+      key: 'k',
+      quantity: 1,
+      metadata: {},
+    };
+    store.events.add(event, start);
+    store.flush(new Map(), start);
+    store.events.add(event, start + 3000);
+    // Within the minute since the last prune: nothing pruned yet, whatever the clock says.
+    store.flush(new Map(), start + 30);
+    expect(store.events.stats.buckets).toBe(2);
+    store.flush(new Map(), start + 3600 + 120);
+    expect(store.events.stats.buckets).toBe(1);
+    store.close();
+    const history = new HistoryStore(database, { readonly: true });
+    expect(history.events.buckets().map((b) => b.minute)).toEqual([Math.floor((start + 3000) / 60)]);
+    history.close();
+  });
+
   it('writes buckets and the positions of the lines they come from in one transaction, and resumes there', async () => {
     const log = dir.write('access.log', logLines(300));
     const database = join(dir.root, 'history.db');
