@@ -17,7 +17,7 @@ import { PipelineRunner } from '../events/pipeline-runner.js';
 import type { PipelineSpec } from '../events/pipeline-spec.js';
 import { PipelineStore } from '../events/pipeline-store.js';
 import { renderFamilies } from '../lang/prometheus-text.js';
-import { startEventsServer } from '../server/events-server.js';
+import { parseListenAddress, startEventsServer } from '../server/events-server.js';
 import { type CommandContext, EXIT, UsageError } from './context.js';
 import { createLogger } from './logger.js';
 
@@ -42,14 +42,25 @@ export async function loadPipelineSpec(_flags: EventsRunFlags): Promise<Pipeline
   throw new UsageError('not wired yet');
 }
 
-/** `--listen`, `--no-store` and `--history-db` applied to a loaded spec. */
+/**
+ * `--listen`, `--no-store` and `--history-db` applied to a loaded spec. Throws `UsageError` when the listen
+ * address is not `host:port`.
+ */
 export function applyRunFlags(spec: PipelineSpec, flags: EventsRunFlags): PipelineSpec {
   const store = !flags.store
     ? undefined
     : spec.store && flags.historyDb !== undefined
       ? { ...spec.store, database: flags.historyDb }
       : spec.store;
-  return { ...spec, listenAddress: flags.listen ?? spec.listenAddress, store };
+  const listenAddress = flags.listen ?? spec.listenAddress;
+  try {
+    parseListenAddress(listenAddress);
+  } catch (error) {
+    throw new UsageError(
+      `${flags.listen === undefined ? spec.file : '--listen'}: ${(error as Error).message}`,
+    );
+  }
+  return { ...spec, listenAddress, store };
 }
 
 /** Runs `events run`; returns the exit code. Throws UsageError / ConfigError for bad flags or config. */

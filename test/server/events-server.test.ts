@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runPipeline } from '../../src/cli/events-pipeline.js';
+import { UsageError } from '../../src/cli/context.js';
+import { applyRunFlags, runPipeline } from '../../src/cli/events-pipeline.js';
 import type { Logger } from '../../src/engine/logger.js';
 import type { PipelineSpec } from '../../src/events/pipeline-spec.js';
 import { HistoryStore } from '../../src/history/store.js';
@@ -224,6 +225,30 @@ describe('runPipeline shutdown', () => {
     const { logger } = recordingLogger();
     const spec = pipelineSpec({ sources: [fileSource(join(dir.root, 'missing.log'), { follow: true })] });
     await expect(runPipeline(spec, { logger })).rejects.toThrow(/cannot open the tailed file/);
+  });
+});
+
+describe('events run flags', () => {
+  const flags = { stdin: false, printMetrics: false, store: true };
+  const withStore = pipelineSpec({
+    store: { database: 'a.db', retentionSeconds: 60, flushIntervalMs: 1000, maxSeries: 10 },
+  });
+
+  it('--listen overrides the config, --history-db the database, --no-store drops the store', () => {
+    const spec = applyRunFlags(withStore, { ...flags, listen: '127.0.0.1:9999', historyDb: 'b.db' });
+    expect(spec.listenAddress).toBe('127.0.0.1:9999');
+    expect(spec.store?.database).toBe('b.db');
+    expect(applyRunFlags(withStore, { ...flags, store: false }).store).toBeUndefined();
+    expect(applyRunFlags(withStore, flags)).toEqual(withStore);
+  });
+
+  it('a listen address that is not host:port is a usage error naming where it came from', () => {
+    expect(() => applyRunFlags(withStore, { ...flags, listen: '8080' })).toThrow(
+      new UsageError('--listen: invalid listen address "8080": expected host:port, e.g. 127.0.0.1:8080'),
+    );
+    expect(() => applyRunFlags({ ...withStore, listenAddress: 'x' }, flags)).toThrow(
+      /^test\.yaml: invalid listen/,
+    );
   });
 });
 
