@@ -127,6 +127,18 @@ export async function runPipeline(spec: PipelineSpec, options: RunPipelineOption
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? (() => Date.now() / 1000);
   const store = spec.store ? PipelineStore.open(spec.store, now()) : undefined;
+  let runner: PipelineRunner;
+  try {
+    runner = new PipelineRunner(spec, {
+      now,
+      store: store?.events,
+      resumePositions: store?.positions(),
+      logger,
+    });
+  } catch (error) {
+    store?.close();
+    throw error;
+  }
   let server: Awaited<ReturnType<typeof startEventsServer>> | undefined;
   let flushTimer: NodeJS.Timeout | undefined;
   const flush = () => {
@@ -137,12 +149,6 @@ export async function runPipeline(spec: PipelineSpec, options: RunPipelineOption
       logger.error({ err: String(error) }, 'cannot write the event store; retrying at the next flush');
     }
   };
-  const runner = new PipelineRunner(spec, {
-    now,
-    store: store?.events,
-    resumePositions: store?.positions(),
-    logger,
-  });
   let failure: unknown;
   try {
     const routes = new Map<string, readonly ModuleRoute[]>();
