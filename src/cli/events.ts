@@ -1,17 +1,19 @@
 /**
- * `slokit events classify` and `slokit events check`: slo-exporter rule files applied to JSON-lines events.
- * This module only defines the commands' options (it is loaded for every `slokit` invocation, `--help`
- * included); their work is in events-run.ts.
+ * `slokit events classify` and `slokit events check`: slo-exporter rule files applied to JSON-lines events;
+ * `slokit events run`: the event pipeline service. This module only defines the commands' options (it is
+ * loaded for every `slokit` invocation, `--help` included); their work is in events-run.ts and
+ * events-pipeline.ts.
  */
 import { type Command, Option } from 'commander';
 import { DEFAULT_EVENT_FIELDS, DEFAULT_MAX_LINE_LENGTH } from '../events/event-fields.js';
 import type { Exec } from './context.js';
+import type { EventsRunFlags } from './events-pipeline.js';
 import type { ClassifyFlags } from './events-run.js';
 import { EVENTS_OUTPUTS, numberParser } from './options.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** Registers `events classify` and `events check`; their work (events-run.ts) is imported when they run. */
+/** Registers `events classify`, `run` and `check`; their work is imported when they run. */
 export function registerEvents(program: Command, exec: Exec): void {
   const events = program
     .command('events')
@@ -62,6 +64,37 @@ export function registerEvents(program: Command, exec: Exec): void {
       '\nExit codes: 0 done (malformed lines are counted, not fatal), 2 usage or rule file errors.',
     )
     .action((flags: ClassifyFlags) => exec(async () => (await import('./events-run.js')).classify(flags)));
+  events
+    .command('run')
+    .description(
+      'Run an event pipeline (an slo-exporter config, or the events: section of slokit.yaml): tail files, ' +
+        'ingest events, serve /metrics, keep the windowed event store',
+    )
+    .option(
+      '--slo-exporter-config <file>',
+      "slo-exporter's root config (relative paths resolve against the working directory)",
+    )
+    .option('-c, --config <file>', 'slokit.yaml with an events: section')
+    .option('--listen <host:port>', 'HTTP listen address (overrides the config; port 0 picks a free port)')
+    .option('--stdin', 'also read JSON events from standard input (the run ends when it ends)', false)
+    .option(
+      '--print-metrics',
+      'after the pipeline drained, print the final /metrics exposition on stdout',
+      false,
+    )
+    .option(
+      '--history-db <file>',
+      "the event store's SQLite database (default: the config's, .slokit/history.db)",
+    )
+    .option('--no-store', 'do not keep the windowed event store')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 clean end (finite sources ended, or SIGTERM/SIGINT), 1 runtime failure, 2 usage or config error.' +
+        '\nA second SIGTERM/SIGINT exits at once (143/130).',
+    )
+    .action((flags: EventsRunFlags) =>
+      exec(async (context) => (await import('./events-pipeline.js')).run(flags, context)),
+    );
   events
     .command('check')
     .description('Validate rule files without reading events')

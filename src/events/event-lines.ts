@@ -12,28 +12,77 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Classifier, RawEvent, SloEvent } from './classifier.js';
 import { DEFAULT_EVENT_FIELDS, DEFAULT_MAX_LINE_LENGTH, type EventFieldNames } from './event-fields.js';
 import { metadataText } from './operators.js';
+import { EVENT_KEY_METADATA, type PipelineEvent } from './pipeline-event.js';
+
+/**
+ * The fields and quantity of a parsed JSON value, when it is an event: a JSON object whose quantity field,
+ * if present, is a finite non-negative number (default 1). Undefined when the value is not a valid event
+ * (malformed). Shared by `rawEventFrom` and `pipelineEventFrom`.
+ */
+function eventObject(
+  value: unknown,
+  quantityField: string,
+): { fields: Record<string, unknown>; quantity: number } | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const fields = value as Record<string, unknown>;
+  let quantity = 1;
+  if (Object.hasOwn(fields, quantityField)) {
+    const q = fields[quantityField];
+    if (typeof q !== 'number' || !(q >= 0) || q === Number.POSITIVE_INFINITY) return undefined;
+    quantity = q;
+  }
+  return { fields, quantity };
+}
 
 /** A raw event from a parsed JSON value, or undefined when the value is not a valid event (malformed). */
 export function rawEventFrom(
   value: unknown,
   fields: EventFieldNames = DEFAULT_EVENT_FIELDS,
 ): RawEvent | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const metadata = value as Record<string, unknown>;
-  let quantity = 1;
-  if (Object.hasOwn(metadata, fields.quantity)) {
-    const q = metadata[fields.quantity];
-    if (typeof q !== 'number' || !(q >= 0) || q === Number.POSITIVE_INFINITY) return undefined;
-    quantity = q;
-  }
+  const event = eventObject(value, fields.quantity);
+  if (!event) return undefined;
+  const metadata = event.fields;
   return {
     metadata,
     domain: metadataText(metadata, fields.domain),
     class: metadataText(metadata, fields.class),
     app: metadataText(metadata, fields.app),
     key: metadataText(metadata, fields.key) ?? '',
-    quantity,
+    quantity: event.quantity,
     result: metadataText(metadata, fields.result),
+  };
+}
+
+/**
+ * A pipeline event (`slokit events run`: `POST /api/events`, `--stdin`) from a parsed JSON value, or
+ * undefined when the value is not a valid event (malformed). Its metadata holds every string, number and
+ * boolean field as text (numbers and booleans as their JSON text); the classification comes from the domain,
+ * class and app fields (absent when none is set), the event key field is also copied to `__eventKey`.
+ */
+export function pipelineEventFrom(
+  value: unknown,
+  fields: EventFieldNames = DEFAULT_EVENT_FIELDS,
+): PipelineEvent | undefined {
+  const event = eventObject(value, fields.quantity);
+  if (!event) return undefined;
+  const metadata: Record<string, string> = Object.create(null);
+  for (const name in event.fields) {
+    if (!Object.hasOwn(event.fields, name)) continue;
+    const text = metadataText(event.fields, name);
+    if (text !== undefined) metadata[name] = text;
+  }
+  const domain = metadata[fields.domain];
+  const sloClass = metadata[fields.class];
+  const app = metadata[fields.app];
+  const key = metadata[fields.key];
+  if (key !== undefined) metadata[EVENT_KEY_METADATA] = key;
+  return {
+    metadata,
+    classification:
+      domain === undefined && sloClass === undefined && app === undefined
+        ? undefined
+        : { domain: domain ?? '', class: sloClass ?? '', app: app ?? '' },
+    quantity: event.quantity,
   };
 }
 

@@ -4,17 +4,27 @@
  */
 import type { HistoryStore } from '../history/store.js';
 import { type EventStore, windowMinutes } from './event-store.js';
+import type { FilePosition } from './positions.js';
 
 /**
- * Writes the counts added to `events` since the last flush into `history`, in one transaction; returns the
- * number of buckets written. On an SQLite error (disk full, database locked past the timeout) nothing is
- * written, the deltas stay pending for the next flush, and the error is thrown for the caller to log.
+ * Writes the counts added to `events` since the last flush into `history`, in one transaction, together with
+ * `positions` (tailed files' positions by path, those of the lines the counts come from); returns the number
+ * of buckets written. On an SQLite error (disk full, database locked past the timeout) nothing is written,
+ * the deltas stay pending for the next flush, and the error is thrown for the caller to log.
  */
-export function flushEventStore(events: EventStore, history: HistoryStore): number {
+export function flushEventStore(
+  events: EventStore,
+  history: HistoryStore,
+  positions?: ReadonlyMap<string, FilePosition>,
+): number {
   const pending = events.takePending();
-  if (pending.length === 0) return 0;
+  if (pending.length === 0 && !positions?.size) return 0;
   try {
-    return history.events.add(pending);
+    return history.transaction(() => {
+      const written = pending.length ? history.events.add(pending) : 0;
+      if (positions?.size) history.positions.write(positions);
+      return written;
+    });
   } catch (error) {
     events.restorePending(pending);
     throw error;

@@ -52,7 +52,12 @@ export async function fingerprintOf(handle: FileHandle, length: number): Promise
     if (bytesRead === 0) break;
     filled += bytesRead;
   }
-  return createHash('sha256').update(buffer.subarray(0, filled)).digest('hex');
+  return fingerprintOfBytes(buffer.subarray(0, filled));
+}
+
+/** SHA-256 (hex) of a file's first bytes, as `fingerprintOf` reads them. */
+export function fingerprintOfBytes(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** The position to record for an open file read up to `offset`. */

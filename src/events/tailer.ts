@@ -9,11 +9,12 @@
  * - Lines end at `\n` (which is removed, nothing else); a last line without one is read once the file is
  *   rotated away, or at the end with `follow: false`. A line over `maxLineBytes` is malformed, skipped
  *   without being held whole.
- * - Pull-based: the file is read a chunk at a time only when the consumer asks for the next event, so a slow
- *   consumer slows the reading and memory stays bounded (one chunk plus one line).
+ * - Pull-based: the file is read a chunk at a time only when the consumer asks for the next event (or the
+ *   next batch: `batches()` hands out the parsed lines of one chunk per pull, one promise per chunk), so a
+ *   slow consumer slows the reading and memory stays bounded (one chunk plus one line).
  * - Positions (see positions.ts) are saved every `positionPersistenceIntervalMs` and at the end. The saved
- *   offset is the end of the last line the consumer is done with (it asked for the next event or closed the
- *   iterator), so a restart after a crash resumes after it: no line is lost and none is read twice except
+ *   offset is the end of the last line the consumer is done with (it asked for the next event or batch, or
+ *   closed the iterator), so a restart after a crash resumes after it: no line is lost and none is read twice except
  *   the lines after the last save.
  * - Malformed lines are counted and skipped, never fatal.
  *
@@ -25,6 +26,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LineParser } from './line-parsers.js';
 import {
   FINGERPRINT_MAX_BYTES,
+  type FileIdentity,
+  type FilePosition,
+  fingerprintOfBytes,
   identityOf,
   type PositionsStore,
   positionOf,
@@ -76,6 +80,12 @@ export class TailerError extends Error {
   override name = 'TailerError';
 }
 
+/** The lines of one chunk that parsed, and where each ends in the file (bytes, after its line feed). */
+interface Batch {
+  events: Record<string, string>[];
+  ends: number[];
+}
+
 const LINE_FEED = 0x0a;
 /** Read results that are not byte counts. */
 const CLOSED = -1;
@@ -88,6 +98,10 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
   readonly metrics: TailerMetrics = { linesRead: 0, malformedLines: 0, fileSizeBytes: 0, fileOffsetBytes: 0 };
   private readonly options: Required<Omit<TailerOptions, 'positions'>> & { positions?: PositionsStore };
   private handle: FileHandle | undefined;
+  /** Device and inode of `handle`. */
+  private identity: FileIdentity | undefined;
+  /** The position the file was closed at (`currentPosition` after the end). */
+  private closedAt: FilePosition | undefined;
   /** The file found at the path once the open one was rotated away; read after the old one's last line. */
   private next: FileHandle | undefined;
   /** End of the last line the consumer is done with, in the current file. */
@@ -133,30 +147,96 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
     return this.exclusive(() => this.persist());
   }
 
+  /**
+   * The parsed lines one at a time. The consumer is done with a line when it asks for the next one or closes
+   * the iterator; the saved position never goes past that line.
+   */
   [Symbol.asyncIterator](): AsyncIterator<Record<string, string>> {
+    return this.singles(this.begin());
+  }
+
+  /**
+   * The parsed lines a read at a time (one promise per chunk, not per line): each batch holds the lines of
+   * one chunk that parsed, in order. The consumer is done with a batch when it asks for the next one; the
+   * saved position never goes past the last batch it is done with. Iterate either this or the tailer, once.
+   */
+  batches(): AsyncIterable<readonly Record<string, string>[]> {
+    const reads = this.begin();
+    return {
+      [Symbol.asyncIterator]: () => {
+        const iterator = reads[Symbol.asyncIterator]();
+        return {
+          next: async () => {
+            const next = await iterator.next();
+            return next.done ? next : { done: false, value: next.value.events };
+          },
+          return: async () => {
+            await iterator.return(undefined);
+            return { done: true, value: undefined };
+          },
+        };
+      },
+    };
+  }
+
+  /**
+   * The position of the end of the last line (or batch) the consumer is done with, computed now without
+   * I/O: so a caller can record it in the same synchronous step as the state those lines produced (the
+   * event store's exactly-once flush). Undefined before the file is open; after it is closed, the position
+   * it was closed at.
+   */
+  currentPosition(): FilePosition | undefined {
+    if (!this.handle || !this.identity) return this.closedAt;
+    const fingerprintBytes = Math.min(this.committed, FINGERPRINT_MAX_BYTES);
+    // `head` holds at least the first min(read offset, FINGERPRINT_MAX_BYTES) bytes, and committed <= that.
+    if (fingerprintBytes > 0 && (!this.head || this.head.length < fingerprintBytes)) return undefined;
+    return {
+      device: this.identity.device,
+      inode: this.identity.inode,
+      offset: this.committed,
+      fingerprint: fingerprintOfBytes(this.head?.subarray(0, fingerprintBytes) ?? Buffer.alloc(0)),
+      fingerprintBytes,
+    };
+  }
+
+  private begin(): AsyncGenerator<Batch> {
     if (this.started) throw new Error('a Tailer can be iterated once');
     this.started = true;
     return this.run();
   }
 
-  private async *run(): AsyncGenerator<Record<string, string>> {
+  private async *singles(reads: AsyncGenerator<Batch>): AsyncGenerator<Record<string, string>> {
+    for await (const { events, ends } of reads) {
+      for (let i = 0; i < events.length; i++) {
+        try {
+          yield events[i]!;
+        } finally {
+          // Done with the line once the consumer pulls again or closes the iterator.
+          this.committed = ends[i]!;
+        }
+        if (this.stopped) return;
+      }
+    }
+  }
+
+  private async *run(): AsyncGenerator<Batch> {
     const { path, follow, positions, positionPersistenceIntervalMs } = this.options;
     const timer = setInterval(() => {
       this.savePosition().catch(this.options.onSaveError);
     }, positionPersistenceIntervalMs);
     timer.unref();
     try {
-      this.handle = await openTailed(path);
-      this.committed = await resumeOffset(this.handle, positions?.get(path));
-      yield* this.lines(follow);
+      await this.open(await openTailed(path));
+      this.committed = await resumeOffset(this.handle!, positions?.get(path));
+      yield* this.reads(follow);
     } finally {
       clearInterval(timer);
       await this.finish();
     }
   }
 
-  /** The lines of the followed file, across rotations. */
-  private async *lines(follow: boolean): AsyncGenerator<Record<string, string>> {
+  /** The lines of the followed file, across rotations, a chunk at a time. */
+  private async *reads(follow: boolean): AsyncGenerator<Batch> {
     const { chunkBytes, maxLineBytes } = this.options;
     const chunk = Buffer.alloc(chunkBytes);
     // The bytes read of a line whose line feed is not read yet.
@@ -164,16 +244,16 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
     /** Offset of `pending`'s first byte. */
     let pendingStart = this.committed;
     let skipping = false;
-    const take = (line: Buffer) => {
-      this.metrics.linesRead++;
-      const metadata = this.options.parse(line.toString('utf8'));
-      if (!metadata) this.metrics.malformedLines++;
-      return metadata;
-    };
-    /** Counts a line over `maxLineBytes`: read, malformed, never parsed. */
-    const overlong = () => {
-      this.metrics.linesRead++;
-      this.metrics.malformedLines++;
+    const metrics = this.metrics;
+    const parse = this.options.parse;
+    /** Parses one line ending at `end` into `batch`; a line over `maxLineBytes` is malformed, never parsed. */
+    const take = (batch: Batch, line: string, bytes: number, end: number) => {
+      metrics.linesRead++;
+      const metadata = bytes > maxLineBytes ? undefined : parse(line);
+      if (metadata) {
+        batch.events.push(metadata);
+        batch.ends.push(end);
+      } else metrics.malformedLines++;
     };
     while (!this.stopped) {
       const readAt = pendingStart + pending.length;
@@ -192,37 +272,41 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
           ? Buffer.concat([pending, chunk.subarray(0, bytesRead)])
           : chunk.subarray(0, bytesRead);
         let start = 0;
-        for (
-          let newline = data.indexOf(LINE_FEED);
-          newline !== -1;
-          newline = data.indexOf(LINE_FEED, start)
-        ) {
-          const end = pendingStart + newline + 1;
-          if (skipping) {
+        if (skipping) {
+          const newline = data.indexOf(LINE_FEED);
+          if (newline !== -1) {
             skipping = false;
-            this.committed = end;
-          } else if (newline - start > maxLineBytes) {
-            overlong();
-            this.committed = end;
-          } else {
-            const metadata = take(data.subarray(start, newline));
-            if (metadata) {
-              try {
-                yield metadata;
-              } finally {
-                // Done with the line once the consumer pulls again or closes the iterator.
-                this.committed = end;
-              }
-              if (this.stopped) return;
-            } else this.committed = end;
+            start = newline + 1;
           }
-          start = newline + 1;
         }
+        const batch: Batch = { events: [], ends: [] };
+        const last = skipping ? -1 : data.lastIndexOf(LINE_FEED);
+        if (last >= start) {
+          // The complete lines are decoded at once; when every byte decodes to one UTF-16 unit (ASCII, the
+          // usual log), string offsets are byte offsets, else each line's bytes are decoded on their own.
+          const text = data.toString('utf8', start, last + 1);
+          const oneToOne = text.length === last + 1 - start;
+          let from = 0;
+          for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', from)) {
+            if (oneToOne) {
+              take(batch, text.slice(from, newline), newline - from, pendingStart + start + newline + 1);
+              from = newline + 1;
+            } else {
+              const byteEnd = data.indexOf(LINE_FEED, start);
+              take(batch, data.toString('utf8', start, byteEnd), byteEnd - start, pendingStart + byteEnd + 1);
+              start = byteEnd + 1;
+              from = newline + 1;
+            }
+          }
+          if (oneToOne) start = last + 1;
+        }
+        const batchEnd = pendingStart + start;
         pendingStart += start;
         data = data.subarray(start);
         if (!skipping && data.length > maxLineBytes) {
           // Count it once, drop what was read of it, skip to its line feed.
-          overlong();
+          metrics.linesRead++;
+          metrics.malformedLines++;
           skipping = true;
         }
         if (skipping) {
@@ -231,6 +315,9 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
         }
         // Copied so the next read does not overwrite it.
         pending = Buffer.from(data);
+        if (batch.events.length) yield batch;
+        // Reached once the consumer asks for the next batch: it is done with this one.
+        this.committed = batchEnd;
         continue;
       }
       // At the end of the file.
@@ -243,14 +330,10 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
         // The file will not grow: its last line, without a line feed, is complete.
         if (pending.length && !skipping) {
           const end = pendingStart + pending.length;
-          const metadata = take(pending);
-          if (metadata) {
-            try {
-              yield metadata;
-            } finally {
-              this.committed = end;
-            }
-          } else this.committed = end;
+          const batch: Batch = { events: [], ends: [] };
+          take(batch, pending.toString('utf8'), pending.length, end);
+          if (batch.events.length) yield batch;
+          this.committed = end;
         }
         if (!follow || this.stopped) return;
         await this.exclusive(() => this.switchToPath());
@@ -319,8 +402,18 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
   /** Closes the rotated-away file and goes on with the one `fileChange` found at the path. */
   private async switchToPath(): Promise<void> {
     await this.handle?.close();
-    this.handle = this.next;
+    this.handle = undefined;
+    const next = this.next;
     this.next = undefined;
+    if (next) await this.open(next);
+  }
+
+  /** Makes `handle` the followed file. */
+  private async open(handle: FileHandle): Promise<void> {
+    this.handle = handle;
+    this.identity = undefined;
+    const { device, inode } = await identityOf(handle);
+    this.identity = { device, inode };
   }
 
   /** Reading state for the open file read again from its start. */
@@ -347,9 +440,11 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
       try {
         await this.persist();
       } finally {
+        this.closedAt = this.currentPosition();
         await this.handle?.close();
         await this.next?.close();
         this.handle = undefined;
+        this.identity = undefined;
         this.next = undefined;
         this.resolveEnded();
       }

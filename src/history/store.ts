@@ -26,6 +26,7 @@ import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ValidReport } from '../domain/types.js';
 import { EventBucketTable } from './event-buckets.js';
+import { SourcePositionTable } from './source-positions.js';
 
 /** A schema migration: `up` moves a database from version `index` to `index + 1` (1-based user_version). */
 export interface Migration {
@@ -101,6 +102,12 @@ export const MIGRATIONS: readonly Migration[] = [
         ) WITHOUT ROWID;
         CREATE INDEX event_buckets_minute ON event_buckets (minute);
       `);
+    },
+  },
+  {
+    description: "event_positions: tailed files' positions, written with the buckets (source-positions.ts)",
+    up(db) {
+      db.exec('CREATE TABLE event_positions (path TEXT PRIMARY KEY, position TEXT NOT NULL)');
     },
   },
 ];
@@ -320,6 +327,7 @@ export class HistoryStore {
   #retention: number | undefined;
   #lastPrune = Number.NEGATIVE_INFINITY;
   #events: EventBucketTable | undefined;
+  #positions: SourcePositionTable | undefined;
 
   /**
    * Opens (creating the file and its parent directories if needed) and migrates the database at `path`.
@@ -464,6 +472,20 @@ export class HistoryStore {
   get events(): EventBucketTable {
     this.#events ??= new EventBucketTable(this.#db);
     return this.#events;
+  }
+
+  /** The event pipeline's tailed-file positions in this database (source-positions.ts). */
+  get positions(): SourcePositionTable {
+    this.#positions ??= new SourcePositionTable(this.#db);
+    return this.#positions;
+  }
+
+  /**
+   * Runs `work` in one immediate transaction (all its writes or none; better-sqlite3 nests the tables' own
+   * transactions as savepoints). Returns what `work` returns; throws what it or SQLite throws (rolled back).
+   */
+  transaction<T>(work: () => T): T {
+    return this.#db.transaction(work).immediate();
   }
 
   /** Closes the database; further calls do nothing. */

@@ -145,7 +145,12 @@ export function familyHeader(name: string, help: string, type: MetricType): stri
  * invalid names and on two samples with the same label set.
  */
 export function renderFamily(family: MetricFamily): string {
-  let out = familyHeader(family.name, family.help, family.type);
+  return familyHeader(family.name, family.help, family.type) + renderSamples(family.name, family);
+}
+
+/** One line per sample, named `sampleName`; throws an `ExpositionError` on a repeated label set. */
+function renderSamples(sampleName: string, family: MetricFamily): string {
+  let out = '';
   const seen = new Set<string>();
   for (const sample of family.samples) {
     const labels = formatLabels(sample.labels);
@@ -153,9 +158,20 @@ export function renderFamily(family: MetricFamily): string {
       throw new ExpositionError(`duplicate series ${family.name}${labels} in one exposition`);
     }
     seen.add(labels);
-    out += `${family.name}${labels} ${formatValue(sample.value)}\n`;
+    out += `${sampleName}${labels} ${formatValue(sample.value)}\n`;
   }
   return out;
+}
+
+/** Families sorted by name; throws an `ExpositionError` when two share a name. */
+function sortedFamilies(families: readonly MetricFamily[]): MetricFamily[] {
+  const sorted = [...families].sort((a, b) => byName(a.name, b.name));
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i - 1]!.name === sorted[i]!.name) {
+      throw new ExpositionError(`metric family ${sorted[i]!.name} appears twice in one exposition`);
+    }
+  }
+  return sorted;
 }
 
 /**
@@ -163,14 +179,33 @@ export function renderFamily(family: MetricFamily): string {
  * `ExpositionError` when two families share a name. An empty list renders as the empty string.
  */
 export function renderFamilies(families: readonly MetricFamily[]): string {
-  const sorted = [...families].sort((a, b) => byName(a.name, b.name));
   let out = '';
-  for (let i = 0; i < sorted.length; i++) {
-    const family = sorted[i]!;
-    if (i > 0 && sorted[i - 1]!.name === family.name) {
-      throw new ExpositionError(`metric family ${family.name} appears twice in one exposition`);
-    }
-    out += renderFamily(family);
-  }
+  for (const family of sortedFamilies(families)) out += renderFamily(family);
   return out;
+}
+
+/** Content type of OpenMetrics 1.0.0 text, for `/metrics` when the scraper asks for it. */
+export const OPENMETRICS_CONTENT_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
+
+const TOTAL = '_total';
+
+/**
+ * Renders families as OpenMetrics 1.0.0 text (https://github.com/OpenObservability/OpenMetrics/blob/main/specification/OpenMetrics.md):
+ * the same samples, but a counter family is named without its `_total` suffix in `# HELP` / `# TYPE` and its
+ * samples with it (appended when the name lacks it, as client_golang does), HELP is escaped like label values
+ * (`"` too), `untyped` is `unknown`, and the exposition ends with `# EOF`. Sorted and checked as
+ * `renderFamilies`; throws an `ExpositionError` likewise.
+ */
+export function renderOpenMetrics(families: readonly MetricFamily[]): string {
+  let out = '';
+  for (const family of sortedFamilies(families)) {
+    checkMetricName(family.name);
+    const counter = family.type === 'counter';
+    const name = counter && family.name.endsWith(TOTAL) ? family.name.slice(0, -TOTAL.length) : family.name;
+    const type = family.type === 'untyped' ? 'unknown' : family.type;
+    if (family.help !== '') out += `# HELP ${name} ${escapeLabelValue(family.help)}\n`;
+    out += `# TYPE ${name} ${type}\n`;
+    out += renderSamples(counter ? `${name}${TOTAL}` : name, family);
+  }
+  return `${out}# EOF\n`;
 }

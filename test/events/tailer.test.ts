@@ -304,3 +304,54 @@ describe('line parsers', () => {
     expect(jsonLineParser('{"a":')).toBeUndefined();
   });
 });
+
+describe('Tailer batches and currentPosition', () => {
+  it('hands out the parsed lines of a chunk per pull, and records a batch as read when the next is asked for', async () => {
+    writeFileSync(log, `${lines(1, 2)}junk\n${lines(3, 4)}`);
+    const tailer = new Tailer({ path: log, parse: numbered, follow: false, chunkBytes: 12 });
+    tailers.push(tailer);
+    const iterator = tailer.batches()[Symbol.asyncIterator]();
+    // 12-byte chunks: "n=1\nn=2\njunk" then "\nn=3\nn=4\n".
+    const first = await iterator.next();
+    expect(first.value?.map((m: Record<string, string>) => m.n)).toEqual(['1', '2']);
+    // Still held by the consumer: the position is where reading started.
+    expect(tailer.currentPosition()?.offset).toBe(0);
+    const second = await iterator.next();
+    expect(second.value?.map((m: Record<string, string>) => m.n)).toEqual(['3', '4']);
+    expect(tailer.currentPosition()?.offset).toBe(8);
+    expect((await iterator.next()).done).toBe(true);
+    expect(tailer.metrics).toMatchObject({ linesRead: 5, malformedLines: 1 });
+    // After the end: the position the file was closed at.
+    expect(tailer.currentPosition()).toMatchObject({ offset: 21, fingerprintBytes: 21 });
+  });
+
+  it('reads multi-byte and invalid UTF-8 lines of one chunk with byte-exact positions', async () => {
+    const content = Buffer.concat([
+      Buffer.from('n=žluť\nn='),
+      Buffer.from([0xff, 0xe2, 0x82]),
+      Buffer.from('\nn=ok\n'),
+    ]);
+    writeFileSync(log, content);
+    const { tailer, take, iterator } = tail({ follow: false });
+    expect(await take(2)).toEqual(['žluť', '\ufffd\ufffd']);
+    expect(await take(1)).toEqual(['ok']);
+    // The consumer holds "ok": the position is the end of the line before it, in bytes.
+    expect(tailer.currentPosition()?.offset).toBe(content.indexOf('n=ok'));
+    expect((await iterator.next()).done).toBe(true);
+    expect(tailer.currentPosition()?.offset).toBe(content.length);
+  });
+
+  it('currentPosition() equals the position a save records, so either can resume', async () => {
+    writeFileSync(log, lines(...Array.from({ length: 50 }, (_, i) => i)));
+    const positions = await PositionsStore.load(positionsFile);
+    const { tailer, take } = tail({ positions, chunkBytes: 64 });
+    await take(20);
+    const next = take(1);
+    await tailer.savePosition();
+    expect(await next).toEqual(['20']);
+    const saved = JSON.parse(readFileSync(positionsFile, 'utf8')).positions[log];
+    // The 21st line is held by the consumer: both name the end of the 20th.
+    expect(saved.offset).toBe(lines(...Array.from({ length: 20 }, (_, i) => i)).length);
+    expect(tailer.currentPosition()).toEqual(saved);
+  });
+});

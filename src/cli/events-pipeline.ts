@@ -1,0 +1,216 @@
+/**
+ * What `slokit events run` does (its options are defined in events.ts, which imports this module only when
+ * it runs): load the pipeline, serve HTTP, run the sources until they end or a signal comes, shut down in
+ * slo-exporter's order (shared/reference/slo-exporter.md §1.2), persisting the store and positions.
+ *
+ * Shutdown (end of every finite source, SIGTERM/SIGINT, or a failed source): readiness turns 503, the
+ * sources stop, the pipeline drains (at most `maximumGracefulShutdownMs`), the store and positions are
+ * written, `--print-metrics` prints the final exposition, `afterPipelineShutdownDelayMs` passes, the server
+ * closes. A second signal exits at once (130 for SIGINT, 143 for SIGTERM).
+ */
+import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../engine/logger.js';
+import { silentLogger } from '../engine/logger.js';
+import type { ModuleRoute } from '../events/pipeline-event.js';
+import { PipelineRunner } from '../events/pipeline-runner.js';
+import type { PipelineSpec } from '../events/pipeline-spec.js';
+import { PipelineStore } from '../events/pipeline-store.js';
+import { renderFamilies } from '../lang/prometheus-text.js';
+import { parseListenAddress, startEventsServer } from '../server/events-server.js';
+import { type CommandContext, EXIT, UsageError } from './context.js';
+import { createLogger } from './logger.js';
+
+/** The flags of `events run`, as commander parsed them (see events.ts). */
+export interface EventsRunFlags {
+  sloExporterConfig?: string;
+  config?: string;
+  listen?: string;
+  stdin: boolean;
+  printMetrics: boolean;
+  historyDb?: string;
+  /** False with `--no-store`. */
+  store: boolean;
+}
+
+/**
+ * The pipeline the flags name: an slo-exporter root config (`--slo-exporter-config`) or the `events:`
+ * section of slokit.yaml (`-c`). Throws `ConfigError` listing every problem, `UsageError` for bad flags.
+ */
+export async function loadPipelineSpec(_flags: EventsRunFlags): Promise<PipelineSpec> {
+  // Replaced at merge by loadSloExporterConfig / loadEventsSection (src/events/pipeline-config/).
+  throw new UsageError('not wired yet');
+}
+
+/**
+ * `--listen`, `--no-store` and `--history-db` applied to a loaded spec. Throws `UsageError` when the listen
+ * address is not `host:port`.
+ */
+export function applyRunFlags(spec: PipelineSpec, flags: EventsRunFlags): PipelineSpec {
+  const store = !flags.store
+    ? undefined
+    : spec.store && flags.historyDb !== undefined
+      ? { ...spec.store, database: flags.historyDb }
+      : spec.store;
+  const listenAddress = flags.listen ?? spec.listenAddress;
+  try {
+    parseListenAddress(listenAddress);
+  } catch (error) {
+    throw new UsageError(
+      `${flags.listen === undefined ? spec.file : '--listen'}: ${(error as Error).message}`,
+    );
+  }
+  return { ...spec, listenAddress, store };
+}
+
+/** Runs `events run`; returns the exit code. Throws UsageError / ConfigError for bad flags or config. */
+export async function run(flags: EventsRunFlags, context: CommandContext): Promise<number> {
+  if ((flags.sloExporterConfig === undefined) === (flags.config === undefined))
+    throw new UsageError('give exactly one of --slo-exporter-config <file> or -c, --config <slokit.yaml>');
+  const spec = applyRunFlags(await loadPipelineSpec(flags), flags);
+  return runUntilSignalled(
+    spec,
+    {
+      logger: createLogger('info'),
+      stdin: flags.stdin ? process.stdin : undefined,
+      printMetrics: flags.printMetrics ? process.stdout : undefined,
+    },
+    context.guard.exit,
+  );
+}
+
+/**
+ * `runPipeline` with SIGTERM/SIGINT handling: the first signal starts the shutdown, a second one calls
+ * `exit` at once with 130 (SIGINT) or 143 (SIGTERM). The handlers are removed when the run ends.
+ */
+export async function runUntilSignalled(
+  spec: PipelineSpec,
+  options: Omit<RunPipelineOptions, 'stop'>,
+  exit: (code: number) => never,
+): Promise<number> {
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) exit(signal === 'SIGINT' ? 130 : 143);
+    options.logger?.info({ signal }, 'shutting down');
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await runPipeline(spec, { ...options, stop: stop.signal });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** How `runPipeline` runs. */
+export interface RunPipelineOptions {
+  /** Structured logs; the `events server listening` line carries `url`. */
+  logger?: Logger;
+  /** JSON events read to EOF (`--stdin`). */
+  stdin?: Readable | undefined;
+  /** Where the final exposition goes (`--print-metrics`). */
+  printMetrics?: NodeJS.WritableStream | undefined;
+  /** Aborted on SIGTERM/SIGINT: starts the shutdown. */
+  stop?: AbortSignal;
+  /** Clock in Unix seconds; default `Date.now() / 1000`. */
+  now?: () => number;
+}
+
+/**
+ * Runs a pipeline until its finite sources end (there is a file with `follow: false`, or stdin) or `stop`
+ * is aborted, then shuts down (module comment). Returns `EXIT.ok`. Throws when the store cannot be opened,
+ * the server cannot listen, or a source fails (after shutting down: store and positions are persisted).
+ */
+export async function runPipeline(spec: PipelineSpec, options: RunPipelineOptions = {}): Promise<number> {
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? (() => Date.now() / 1000);
+  const store = spec.store ? PipelineStore.open(spec.store, now()) : undefined;
+  let runner: PipelineRunner;
+  try {
+    runner = new PipelineRunner(spec, {
+      now,
+      store: store?.events,
+      resumePositions: store?.positions(),
+      logger,
+    });
+  } catch (error) {
+    store?.close();
+    throw error;
+  }
+  let server: Awaited<ReturnType<typeof startEventsServer>> | undefined;
+  let flushTimer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (!store) return;
+    try {
+      store.flush(runner.snapshotPositions(), now());
+    } catch (error) {
+      logger.error({ err: String(error) }, 'cannot write the event store; retrying at the next flush');
+    }
+  };
+  let failure: unknown;
+  try {
+    const routes = new Map<string, readonly ModuleRoute[]>();
+    for (const processor of spec.processors) {
+      const own = processor.routes?.();
+      if (own?.length) routes.set(processor.moduleName, own);
+    }
+    server = await startEventsServer({
+      listenAddress: spec.listenAddress,
+      pipeline: {
+        families: () => runner.families(),
+        ingestText: (text) => runner.ingestText(text, 'http'),
+        routes,
+      },
+      logger,
+    });
+    logger.info({ url: server.url }, 'events server listening');
+    await runner.start(options.stdin);
+    server.setNotReady(undefined);
+    if (store) flushTimer = setInterval(flush, spec.store!.flushIntervalMs);
+    failure = await untilShutdown(runner, runner.hasFiniteSource(options.stdin !== undefined), options.stop);
+  } catch (error) {
+    failure = error;
+  }
+  // Shutdown, whatever happened.
+  server?.setNotReady('shutting down');
+  runner.stop();
+  const drained = await Promise.race([
+    runner.ended().then(
+      () => true,
+      () => true,
+    ),
+    sleep(spec.maximumGracefulShutdownMs, false, { ref: false }),
+  ]);
+  if (!drained) logger.warn({ afterMs: spec.maximumGracefulShutdownMs }, 'pipeline did not drain in time');
+  clearInterval(flushTimer);
+  flush();
+  store?.close();
+  if (options.printMetrics) options.printMetrics.write(renderFamilies(runner.families()));
+  await sleep(spec.afterPipelineShutdownDelayMs);
+  await server?.close();
+  if (failure !== undefined) throw failure;
+  return EXIT.ok;
+}
+
+/**
+ * Waits for the reason to shut down: every source ended (when one is finite) or `stop` aborted. Returns
+ * the error of a failed source, else undefined.
+ */
+async function untilShutdown(
+  runner: PipelineRunner,
+  finite: boolean,
+  stop: AbortSignal | undefined,
+): Promise<unknown> {
+  const stopped = new Promise<void>((resolve) => {
+    if (stop?.aborted) resolve();
+    stop?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  const sources = runner.ended().then(
+    () => (finite ? undefined : new Promise<never>(() => {})),
+    (error: unknown) => ({ error }),
+  );
+  const outcome = await Promise.race([stopped, sources]);
+  return outcome && typeof outcome === 'object' && 'error' in outcome ? outcome.error : undefined;
+}
