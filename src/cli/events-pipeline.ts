@@ -8,10 +8,15 @@
  * written, `--print-metrics` prints the final exposition, `afterPipelineShutdownDelayMs` passes, the server
  * closes. A second signal exits at once (130 for SIGINT, 143 for SIGTERM).
  */
+import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_EVENTS_DATABASE } from '../backends/events.js';
+import { ConfigError, formatIssue } from '../config/errors.js';
 import type { Logger } from '../engine/logger.js';
 import { silentLogger } from '../engine/logger.js';
+import { defaultStoreSpec, loadEventsSection } from '../events/pipeline-config/events-section.js';
+import { loadSloExporterConfig } from '../events/pipeline-config/slo-exporter-config.js';
 import type { ModuleRoute } from '../events/pipeline-event.js';
 import { PipelineRunner } from '../events/pipeline-runner.js';
 import type { PipelineSpec } from '../events/pipeline-spec.js';
@@ -37,9 +42,17 @@ export interface EventsRunFlags {
  * The pipeline the flags name: an slo-exporter root config (`--slo-exporter-config`) or the `events:`
  * section of slokit.yaml (`-c`). Throws `ConfigError` listing every problem, `UsageError` for bad flags.
  */
-export async function loadPipelineSpec(_flags: EventsRunFlags): Promise<PipelineSpec> {
-  // Replaced at merge by loadSloExporterConfig / loadEventsSection (src/events/pipeline-config/).
-  throw new UsageError('not wired yet');
+export async function loadPipelineSpec(flags: EventsRunFlags, logger: Logger): Promise<PipelineSpec> {
+  const result =
+    flags.sloExporterConfig !== undefined
+      ? await loadSloExporterConfig(flags.sloExporterConfig, {
+          cwd: process.cwd(),
+          store: defaultStoreSpec(resolve(flags.historyDb ?? DEFAULT_EVENTS_DATABASE)),
+        })
+      : await loadEventsSection(flags.config!);
+  for (const warning of result.warnings) logger.warn({ warning: formatIssue(warning) }, 'config warning');
+  if (result.issues.length || !result.spec) throw new ConfigError(result.issues);
+  return result.spec;
 }
 
 /**
@@ -67,11 +80,12 @@ export function applyRunFlags(spec: PipelineSpec, flags: EventsRunFlags): Pipeli
 export async function run(flags: EventsRunFlags, context: CommandContext): Promise<number> {
   if ((flags.sloExporterConfig === undefined) === (flags.config === undefined))
     throw new UsageError('give exactly one of --slo-exporter-config <file> or -c, --config <slokit.yaml>');
-  const spec = applyRunFlags(await loadPipelineSpec(flags), flags);
+  const logger = createLogger('info');
+  const spec = applyRunFlags(await loadPipelineSpec(flags, logger), flags);
   return runUntilSignalled(
     spec,
     {
-      logger: createLogger('info'),
+      logger,
       stdin: flags.stdin ? process.stdin : undefined,
       printMetrics: flags.printMetrics ? process.stdout : undefined,
     },

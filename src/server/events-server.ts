@@ -15,9 +15,11 @@
  * and every error is answered as JSON without closing the process. fastify is imported only when a server
  * starts, so the CLI does not load it for other commands.
  */
+
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../engine/logger.js';
 import { silentLogger } from '../engine/logger.js';
+import { parseListenAddress as parseAddress } from '../events/pipeline-config/listen-address.js';
 import type { ModuleRoute } from '../events/pipeline-event.js';
 import { EventBodyError, type IngestResult } from '../events/pipeline-runner.js';
 import {
@@ -68,18 +70,13 @@ export class ListenAddressError extends Error {
 }
 
 /**
- * `host:port` → its parts: `0.0.0.0:8080`, `[::1]:8080`, `:8080` (every interface, as Go's net/http).
- * Throws `ListenAddressError` for anything else or a port outside 0-65535.
+ * `host:port` → its parts (see src/events/pipeline-config/listen-address.ts for the accepted forms). Throws
+ * `ListenAddressError` naming what was expected.
  */
 export function parseListenAddress(address: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(address);
-  const port = match ? Number(match[3]) : Number.NaN;
-  if (!match || port > 65535)
-    throw new ListenAddressError(
-      `invalid listen address "${address}": expected host:port, e.g. 127.0.0.1:8080`,
-    );
-  const host = match[1] ?? match[2] ?? '';
-  return { host: host === '' ? '0.0.0.0' : host, port };
+  const parsed = parseAddress(address);
+  if ('error' in parsed) throw new ListenAddressError(`invalid listen address: ${parsed.error}`);
+  return { host: parsed.host, port: parsed.port };
 }
 
 /** True when an Accept header asks for OpenMetrics text (with a non-zero quality). */

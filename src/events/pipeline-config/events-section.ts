@@ -245,6 +245,19 @@ function counterOptions(section: EventsSection): CounterOptions {
   return options;
 }
 
+/**
+ * The event store's settings when a config says nothing but where the database is (the slo-exporter root
+ * config has no store section): 35 days of retention, flushed every 10 s, at most 10,000 series.
+ */
+export function defaultStoreSpec(database: string): EventStoreSpec {
+  return {
+    database,
+    retentionSeconds: DEFAULT_RETENTION_SECONDS,
+    flushIntervalMs: DEFAULT_FLUSH_INTERVAL_SECONDS * 1000,
+    maxSeries: 10_000,
+  };
+}
+
 function store(section: EventsSection, base: string): EventStoreSpec | undefined {
   const { store } = section;
   if (!store.enabled) return undefined;

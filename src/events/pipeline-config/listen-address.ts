@@ -2,14 +2,18 @@
 
 /**
  * Checks `text` as `host:port` (port 0-65535; 0 picks a free port; an IPv6 host in brackets, `[::1]:8080`).
- * An empty host (`:8080`, Go's "every interface") becomes `0.0.0.0`. Returns the address, or a message
- * saying what was expected.
+ * An empty host (`:8080`, Go's "every interface") becomes `0.0.0.0`. Returns the normalised address and its
+ * host (IPv6 without brackets) and port, or a message saying what was expected.
  */
-export function parseListenAddress(text: string): { address: string } | { error: string } {
+export function parseListenAddress(
+  text: string,
+): { address: string; host: string; port: number } | { error: string } {
   const match = /^(\[[0-9A-Fa-f:.]+\]|[^\s:[\]]*):(\d{1,5})$/.exec(text);
   if (!match || Number(match[2]) > 65535)
     return {
       error: `expected host:port (e.g. "0.0.0.0:8080", "127.0.0.1:0", "[::1]:8080"), got "${text}"`,
     };
-  return { address: `${match[1] || '0.0.0.0'}:${Number(match[2])}` };
+  const host = match[1] || '0.0.0.0';
+  const port = Number(match[2]);
+  return { address: `${host}:${port}`, host: host.replace(/^\[(.*)\]$/, '$1'), port };
 }
