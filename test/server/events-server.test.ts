@@ -244,7 +244,9 @@ describe('events run flags', () => {
 
   it('a listen address that is not host:port is a usage error naming where it came from', () => {
     expect(() => applyRunFlags(withStore, { ...flags, listen: '8080' })).toThrow(
-      new UsageError('--listen: invalid listen address "8080": expected host:port, e.g. 127.0.0.1:8080'),
+      new UsageError(
+        '--listen: invalid listen address: expected host:port (e.g. "0.0.0.0:8080", "127.0.0.1:0", "[::1]:8080"), got "8080"',
+      ),
     );
     expect(() => applyRunFlags({ ...withStore, listenAddress: 'x' }, flags)).toThrow(
       /^test\.yaml: invalid listen/,
@@ -257,7 +259,9 @@ describe('listen address and Accept', () => {
     expect(parseListenAddress('0.0.0.0:8080')).toEqual({ host: '0.0.0.0', port: 8080 });
     expect(parseListenAddress(':9000')).toEqual({ host: '0.0.0.0', port: 9000 });
     expect(parseListenAddress('[::1]:0')).toEqual({ host: '::1', port: 0 });
-    expect(() => parseListenAddress('localhost')).toThrow('invalid listen address "localhost"');
+    expect(() => parseListenAddress('localhost')).toThrow(
+      'invalid listen address: expected host:port (e.g. "0.0.0.0:8080", "127.0.0.1:0", "[::1]:8080"), got "localhost"',
+    );
     expect(() => parseListenAddress('a:70000')).toThrow('invalid listen address');
   });
 
