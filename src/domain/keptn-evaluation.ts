@@ -14,6 +14,7 @@ import type {
   KeptnObjective,
   KeptnSlo,
   PreviousEvaluation,
+  PreviousEvaluationData,
   SliEvaluationResult,
   SliResult,
   SliTarget,
@@ -25,7 +26,7 @@ export interface KeptnSloInput {
   filter?: Record<string, string>;
   comparison?: Partial<KeptnComparison> | null;
   /** null entries (an empty `- ` item) are dropped, as lighthouse does. */
-  objectives?: ((Omit<KeptnObjective, 'weight'> & { weight?: number }) | null)[] | null;
+  objectives?: ((Omit<KeptnObjective, 'weight'> & { weight?: number | null }) | null)[] | null;
   total_score?: { pass?: string; warning?: string } | null;
 }
 
@@ -333,7 +334,7 @@ function sliValue(v: SliResult): SliResult {
 export function evaluateObjectives(
   sli: GetSliFinishedData,
   slo: KeptnSlo,
-  previous: readonly EvaluationFinishedData[],
+  previous: readonly PreviousEvaluationData[],
 ): ObjectivesOutcome {
   const getSli = sli['get-sli'];
   const data: EvaluationFinishedData = {

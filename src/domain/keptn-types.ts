@@ -125,8 +125,16 @@ export interface EvaluationFinishedData extends KeptnEventData {
   evaluation: EvaluationDetails;
 }
 
+/**
+ * What the evaluation reads of a previous evaluation.finished `data`: its scope and overall result (for
+ * selection) and its indicator results' values. Any `EvaluationFinishedData` is one.
+ */
+export interface PreviousEvaluationData extends KeptnEventData {
+  evaluation?: { indicatorResults?: readonly ({ value?: SliResult | null } | null)[] | null } | null;
+}
+
 /** A previous evaluation offered for comparison: its event id when known, and its `data`. */
 export interface PreviousEvaluation {
   id?: string;
-  data: EvaluationFinishedData;
+  data: PreviousEvaluationData;
 }
