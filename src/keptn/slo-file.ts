@@ -41,19 +41,18 @@ const keySli = z.union([
 ]);
 
 const count = (what: string) =>
-  z.int({ error: `expected a non-negative integer (${what})` }).min(0, `expected ${what} >= 0`);
+  z
+    .int({ error: `expected a non-negative integer (${what})` })
+    .min(0, `expected a non-negative integer (${what})`);
 
-const criteriaSet = z.strictObject(
-  {
-    criteria: z
-      .array(text, { error: 'expected a list of criteria strings' })
-      .min(1, 'a criteria set needs at least one criterion (an empty set is counted but never scored)'),
-  },
-  { error: 'expected a criteria set: a map with a "criteria" list' },
-);
+const criteriaSet = z.strictObject({
+  criteria: z
+    .array(text)
+    .min(1, 'a criteria set needs at least one criterion (an empty set is counted but never scored)'),
+});
 
 const criteriaSets = z
-  .array(criteriaSet, { error: 'expected a list of criteria sets ({criteria: [...]})' })
+  .array(criteriaSet)
   .nullable()
   .transform((v) => v ?? []);
 
@@ -86,16 +85,13 @@ const comparison = z.strictObject({
     .optional(),
 });
 
-const sloFileSchema = z.strictObject(
-  {
-    spec_version: text.optional(),
-    filter: z.record(z.string(), text).nullable().optional(),
-    comparison: comparison.nullable().optional(),
-    objectives: z.array(objective.nullable()).nullable().optional(),
-    total_score: z.strictObject({ pass: text.optional(), warning: text.optional() }),
-  },
-  { error: 'expected a Keptn SLO file: a map with objectives and total_score' },
-);
+const sloFileSchema = z.strictObject({
+  spec_version: text.optional(),
+  filter: z.record(z.string(), text).nullable().optional(),
+  comparison: comparison.nullable().optional(),
+  objectives: z.array(objective.nullable()).nullable().optional(),
+  total_score: z.strictObject({ pass: text.optional(), warning: text.optional() }),
+});
 
 const CRITERIA_HINT =
   'expected an operator (<, <=, =, >=, >) then a number; +N/-N and N% are relative to the comparison value';
