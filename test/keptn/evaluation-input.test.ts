@@ -60,7 +60,7 @@ describe('parseGetSliFinished', () => {
           'd.json',
         ),
       ),
-    ).toEqual(['d.json:3:29: get-sli.indicatorValues[0].value: expected number, got string "1"']);
+    ).toEqual(['d.json:3:28: get-sli.indicatorValues[0].value: expected number, got string "1"']);
     expect(issuesOf(() => parseGetSliFinished('[1]', 'd.json'))).toEqual([
       'd.json:1:1: expected a sh.keptn.event.get-sli.finished event or its data (a JSON object)',
     ]);
