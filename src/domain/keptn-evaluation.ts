@@ -12,11 +12,11 @@ import type {
   KeptnCriteriaSet,
   KeptnEventData,
   KeptnObjective,
+  KeptnSliResult,
   KeptnSlo,
   PreviousEvaluation,
   PreviousEvaluationData,
   SliEvaluationResult,
-  SliResult,
   SliTarget,
 } from './keptn-types.js';
 
@@ -205,7 +205,7 @@ export function percentile(values: readonly number[], p: number): number {
  * `skip` when there are none (relative criteria then pass). An unknown function gives 0, as in lighthouse.
  */
 export function aggregatePrevious(
-  previous: readonly SliResult[],
+  previous: readonly KeptnSliResult[],
   fn: string,
 ): { value: number; skip: boolean } {
   const values = previous.filter((v) => v.success).map((v) => v.value);
@@ -237,9 +237,9 @@ interface SetsOutcome {
  * aggregated previous value, as lighthouse does for the Bridge. A parse error stops with `error`.
  */
 function evaluateSets(
-  value: SliResult,
+  value: KeptnSliResult,
   sets: readonly KeptnCriteriaSet[],
-  previous: readonly SliResult[],
+  previous: readonly KeptnSliResult[],
   aggregateFunction: string,
 ): SetsOutcome {
   let satisfied = false;
@@ -278,7 +278,7 @@ function evaluateSets(
  */
 function unevaluatedTargets(
   sets: readonly KeptnCriteriaSet[] | undefined,
-  previous: readonly SliResult[],
+  previous: readonly KeptnSliResult[],
   aggregateFunction: string,
 ): SliTarget[] {
   const targets: SliTarget[] = [];
@@ -312,8 +312,8 @@ export interface ObjectivesOutcome {
 }
 
 /** Copy of an SLI value as lighthouse serializes it: comparedValue always there, message only when set. */
-function sliValue(v: SliResult): SliResult {
-  const out: SliResult = {
+function sliValue(v: KeptnSliResult): KeptnSliResult {
+  const out: KeptnSliResult = {
     metric: v.metric,
     value: v.value,
     comparedValue: v.comparedValue ?? 0,
@@ -444,7 +444,7 @@ export function evaluateObjectives(
  * Removes and returns the first value named `metric`, the way lighthouse does (the last value moves into
  * its place, which decides the order of the "additional SLIs" message).
  */
-function takeValue(values: SliResult[], metric: string): SliResult | undefined {
+function takeValue(values: KeptnSliResult[], metric: string): KeptnSliResult | undefined {
   const i = values.findIndex((v) => v.metric === metric);
   if (i < 0) return undefined;
   const found = values[i]!;

@@ -49,7 +49,7 @@ export interface KeptnSlo {
 }
 
 /** One SLI value of a get-sli.finished event (`SLIResult`). */
-export interface SliResult {
+export interface KeptnSliResult {
   metric: string;
   value: number;
   /** The aggregated previous value the criteria were compared with (set by the evaluation; 0 otherwise). */
@@ -75,7 +75,7 @@ export interface KeptnEventData {
 /** `data` of `sh.keptn.event.get-sli.finished`. */
 export interface GetSliFinishedData extends KeptnEventData {
   /** Absent when the provider failed before querying (status `errored`). */
-  'get-sli'?: { start?: string; end?: string; indicatorValues?: SliResult[] };
+  'get-sli'?: { start?: string; end?: string; indicatorValues?: KeptnSliResult[] };
 }
 
 /** One evaluated criterion (`SLITarget`). */
@@ -94,7 +94,7 @@ export interface SliEvaluationResult {
   /** `weight` on pass, `weight / 2` on warning, else 0. */
   score: number;
   /** null: an informational objective without a value. */
-  value: SliResult | null;
+  value: KeptnSliResult | null;
   displayName: string;
   /** null when lighthouse leaves it unset (a pass criteria set without criteria). */
   passTargets: SliTarget[] | null;
@@ -130,7 +130,7 @@ export interface EvaluationFinishedData extends KeptnEventData {
  * selection) and its indicator results' values. Any `EvaluationFinishedData` is one.
  */
 export interface PreviousEvaluationData extends KeptnEventData {
-  evaluation?: { indicatorResults?: readonly ({ value?: SliResult | null } | null)[] | null } | null;
+  evaluation?: { indicatorResults?: readonly ({ value?: KeptnSliResult | null } | null)[] | null } | null;
 }
 
 /** A previous evaluation offered for comparison: its event id when known, and its `data`. */

@@ -18,8 +18,8 @@ import type {
   EvaluationFinishedData,
   GetSliFinishedData,
   KeptnObjective,
+  KeptnSliResult,
   PreviousEvaluation,
-  SliResult,
 } from '../../src/domain/keptn-types.js';
 
 describe('parseCriteriaString', () => {
@@ -67,7 +67,8 @@ describe('parseCriteriaString', () => {
 });
 
 describe('aggregation of previous values', () => {
-  const values = (...vs: number[]): SliResult[] => vs.map((value) => ({ metric: 'm', value, success: true }));
+  const values = (...vs: number[]): KeptnSliResult[] =>
+    vs.map((value) => ({ metric: 'm', value, success: true }));
 
   it.each([
     // position p·(n+1), 1-based; below 1 → min; at or above n → max; else interpolate
@@ -162,7 +163,7 @@ describe('slo.yaml defaults and previous-evaluation selection', () => {
 
 // ---- whole evaluations ----
 
-const sliData = (values: SliResult[], extra: Partial<GetSliFinishedData> = {}): GetSliFinishedData => ({
+const sliData = (values: KeptnSliResult[], extra: Partial<GetSliFinishedData> = {}): GetSliFinishedData => ({
   project: 'sockshop',
   stage: 'staging',
   service: 'carts',
@@ -172,14 +173,14 @@ const sliData = (values: SliResult[], extra: Partial<GetSliFinishedData> = {}): 
   'get-sli': { start: '2026-01-01T00:00:00.000Z', end: '2026-01-01T00:05:00.000Z', indicatorValues: values },
   ...extra,
 });
-const value = (metric: string, v: number, success = true, message?: string): SliResult =>
+const value = (metric: string, v: number, success = true, message?: string): KeptnSliResult =>
   message === undefined ? { metric, value: v, success } : { metric, value: v, success, message };
 const crit = (...criteria: string[]) => [{ criteria }];
 type Objective = Omit<KeptnObjective, 'weight'> & { weight?: number };
 const sloOf = (objectives: Objective[], extra: Partial<KeptnSloInput> = {}) =>
   defaultKeptnSlo({ objectives, total_score: { pass: '90%', warning: '75%' }, ...extra });
 /** A previous evaluation whose indicator results hold these values. */
-const previousOf = (id: string, values: SliResult[], result = 'pass'): PreviousEvaluation => ({
+const previousOf = (id: string, values: KeptnSliResult[], result = 'pass'): PreviousEvaluation => ({
   id,
   data: {
     project: 'sockshop',
@@ -190,7 +191,7 @@ const previousOf = (id: string, values: SliResult[], result = 'pass'): PreviousE
   },
 });
 const evaluate = (
-  values: SliResult[],
+  values: KeptnSliResult[],
   objectives: Objective[],
   options: {
     previous?: PreviousEvaluation[];
