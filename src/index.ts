@@ -36,6 +36,20 @@
  * - `ReportMetricsRegistry.replace`: `Error` for an invalid metric name or a series another report owns.
  * - `HistoryStore` (constructor, `insert`): SQLite errors (unwritable file, a database from a newer slokit),
  *   `TypeError` for an invalid report.
+ * - `parseKeptnSlo`: `ConfigError` with every problem of the slo.yaml. `evaluateKeptn`,
+ *   `parseCriteriaString`, `previousEvaluationQuery`, `selectPreviousEvaluations`: never (a failed
+ *   evaluation is data: `result: "fail"`, `status: "errored"` and lighthouse's message).
+ *
+ * A Keptn quality gate, as `slokit keptn evaluate` runs it (lighthouse-compatible scoring):
+ *
+ * ```ts
+ * const { slo, text } = parseKeptnSlo(readFileSync('slo.yaml', 'utf8'), 'slo.yaml');
+ * const previous = selectPreviousEvaluations(earlierFinishedData, getSliFinishedData,
+ *   previousEvaluationQuery(slo.comparison));                   // newest first, as lighthouse picks them
+ * const data = evaluateKeptn({ sli: getSliFinishedData, slo, previous,
+ *   sloFileContent: Buffer.from(text).toString('base64') });   // evaluation.finished `data`
+ * if (data.result !== 'pass') process.exitCode = 1;
+ * ```
  *
  * Plugin authors: a backend is a class constructed with its config block whose methods are called as
  * `method(timestamp, window, sloConfig)` and return `[good, bad]` or an SLI (see `Backend`); an exporter is a
@@ -62,6 +76,33 @@ export type { BackendMethod } from './backends/types.js';
 export { ConfigError, type ConfigIssue, formatIssue } from './config/errors.js';
 export { type LoadedSharedConfig, type LoadedSlo, loadSharedConfig, loadSlos } from './config/load.js';
 export type { SharedConfig } from './config/schema.js';
+export {
+  type CriteriaOperator,
+  type CriteriaParse,
+  evaluateKeptn,
+  type KeptnCriterion,
+  type KeptnEvaluationInput,
+  type PreviousEvaluationQuery,
+  parseCriteriaString,
+  previousEvaluationQuery,
+  selectPreviousEvaluations,
+} from './domain/keptn-evaluation.js';
+export type {
+  EvaluationDetails,
+  EvaluationFinishedData,
+  GetSliFinishedData,
+  KeptnComparison,
+  KeptnCriteriaSet,
+  KeptnEventData,
+  KeptnObjective,
+  KeptnSliResult,
+  KeptnSlo,
+  PreviousEvaluation,
+  PreviousEvaluationData,
+  SliEvaluationResult,
+  SliStatus,
+  SliTarget,
+} from './domain/keptn-types.js';
 export { buildReport, type ReportInput } from './domain/report.js';
 export { pythonRound } from './domain/rounding.js';
 export type {
@@ -112,4 +153,6 @@ export {
   type SloSummary,
 } from './history/store.js';
 export { HistoryStores } from './history/stores.js';
+export { EvaluationStore } from './keptn/evaluation-store.js';
+export { type LoadedKeptnSlo, parseKeptnSlo } from './keptn/slo-file.js';
 export { PluginLoadError } from './plugins/loader.js';

@@ -110,6 +110,26 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec('CREATE TABLE event_positions (path TEXT PRIMARY KEY, position TEXT NOT NULL)');
     },
   },
+  {
+    description: 'evaluations: Keptn evaluation.finished data, newest first per project/stage/service',
+    up(db) {
+      // time: Unix milliseconds when stored (lighthouse compares with the newest events first).
+      db.exec(`
+        CREATE TABLE evaluations (
+          id INTEGER PRIMARY KEY,
+          event_id TEXT NOT NULL UNIQUE,
+          time INTEGER NOT NULL,
+          project TEXT NOT NULL,
+          stage TEXT NOT NULL,
+          service TEXT NOT NULL,
+          result TEXT NOT NULL,
+          score REAL,
+          data TEXT NOT NULL
+        );
+        CREATE INDEX evaluations_scope_time ON evaluations (project, stage, service, time);
+      `);
+    },
+  },
 ];
 
 /** Schema version a database has once every migration is applied. */
@@ -486,6 +506,11 @@ export class HistoryStore {
    */
   transaction<T>(work: () => T): T {
     return this.#db.transaction(work).immediate();
+  }
+
+  /** The open database, for the tables other modules keep in this file (keptn/evaluation-store.ts). */
+  get database(): Database.Database {
+    return this.#db;
   }
 
   /** Closes the database; further calls do nothing. */

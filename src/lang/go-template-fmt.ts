@@ -7,6 +7,8 @@
  * `time.Time`.
  */
 
+import { formatFloatShortest } from '../domain/go-float.js';
+
 /** A Go `int64` (sprig arithmetic results, int64 data such as Iter8's `elapsedTimeSeconds`). */
 export class GoInt64 {
   constructor(readonly value: bigint) {}
@@ -55,24 +57,8 @@ export function typeName(v: GoValue): string {
   return 'map[string]interface {}';
 }
 
-/** Go's `strconv.FormatFloat(f, 'g', -1, 64)` as `%v` prints a float64. */
-export function formatFloatShortest(f: number): string {
-  if (Number.isNaN(f)) return 'NaN';
-  if (f === Number.POSITIVE_INFINITY) return '+Inf';
-  if (f === Number.NEGATIVE_INFINITY) return '-Inf';
-  if (f === 0) return Object.is(f, -0) ? '-0' : '0';
-  const [mant, expText] = Math.abs(f).toExponential().split('e') as [string, string];
-  const exp = Number(expText);
-  const digits = mant.replace('.', '');
-  const sign = f < 0 ? '-' : '';
-  if (exp < -4 || exp >= 6) {
-    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    return `${sign}${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  if (exp >= digits.length - 1) return `${sign}${digits}${'0'.repeat(exp - digits.length + 1)}`;
-  if (exp >= 0) return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
-  return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-}
+// Moved to domain/ (the Keptn evaluator's messages print floats as Go's %v does); re-exported for go-yaml.
+export { formatFloatShortest };
 
 const pad2 = (n: number) => String(n).padStart(2, '0');
 
