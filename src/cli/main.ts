@@ -7,6 +7,7 @@ import { type CommandContext, EXIT, reportError } from './context.js';
 import { registerConvert } from './convert.js';
 import { registerEvents } from './events.js';
 import { guardProcess } from './guard.js';
+import { registerKeptn } from './keptn.js';
 import { registerMetrics } from './metrics.js';
 import { registerRules } from './rules.js';
 import { registerSchema } from './schema.js';
@@ -53,6 +54,7 @@ registerEvents(program, exec);
 registerConvert(program, exec);
 registerRules(program, exec);
 registerMetrics(program, exec);
+registerKeptn(program, exec);
 
 // Deadline timers are unref'd (they must not hold an embedder's process). The CLI holds the event loop for
 // the command instead: a plugin promise that nothing can settle then still meets its deadline, rather than

@@ -9,7 +9,7 @@
  */
 import type { CloudEvent } from 'cloudevents';
 import { HttpClient } from '../http/client.js';
-import { DeliveryError, deliver } from '../http/delivery.js';
+import { type DeliveryError, deliver } from '../http/delivery.js';
 
 /** Where and how events are sent. */
 export interface EventSenderOptions {
@@ -57,7 +57,8 @@ export class EventSender {
     this.#options = options;
     this.#client = new HttpClient({
       baseUrl: options.url,
-      headers: options.kind === 'api' && options.token !== undefined ? { 'x-token': options.token } : undefined,
+      headers:
+        options.kind === 'api' && options.token !== undefined ? { 'x-token': options.token } : undefined,
       timeoutSeconds: options.timeoutSeconds,
       maxBodyBytes: 64 * 1024,
     });

@@ -38,7 +38,10 @@ export interface GetSliSources {
 export const ALL_FAILED_MESSAGE = 'unable to retrieve metrics';
 
 /** The finished event's `data` for `triggered` (see the module comment). */
-export async function getSli(triggered: GetSliTriggered, sources: GetSliSources): Promise<GetSliFinishedData> {
+export async function getSli(
+  triggered: GetSliTriggered,
+  sources: GetSliSources,
+): Promise<GetSliFinishedData> {
   const { project, stage, service, labels, start, end } = triggered;
   const base = { project, stage, service, labels };
   const errored = (message: string): GetSliFinishedData => ({
@@ -49,19 +52,28 @@ export async function getSli(triggered: GetSliTriggered, sources: GetSliSources)
     'get-sli': { start, end, indicatorValues: [] },
   });
   const from = parseKeptnTime(start);
-  if (!from) return errored(`unable to parse start timestamp: ${JSON.stringify(start)} is neither RFC 3339 nor Unix seconds`);
+  if (!from)
+    return errored(
+      `unable to parse start timestamp: ${JSON.stringify(start)} is neither RFC 3339 nor Unix seconds`,
+    );
   const to = parseKeptnTime(end);
-  if (!to) return errored(`unable to parse end timestamp: ${JSON.stringify(end)} is neither RFC 3339 nor Unix seconds`);
+  if (!to)
+    return errored(
+      `unable to parse end timestamp: ${JSON.stringify(end)} is neither RFC 3339 nor Unix seconds`,
+    );
   if (unixSeconds(to) < unixSeconds(from)) return errored(`end ${end} is before start ${start}`);
   let queries: SliQueries;
   try {
     queries = await sources.sliQueries(triggered);
   } catch (error) {
-    const reason = error instanceof ConfigError ? error.issues.map(formatIssue).join('; ') : (error as Error).message;
+    const reason =
+      error instanceof ConfigError ? error.issues.map(formatIssue).join('; ') : (error as Error).message;
     return errored(`unable to retrieve custom queries for project ${project}: ${reason}`);
   }
   const ask = new IndicatorAsker(triggered, queries, sources, from, to);
-  const indicatorValues = await mapLimit(triggered.indicators, sources.concurrency, (name) => ask.value(name));
+  const indicatorValues = await mapLimit(triggered.indicators, sources.concurrency, (name) =>
+    ask.value(name),
+  );
   const failed = indicatorValues.filter((v) => !v.success).length;
   const result = failed === 0 ? 'pass' : failed < indicatorValues.length ? 'warning' : 'fail';
   return {
@@ -83,7 +95,13 @@ class IndicatorAsker {
   #prometheus: PrometheusBackend | undefined;
   #fetcher: MetricFetcher | undefined;
 
-  constructor(triggered: GetSliTriggered, queries: SliQueries, sources: GetSliSources, from: KeptnInstant, to: KeptnInstant) {
+  constructor(
+    triggered: GetSliTriggered,
+    queries: SliQueries,
+    sources: GetSliSources,
+    from: KeptnInstant,
+    to: KeptnInstant,
+  ) {
     this.#queries = queries;
     this.#sources = sources;
     this.#context = {
@@ -117,7 +135,8 @@ class IndicatorAsker {
     const custom = Object.hasOwn(this.#queries, name) ? this.#queries[name]! : '';
     const ref = custom ? providerMetricRef(custom) : undefined;
     if (ref) {
-      if (!this.#sources.metricProviders) return Promise.resolve({ error: `no metric providers configured for ${custom}` });
+      if (!this.#sources.metricProviders)
+        return Promise.resolve({ error: `no metric providers configured for ${custom}` });
       this.#fetcher ??= new MetricFetcher({ timeoutSeconds: this.#sources.queryTimeout });
       const context = { ...this.#context, filters: this.#filters, ...this.#time };
       return this.#sources.metricProviders.value(ref.provider, ref.metric, context, this.#fetcher);
@@ -125,7 +144,9 @@ class IndicatorAsker {
     const query = custom ? fillPlaceholders(custom, this.#context) : defaultQuery(name, this.#context);
     if (query === undefined) return Promise.resolve({ error: 'unable to get metric query: unsupported SLI' });
     if (!this.#sources.prometheus) {
-      return Promise.resolve({ error: 'no Prometheus configured for PromQL indicators (keptn.prometheus or keptn.backend)' });
+      return Promise.resolve({
+        error: 'no Prometheus configured for PromQL indicators (keptn.prometheus or keptn.backend)',
+      });
     }
     this.#prometheus ??= this.#sources.prometheus();
     return promqlValue(this.#prometheus, query, this.#time.end);

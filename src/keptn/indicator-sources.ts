@@ -4,12 +4,12 @@
  * (src/providers/). Each answer is a value or the message of an unsuccessful indicator; nothing throws.
  */
 import { KeyedOnce } from '../async/keyed-once.js';
-import { ConfigError, formatIssue } from '../config/errors.js';
 import { type PrometheusBackend, PrometheusQueryError, sampleValue } from '../backends/prometheus.js';
+import { didYouMean } from '../config/did-you-mean.js';
+import { ConfigError, formatIssue } from '../config/errors.js';
 import type { MetricFetcher } from '../providers/fetch.js';
 import { loadProvider, type Provider } from '../providers/provider.js';
 import { deepMerge, formatRfc3339, type Values } from '../providers/values.js';
-import { didYouMean } from '../config/did-you-mean.js';
 
 /** A value, or why the indicator has none (the `message` of an unsuccessful indicator). */
 export type IndicatorOutcome = { value: number } | { error: string };
@@ -36,7 +36,8 @@ export async function promqlValue(
   try {
     data = await prometheus.instantQuery(query, time);
   } catch (error) {
-    if (error instanceof PrometheusQueryError) return { error: `unable to query prometheus api: ${error.message}` };
+    if (error instanceof PrometheusQueryError)
+      return { error: `unable to query prometheus api: ${error.message}` };
     throw error;
   }
   if (data.resultType === 'scalar') return validSample(data.result);
@@ -69,7 +70,10 @@ export class MetricProviders {
   readonly #timeout: number;
 
   /** `configs`: provider key → file (path or URL) and values; `timeoutSeconds` bounds fetching a file URL. */
-  constructor(configs: Readonly<Record<string, { provider: string; values: Values }>>, timeoutSeconds: number) {
+  constructor(
+    configs: Readonly<Record<string, { provider: string; values: Values }>>,
+    timeoutSeconds: number,
+  ) {
     this.#configs = configs;
     this.#timeout = timeoutSeconds;
   }
@@ -77,10 +81,15 @@ export class MetricProviders {
   /**
    * The value of metric `metric` of provider `key`, rendered with the configured values and over them the
    * event context: `project`, `stage`, `service`, `deployment`, `labels` (map), `filters` (custom filters,
-   * map) and `startingTime` = the event's start (RFC 3339), the provider's "now" being the event's end (so
-   * `elapsedTimeSeconds` is the time frame). `fetcher` belongs to one get-sli request.
+   * map), `startingTime` = the event's start and `endTime` = its end (RFC 3339, UTC); the provider's "now"
+   * is the end, so `elapsedTimeSeconds` is the time frame. `fetcher` belongs to one get-sli request.
    */
-  async value(key: string, metric: string, context: ProviderContext, fetcher: MetricFetcher): Promise<IndicatorOutcome> {
+  async value(
+    key: string,
+    metric: string,
+    context: ProviderContext,
+    fetcher: MetricFetcher,
+  ): Promise<IndicatorOutcome> {
     const config = Object.hasOwn(this.#configs, key) ? this.#configs[key] : undefined;
     if (!config) {
       const hint = didYouMean(key, Object.keys(this.#configs));
@@ -90,7 +99,9 @@ export class MetricProviders {
     }
     let metrics: ReturnType<Provider['render']>;
     try {
-      const provider = await this.#loaded.get(key, () => loadProvider(config.provider, { timeoutSeconds: this.#timeout }));
+      const provider = await this.#loaded.get(key, () =>
+        loadProvider(config.provider, { timeoutSeconds: this.#timeout }),
+      );
       const values = deepMerge(config.values, {
         project: context.project,
         stage: context.stage,
@@ -99,10 +110,12 @@ export class MetricProviders {
         labels: { ...context.labels },
         filters: { ...context.filters },
         startingTime: formatRfc3339(context.start),
+        endTime: formatRfc3339(context.end),
       });
       metrics = provider.render(values, Math.round(context.end * 1000), 0);
     } catch (error) {
-      const reason = error instanceof ConfigError ? error.issues.map(formatIssue).join('; ') : (error as Error).message;
+      const reason =
+        error instanceof ConfigError ? error.issues.map(formatIssue).join('; ') : (error as Error).message;
       return { error: `metric provider "${key}": ${reason}` };
     }
     const rendered = metrics.find((m) => m.name === metric);

@@ -42,7 +42,7 @@ const eventsSchema = z
   .strictObject({
     distributor_url: httpUrl
       .optional()
-      .describe("Keptn distributor sidecar; events are POSTed to <url>/event (e.g. http://127.0.0.1:8081)."),
+      .describe('Keptn distributor sidecar; events are POSTed to <url>/event (e.g. http://127.0.0.1:8081).'),
     api_url: httpUrl
       .optional()
       .describe('Keptn API base URL; events are POSTed to <url>/v1/event with the `x-token` header.'),
@@ -61,7 +61,11 @@ const eventsSchema = z
 const tokenSchema = z
   .strictObject({
     env: z.string().min(1).optional().describe('Environment variable holding the Keptn API token.'),
-    file: z.string().min(1).optional().describe('File holding the Keptn API token (trailing newline ignored).'),
+    file: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('File holding the Keptn API token (trailing newline ignored).'),
   })
   .superRefine(exactlyOne(['env', 'file'], 'where the token is read from'))
   .describe('Keptn API token, sent as `x-token` to the API and the resource service.');
@@ -71,7 +75,7 @@ const sliSchema = z
     resource_service_url: httpUrl
       .optional()
       .describe(
-        "Keptn resource service (e.g. http://resource-service:8080, or https://<keptn>/api/resource-service with api_token); <provider>/sli.yaml is read at project, stage and service level.",
+        'Keptn resource service (e.g. http://resource-service:8080, or https://<keptn>/api/resource-service with api_token); <provider>/sli.yaml is read at project, stage and service level.',
       ),
     file: z.string().min(1).optional().describe('A local sli.yaml used for every event instead.'),
     timeout: timeoutSeconds(10),
@@ -136,7 +140,11 @@ export const keptnSectionSchema = z
   })
   .superRefine((section, ctx) => {
     if (section.prometheus !== undefined && section.backend !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['backend'], message: 'give `prometheus` or `backend`, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backend'],
+        message: 'give `prometheus` or `backend`, not both',
+      });
     }
     if (section.prometheus !== undefined) {
       const checked = prometheusBackend.configSchema.safeParse(section.prometheus);
@@ -185,14 +193,18 @@ export function resolveKeptnSection(
   if (section.api_token?.env !== undefined) {
     apiToken = env[section.api_token.env];
     if (!apiToken) {
-      throw new KeptnConfigError(`keptn.api_token.env: environment variable ${section.api_token.env} is not set`);
+      throw new KeptnConfigError(
+        `keptn.api_token.env: environment variable ${section.api_token.env} is not set`,
+      );
     }
   } else if (section.api_token?.file !== undefined) {
     const file = resolve(baseDir, section.api_token.file);
     try {
       apiToken = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
     } catch (error) {
-      throw new KeptnConfigError(`keptn.api_token.file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+      throw new KeptnConfigError(
+        `keptn.api_token.file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      );
     }
     if (!apiToken) throw new KeptnConfigError(`keptn.api_token.file: ${file} is empty`);
   }
@@ -205,16 +217,24 @@ export function resolveKeptnSection(
   } else if (section.backend !== undefined) {
     const backends = options.backends ?? {};
     const config = lookup(backends, section.backend);
-    if (!config) throw new KeptnConfigError(`keptn.backend: ${notDefinedMessage('backend', section.backend, Object.keys(backends))}`);
+    if (!config)
+      throw new KeptnConfigError(
+        `keptn.backend: ${notDefinedMessage('backend', section.backend, Object.keys(backends))}`,
+      );
     if (!/^prometheus(\/|$)/.test(section.backend)) {
-      throw new KeptnConfigError(`keptn.backend: ${section.backend} is not a prometheus backend (expected prometheus or prometheus/<name>)`);
+      throw new KeptnConfigError(
+        `keptn.backend: ${section.backend} is not a prometheus backend (expected prometheus or prometheus/<name>)`,
+      );
     }
     prometheus = { config, key: section.backend };
   }
   const metricProviders = Object.fromEntries(
     Object.entries(section.metric_providers).map(([key, p]) => [
       key,
-      { provider: /^https?:\/\//i.test(p.provider) ? p.provider : resolve(baseDir, p.provider), values: p.values },
+      {
+        provider: /^https?:\/\//i.test(p.provider) ? p.provider : resolve(baseDir, p.provider),
+        values: p.values,
+      },
     ]),
   );
   const sliFile = section.sli.file === undefined ? undefined : resolve(baseDir, section.sli.file);

@@ -46,7 +46,18 @@ export function readCloudEvent(message: HttpMessage): ReceivedEvent {
   } catch (error) {
     throw new MalformedEventError(`not a CloudEvent: ${reasonOf(error)}`);
   }
-  if (Array.isArray(event)) throw new MalformedEventError('batched CloudEvents are not accepted: send one event per request');
+  if (Array.isArray(event))
+    throw new MalformedEventError('batched CloudEvents are not accepted: send one event per request');
+  const missing = missingAttributes(message);
+  if (missing.length)
+    throw new MalformedEventError(
+      `invalid CloudEvent: required attribute${missing.length > 1 ? 's' : ''} ${missing.join(', ')} missing`,
+    );
+  if (event.specversion !== '1.0') {
+    throw new MalformedEventError(
+      `invalid CloudEvent: specversion ${JSON.stringify(event.specversion)} is not supported (expected "1.0")`,
+    );
+  }
   try {
     event.validate();
   } catch (error) {
@@ -55,13 +66,45 @@ export function readCloudEvent(message: HttpMessage): ReceivedEvent {
   return event;
 }
 
+const REQUIRED = ['specversion', 'id', 'source', 'type'] as const;
+
+/**
+ * Required attributes absent from the message itself: the SDK fills a missing `id` (a new UUID) and
+ * `specversion` in, which would make two deliveries of one id-less event two different events.
+ */
+function missingAttributes(message: HttpMessage): string[] {
+  const header = (name: string) => {
+    const entry = Object.entries(message.headers).find(([k]) => k.toLowerCase() === name);
+    return entry?.[1];
+  };
+  const binary = !/^application\/cloudevents/i.test(String(header('content-type') ?? ''));
+  let attributes: Record<string, unknown> = {};
+  if (binary) {
+    for (const name of REQUIRED) attributes[name] = header(`ce-${name}`);
+  } else {
+    try {
+      attributes = JSON.parse(message.body ?? '') as Record<string, unknown>;
+    } catch {
+      return []; // the SDK has already refused what is not JSON
+    }
+  }
+  return REQUIRED.filter((name) => typeof attributes[name] !== 'string' || attributes[name] === '');
+}
+
 /** One line from the SDK's ValidationError (its `errors` list the failed schema rules) or any error. */
 function reasonOf(error: unknown): string {
   const e = error as { message?: string; errors?: { instancePath?: string; message?: string }[] | string[] };
   const details = (e.errors ?? [])
-    .map((d) => (typeof d === 'string' ? d : `${d.instancePath ? `${d.instancePath.replace(/^\//, '')} ` : ''}${d.message ?? ''}`))
+    .map((d) =>
+      typeof d === 'string'
+        ? d
+        : `${d.instancePath ? `${d.instancePath.replace(/^\//, '')} ` : ''}${d.message ?? ''}`,
+    )
     .filter(Boolean);
-  return `${e.message ?? String(error)}${details.length ? ` (${details.join('; ')})` : ''}`.replace(/\s+/g, ' ');
+  return `${e.message ?? String(error)}${details.length ? ` (${details.join('; ')})` : ''}`.replace(
+    /\s+/g,
+    ' ',
+  );
 }
 
 /** `data` of a get-sli.triggered event, as slokit reads it. */
@@ -87,7 +130,8 @@ export interface TriggerContext {
   gitcommitid: string;
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isMap = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The event's data as an object (a JSON text or Buffer is parsed), or undefined. */
 function dataObject(event: ReceivedEvent): Record<string, unknown> | undefined {
@@ -111,7 +155,11 @@ function extension(event: ReceivedEvent, name: string): string {
 
 /** `id`, `shkeptncontext` and `gitcommitid` of a received event. */
 export function triggerContext(event: ReceivedEvent): TriggerContext {
-  return { id: event.id, shkeptncontext: extension(event, 'shkeptncontext'), gitcommitid: extension(event, 'gitcommitid') };
+  return {
+    id: event.id,
+    shkeptncontext: extension(event, 'shkeptncontext'),
+    gitcommitid: extension(event, 'gitcommitid'),
+  };
 }
 
 /**
@@ -124,12 +172,23 @@ export function addressedProvider(event: ReceivedEvent): string | undefined {
 }
 
 /**
- * Reads a get-sli.triggered event's data. Throws MalformedEventError naming the field and what was expected
- * (`data.get-sli.start: expected a string`); `shkeptncontext` is required, since answers are tied to it.
+ * Reads a get-sli.triggered event: its data (see `readGetSliData`) and `gitcommitid`; `shkeptncontext` is
+ * required, since the answers are tied to it. Throws MalformedEventError.
  */
 export function readGetSliTriggered(event: ReceivedEvent): GetSliTriggered {
-  const data = dataObject(event);
-  if (!data) throw new MalformedEventError('data: expected a JSON object');
+  if (!extension(event, 'shkeptncontext')) {
+    throw new MalformedEventError('shkeptncontext: required (the Keptn context the answers belong to)');
+  }
+  return { ...readGetSliData(dataObject(event)), gitCommitId: extension(event, 'gitcommitid') };
+}
+
+/**
+ * Reads the `data` of a get-sli.triggered event (`gitCommitId` left ''). Throws MalformedEventError naming
+ * every bad field and what was expected (`data.get-sli.start: required, expected a string`).
+ */
+export function readGetSliData(value: unknown): GetSliTriggered {
+  if (!isMap(value)) throw new MalformedEventError('data: expected a JSON object');
+  const data = value;
   const problems: string[] = [];
   const text = (object: Record<string, unknown>, key: string, path: string, required: boolean): string => {
     const value = object[key];
@@ -152,7 +211,8 @@ export function readGetSliTriggered(event: ReceivedEvent): GetSliTriggered {
   }
   const indicators: string[] = [];
   if (getSli.indicators !== undefined && getSli.indicators !== null) {
-    if (!Array.isArray(getSli.indicators)) problems.push('data.get-sli.indicators: expected a list of SLI names');
+    if (!Array.isArray(getSli.indicators))
+      problems.push('data.get-sli.indicators: expected a list of SLI names');
     else
       getSli.indicators.forEach((name, i) => {
         if (typeof name === 'string' && name !== '') indicators.push(name);
@@ -161,10 +221,12 @@ export function readGetSliTriggered(event: ReceivedEvent): GetSliTriggered {
   }
   const customFilters: CustomFilter[] = [];
   if (getSli.customFilters !== undefined && getSli.customFilters !== null) {
-    if (!Array.isArray(getSli.customFilters)) problems.push('data.get-sli.customFilters: expected a list of {key, value}');
+    if (!Array.isArray(getSli.customFilters))
+      problems.push('data.get-sli.customFilters: expected a list of {key, value}');
     else
       getSli.customFilters.forEach((f, i) => {
-        if (isMap(f) && typeof f.key === 'string' && typeof f.value === 'string') customFilters.push({ key: f.key, value: f.value });
+        if (isMap(f) && typeof f.key === 'string' && typeof f.value === 'string')
+          customFilters.push({ key: f.key, value: f.value });
         else problems.push(`data.get-sli.customFilters[${i}]: expected {key: string, value: string}`);
       });
   }
@@ -179,9 +241,8 @@ export function readGetSliTriggered(event: ReceivedEvent): GetSliTriggered {
     end: text(getSli, 'end', 'data.get-sli.end', true),
     indicators,
     customFilters,
-    gitCommitId: extension(event, 'gitcommitid'),
+    gitCommitId: '',
   };
-  if (!extension(event, 'shkeptncontext')) problems.push('shkeptncontext: required (the Keptn context the answers belong to)');
   if (problems.length) throw new MalformedEventError(problems.join('; '));
   return triggered;
 }
@@ -231,12 +292,20 @@ function answer(type: string, data: object, trigger: TriggerContext, source: str
 }
 
 /** The get-sli.started event: the triggered event's project, stage, service and labels (as go-utils sends it). */
-export function startedEvent(triggered: GetSliTriggered, trigger: TriggerContext, source: string): CloudEvent<object> {
+export function startedEvent(
+  triggered: GetSliTriggered,
+  trigger: TriggerContext,
+  source: string,
+): CloudEvent<object> {
   const { project, stage, service, labels } = triggered;
   return answer(GET_SLI_STARTED, { project, stage, service, labels }, trigger, source);
 }
 
 /** The get-sli.finished event carrying `data`. */
-export function finishedEvent(data: GetSliFinishedData, trigger: TriggerContext, source: string): CloudEvent<object> {
+export function finishedEvent(
+  data: GetSliFinishedData,
+  trigger: TriggerContext,
+  source: string,
+): CloudEvent<object> {
   return answer(GET_SLI_FINISHED, data, trigger, source);
 }

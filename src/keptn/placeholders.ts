@@ -39,7 +39,10 @@ const stripQuotes = (value: string) => value.replace(/['"]/g, '');
  * prometheus-service's deployment: the `deployment` label wins over `data.deployment`; neither given →
  * `primary`.
  */
-export function deploymentOf(deployment: string | undefined, labels: Readonly<Record<string, string>>): string {
+export function deploymentOf(
+  deployment: string | undefined,
+  labels: Readonly<Record<string, string>>,
+): string {
   if (Object.hasOwn(labels, 'deployment')) return labels.deployment!;
   return deployment ? deployment : 'primary';
 }
@@ -116,6 +119,7 @@ export function defaultQuery(sli: string, context: QueryContext): string | undef
     return `sum(rate(http_requests_total{${f},status!~'2..'}[${d}]))/sum(rate(http_requests_total{${f}}[${d}]))`;
   }
   const p = /^response_time_p(50|90|95)$/.exec(sli)?.[1];
-  if (p) return `histogram_quantile(0.${p},sum(rate(http_response_time_milliseconds_bucket{${f}}[${d}]))by(le))`;
+  if (p)
+    return `histogram_quantile(0.${p},sum(rate(http_response_time_milliseconds_bucket{${f}}[${d}]))by(le))`;
   return undefined;
 }

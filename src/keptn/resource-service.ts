@@ -67,7 +67,8 @@ export class ResourceServiceClient {
       levels.push({ project: scope.project });
       if (scope.stage) {
         levels.push({ project: scope.project, stage: scope.stage });
-        if (scope.service) levels.push({ project: scope.project, stage: scope.stage, service: scope.service });
+        if (scope.service)
+          levels.push({ project: scope.project, stage: scope.stage, service: scope.service });
       }
     }
     // The levels are independent reads: asked at once, merged in order by the caller.
@@ -85,7 +86,11 @@ export class ResourceServiceClient {
     const where = [level.project, level.stage, level.service].filter((p) => p !== undefined).join('/');
     const file = `${where}: ${resourceUri}`;
     const fail = (reason: string): never => {
-      throw new ResourceServiceError(this.#client.redact(`cannot read ${file} from the resource service: GET ${this.#client.display(url)} ${reason}`));
+      throw new ResourceServiceError(
+        this.#client.redact(
+          `cannot read ${file} from the resource service: GET ${this.#client.display(url)} ${reason}`,
+        ),
+      );
     };
     let response: Awaited<ReturnType<HttpClient['request']>>;
     try {
@@ -94,10 +99,12 @@ export class ResourceServiceClient {
       return fail(error instanceof HttpTransportError ? error.reason : String(error));
     }
     if (response.status === 404) return undefined;
-    if (response.status !== 200) return fail(`failed: ${statusLine(response.status)}: ${bodyExcerpt(response.body)}`);
+    if (response.status !== 200)
+      return fail(`failed: ${statusLine(response.status)}: ${bodyExcerpt(response.body)}`);
     let content: unknown;
     try {
-      content = (JSON.parse(response.body.toString('utf8')) as { resourceContent?: unknown })?.resourceContent;
+      content = (JSON.parse(response.body.toString('utf8')) as { resourceContent?: unknown })
+        ?.resourceContent;
     } catch {
       return fail(`answered what is not JSON: ${bodyExcerpt(response.body)}`);
     }

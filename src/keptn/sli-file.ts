@@ -36,7 +36,9 @@ export function parseSliFile(text: string, file: string): SliQueries {
   const value = doc.value ?? {};
   const { value: parsed, issues: problems } = validateWith(sliFileSchema, value, doc);
   if (!parsed) throw new ConfigError(problems);
-  return Object.fromEntries(Object.entries(parsed.indicators ?? {}));
+  // The validated document's own entries: zod's record output drops a `__proto__` key.
+  const indicators = (value as { indicators?: Record<string, string> | null }).indicators ?? {};
+  return Object.fromEntries(Object.entries(indicators));
 }
 
 /** One level's sli.yaml, when it exists. */

@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { PrometheusBackend } from '../backends/prometheus.js';
 import { type Logger, silentLogger } from '../engine/logger.js';
 import { EventSender, type SenderStats } from './event-sender.js';
-import { getSli, type GetSliSources } from './get-sli.js';
+import { type GetSliSources, getSli } from './get-sli.js';
 import { MetricProviders } from './indicator-sources.js';
 import type { KeptnSettings } from './keptn-config.js';
 import {
@@ -111,14 +111,21 @@ export class KeptnSliProvider {
     let triggered: GetSliTriggered;
     try {
       event = readCloudEvent(message);
-      if (event.type !== GET_SLI_TRIGGERED) return this.#ignored(event.id, `event type ${event.type} is not handled`);
+      if (event.type !== GET_SLI_TRIGGERED)
+        return this.#ignored(event.id, `event type ${event.type} is not handled`);
       const provider = addressedProvider(event);
       if (provider === undefined || !this.#options.providers.includes(provider)) {
-        return this.#ignored(event.id, `sliProvider ${JSON.stringify(provider ?? null)} is not one of ${this.#options.providers.join(', ')}`);
+        return this.#ignored(
+          event.id,
+          `sliProvider ${JSON.stringify(provider ?? null)} is not one of ${this.#options.providers.join(', ')}`,
+        );
       }
       triggered = readGetSliTriggered(event);
     } catch (error) {
-      const reason = error instanceof MalformedEventError ? error.message : `cannot read the event: ${(error as Error).message}`;
+      const reason =
+        error instanceof MalformedEventError
+          ? error.message
+          : `cannot read the event: ${(error as Error).message}`;
       this.#stats.malformed++;
       this.#logger.warn({ reason }, 'keptn: malformed event refused');
       return { status: 400, outcome: 'malformed', reason };
@@ -151,7 +158,10 @@ export class KeptnSliProvider {
       try {
         await sender.send(event);
       } catch (error) {
-        this.#logger.error({ ...log, type: event.type, error: (error as Error).message }, 'keptn: answer not delivered');
+        this.#logger.error(
+          { ...log, type: event.type, error: (error as Error).message },
+          'keptn: answer not delivered',
+        );
       }
     };
     try {
@@ -168,7 +178,9 @@ export class KeptnSliProvider {
 }
 
 /** The SLI queries source of the settings: the local file, or the resource service. */
-export function sliQueriesSource(settings: KeptnSettings): (triggered: GetSliTriggered) => Promise<SliQueries> {
+export function sliQueriesSource(
+  settings: KeptnSettings,
+): (triggered: GetSliTriggered) => Promise<SliQueries> {
   const { sli } = settings.section;
   if (settings.sliFile !== undefined) {
     const file = settings.sliFile;
@@ -196,7 +208,10 @@ export function getSliSources(settings: KeptnSettings): GetSliSources {
 }
 
 /** The SLI provider of resolved `keptn` settings (keptn-config.ts). */
-export function createKeptnSliProvider(settings: KeptnSettings, options: { logger?: Logger } = {}): KeptnSliProvider {
+export function createKeptnSliProvider(
+  settings: KeptnSettings,
+  options: { logger?: Logger } = {},
+): KeptnSliProvider {
   const { section } = settings;
   const events = section.events;
   const sender = new EventSender({
