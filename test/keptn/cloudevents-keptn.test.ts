@@ -17,7 +17,7 @@ import {
 } from '../../src/keptn/keptn-events.js';
 
 /** A get-sli.triggered as lighthouse sends it (reference §1.3). */
-export const TRIGGERED = {
+const TRIGGERED = {
   specversion: '1.0',
   id: '585cb332-7198-4605-a0ef-28199268b91d',
   source: 'lighthouse-service',
