@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { PrometheusBackend } from '../backends/prometheus.js';
 import { ConfigError } from '../config/errors.js';
+import { httpUrl } from '../http/schema.js';
 import { type GetSliSources, getSli } from '../keptn/get-sli.js';
 import { MetricProviders } from '../keptn/indicator-sources.js';
 import {
@@ -74,6 +75,10 @@ export async function getSliCommand(
   const sliText = await readText(flags.sli);
   const queries = mergeSliFiles([{ file: flags.sli, text: sliText }]);
   const prometheusUrl = flags.prometheus ?? process.env.PROMETHEUS_ENDPOINT;
+  if (prometheusUrl !== undefined && !httpUrl.safeParse(prometheusUrl).success) {
+    const from = flags.prometheus !== undefined ? '--prometheus' : 'PROMETHEUS_ENDPOINT';
+    throw new UsageError(`${from}: expected an absolute http:// or https:// URL`);
+  }
   const sources: GetSliSources = {
     sliQueries: async () => queries,
     prometheus: prometheusUrl

@@ -90,6 +90,21 @@ describe('slokit keptn get-sli', () => {
     expect(stderr).toBe(`slokit: ${file}: data.get-sli.start: required, expected a string\n`);
   });
 
+  it('exits 2 on a Prometheus URL that is not http(s)', async () => {
+    const { code, stderr } = await runCli([
+      'keptn',
+      'get-sli',
+      '--sli',
+      SLI,
+      '--event',
+      EVENT,
+      '--prometheus',
+      'localhost:9090',
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toBe('slokit: --prometheus: expected an absolute http:// or https:// URL\n');
+  });
+
   it('exits 2 on a missing sli file', async () => {
     const { code, stderr } = await runCli(['keptn', 'get-sli', '--sli', 'nope.yaml', '--event', EVENT]);
     expect(code).toBe(2);
