@@ -101,10 +101,9 @@ function reasonOf(error: unknown): string {
         : `${d.instancePath ? `${d.instancePath.replace(/^\//, '')} ` : ''}${d.message ?? ''}`,
     )
     .filter(Boolean);
-  return `${e.message ?? String(error)}${details.length ? ` (${details.join('; ')})` : ''}`.replace(
-    /\s+/g,
-    ' ',
-  );
+  // The SDK's message is followed by a JSON dump of the same details: keep its words only.
+  const head = (e.message ?? String(error)).replace(/\s*[[{][\s\S]*$/, '');
+  return `${head}${details.length ? ` (${details.join('; ')})` : ''}`.replace(/\s+/g, ' ');
 }
 
 /** `data` of a get-sli.triggered event, as slokit reads it. */
