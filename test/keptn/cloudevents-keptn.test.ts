@@ -93,6 +93,11 @@ describe('readCloudEvent', () => {
       /^batched CloudEvents/,
     ],
     [
+      structured({ ...TRIGGERED, dataschema: 'not a uri' }),
+      /^invalid CloudEvent: invalid payload \(dataschema must match format "uri"\)$/,
+    ],
+    [structured({ ...TRIGGERED, 'Bad-Ext': 'x' }), /^invalid CloudEvent: invalid attribute name: "Bad-Ext"$/],
+    [
       { headers: { 'ce-id': '1', 'ce-specversion': '1.0', 'ce-type': 't' }, body: '{}' },
       /^invalid CloudEvent: required attribute source missing/,
     ],
