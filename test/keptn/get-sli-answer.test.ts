@@ -55,23 +55,26 @@ describe('getSli', () => {
       'unable to parse end timestamp: "2023-13-01T00:00:00Z" is neither RFC 3339 nor Unix seconds',
     ],
     [{ end: '2023-11-14T22:00:00Z' }, 'end 2023-11-14T22:00:00Z is before start 2023-11-14T23:00:00Z'],
-  ])('answers errored / fail for a bad time frame %j', async (frame, message) => {
-    const data = await getSli({ ...triggered, ...frame }, sources());
-    expect(data).toEqual({
-      project: 'sockshop',
-      stage: 'dev',
-      service: 'carts',
-      labels: { buildId: '1' },
-      status: 'errored',
-      result: 'fail',
-      message,
-      'get-sli': {
-        start: frame.start ?? triggered.start,
-        end: frame.end ?? triggered.end,
-        indicatorValues: [],
-      },
-    });
-  });
+  ] as [Partial<GetSliTriggered>, string][])(
+    'answers errored / fail for a bad time frame %j',
+    async (frame, message) => {
+      const data = await getSli({ ...triggered, ...frame }, sources());
+      expect(data).toEqual({
+        project: 'sockshop',
+        stage: 'dev',
+        service: 'carts',
+        labels: { buildId: '1' },
+        status: 'errored',
+        result: 'fail',
+        message,
+        'get-sli': {
+          start: frame.start ?? triggered.start,
+          end: frame.end ?? triggered.end,
+          indicatorValues: [],
+        },
+      });
+    },
+  );
 
   it('answers errored / fail with the file and position of an sli.yaml problem', async () => {
     const issue = {
