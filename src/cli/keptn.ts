@@ -8,14 +8,15 @@ import type { GetSliFlags } from './keptn-get-sli.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** Registers the `keptn` command group and its subcommands. */
-export function registerKeptn(program: Command, exec: Exec): void {
+/** Registers the `keptn` command group; each subcommand is one register call below. */
+export function registerKeptn(program: Command, exec: Exec): Command {
   const keptn = program.command('keptn').description('Keptn SLI provider and quality-gate tools');
-  registerGetSli(keptn, exec);
+  registerKeptnGetSli(keptn, exec);
+  return keptn;
 }
 
 /** `keptn get-sli`: what the SLI provider would answer to a get-sli.triggered event. */
-function registerGetSli(keptn: Command, exec: Exec): void {
+function registerKeptnGetSli(keptn: Command, exec: Exec): void {
   keptn
     .command('get-sli')
     .description("Answer a get-sli.triggered event offline: print the get-sli.finished event's data")

@@ -4,8 +4,8 @@
  * `KeptnSliProvider` (src/keptn/sli-provider.ts). Answers, JSON:
  * - 202 `{"status": "accepted", "id"}`: a get-sli.triggered of ours, answered in the background;
  * - 200 `{"status": "ignored" | "duplicate", "id", "reason"}`: another type or provider, or a repeated id;
- * - 400 `{"status": "malformed", "reason"}`: not a (valid) CloudEvent, or unusable get-sli data;
- * - 413 for a body over `bodyLimit` bytes (fastify's limit, checked while reading).
+ * - 400 `{"error"}`: not a (valid) CloudEvent, or unusable get-sli data (the reason);
+ * - 413 `{"error"}` for a body over `bodyLimit` bytes (fastify's limit, checked while reading).
  * The plugin is encapsulated: its body parser (every content type read as text, since the SDK decides the
  * mode from the headers) does not reach other routes. Closing the server waits for answers in flight.
  */
@@ -31,8 +31,15 @@ export const keptnRoutes: FastifyPluginAsync<KeptnRoutesOptions> = async (app: F
   app.post(options.path ?? '/keptn/event', { bodyLimit: options.bodyLimit }, async (request, reply) => {
     const body = typeof request.body === 'string' ? request.body : undefined;
     const outcome = provider.receive({ headers: request.headers, body });
+    if (outcome.status === 400) return reply.code(400).send({ error: outcome.reason });
     const { status, outcome: kind, ...rest } = outcome;
     return reply.code(status).send({ status: kind, ...rest });
+  });
+  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    const message =
+      status === 413 ? `request body larger than the limit of ${options.bodyLimit} bytes` : error.message;
+    return reply.code(status).send({ error: message });
   });
   app.addHook('onClose', async () => provider.settled());
 };

@@ -328,18 +328,13 @@ describe('robustness', () => {
       await post(url, triggered({ indicators: 'throughput' })),
     ];
     expect(cases.map((c) => c.status)).toEqual([400, 400, 400, 400, 400]);
-    expect(cases.map((c) => (c.body as { status: string }).status)).toEqual(Array(5).fill('malformed'));
-    expect((cases[0]!.body as { reason: string }).reason).toMatch(/^not a CloudEvent: /);
-    expect((cases[1]!.body as { reason: string }).reason).toBe('not a CloudEvent: no cloud event detected');
-    expect((cases[2]!.body as { reason: string }).reason).toBe(
+    expect(cases.map((c) => (c.body as { error: string }).error)).toEqual([
+      expect.stringMatching(/^not a CloudEvent: /),
+      'not a CloudEvent: no cloud event detected',
       'invalid CloudEvent: required attribute id missing',
-    );
-    expect((cases[3]!.body as { reason: string }).reason).toBe(
       'data.get-sli.start: required, expected a string',
-    );
-    expect((cases[4]!.body as { reason: string }).reason).toBe(
       'data.get-sli.indicators: expected a list of SLI names',
-    );
+    ]);
 
     const other = triggered({ sliProvider: 'dynatrace' });
     expect(await post(url, other)).toEqual({
@@ -356,7 +351,10 @@ describe('robustness', () => {
   it('limits the body size (413)', async () => {
     const { url } = await provider({ max_body_bytes: 2048 });
     const big = triggered({ indicators: Array.from({ length: 200 }, (_, i) => `indicator_${i}`) });
-    expect((await post(url, big)).status).toBe(413);
+    expect(await post(url, big)).toEqual({
+      status: 413,
+      body: { error: 'request body larger than the limit of 2048 bytes' },
+    });
   });
 
   it('answers a duplicate delivery (same id) once', async () => {
