@@ -113,8 +113,8 @@ export class PrometheusResultError extends Error {
   override name = 'PrometheusResultError';
 }
 
-/** `data` of a successful instant query answer. */
-interface QueryData {
+/** `data` of a successful instant query answer: a vector (list of series) or a scalar (`[time, "value"]`). */
+export interface QueryData {
   resultType: string;
   result: unknown;
 }
@@ -223,6 +223,16 @@ export class PrometheusBackend {
       );
     }
     return sampleValue(this.#sample((series[0] as { value?: unknown } | null)?.value, query));
+  }
+
+  /**
+   * The `data` of the instant query `query` at `timestamp` (Unix seconds), vector or scalar, as Prometheus
+   * sent it; for callers with their own rules about the result (the Keptn SLI provider). Identical calls on
+   * this instance share one request. Throws PrometheusQueryError (unreachable, error answer, range vector or
+   * string result), secrets redacted.
+   */
+  instantQuery(query: string, timestamp: number): Promise<QueryData> {
+    return this.#query(query, timestamp);
   }
 
   /** The answer's `data` (vector or scalar), shared by identical queries at the same timestamp. */
@@ -353,7 +363,7 @@ function describe(value: unknown): string {
  * A sample value as Prometheus' JSON API writes it: Go float text, with infinities as "+Inf"/"-Inf" (which
  * JavaScript's Number() reads as NaN, while Python's float() reads them as infinities) and "NaN".
  */
-function sampleValue(text: string): number {
+export function sampleValue(text: string): number {
   if (text === '+Inf' || text === 'Inf') return Number.POSITIVE_INFINITY;
   if (text === '-Inf') return Number.NEGATIVE_INFINITY;
   // Number('') and Number(' ') are 0: an empty value is no number.

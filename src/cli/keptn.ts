@@ -1,10 +1,13 @@
 /**
- * `slokit keptn ...`: Keptn quality gates. This module only defines the commands' options (it is loaded for
+ * `slokit keptn ...`: Keptn SLI provider and quality gates. This module only defines the commands' options (it is loaded for
  * every `slokit` invocation, `--help` included); each subcommand's work is imported when it runs.
  */
 import { type Command, Option } from 'commander';
 import type { Exec } from './context.js';
+import type { GetSliFlags } from './keptn-get-sli.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './options.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Flags of `slokit keptn evaluate`. */
 export interface KeptnEvaluateFlags {
@@ -22,7 +25,8 @@ export interface KeptnEvaluateFlags {
 export function registerKeptn(program: Command, exec: Exec): Command {
   const keptn = program
     .command('keptn')
-    .description('Keptn quality gates: lighthouse-compatible SLO evaluation');
+    .description('Keptn SLI provider and lighthouse-compatible SLO evaluation');
+  registerKeptnGetSli(keptn, exec);
   registerKeptnEvaluate(keptn, exec);
   return keptn;
 }
@@ -49,5 +53,31 @@ function registerKeptnEvaluate(keptn: Command, exec: Exec): void {
     )
     .action((flags: KeptnEvaluateFlags) =>
       exec(async () => (await import('./keptn-evaluate.js')).runKeptnEvaluate(flags)),
+    );
+}
+
+/** `keptn get-sli`: what the SLI provider would answer to a get-sli.triggered event. */
+function registerKeptnGetSli(keptn: Command, exec: Exec): void {
+  keptn
+    .command('get-sli')
+    .description("Answer a get-sli.triggered event offline: print the get-sli.finished event's data")
+    .requiredOption('--sli <file>', 'sli.yaml (indicators: SLI name → PromQL or provider:<key>/<metric>)')
+    .requiredOption('--event <file>', 'get-sli.triggered CloudEvent (JSON), or just its data')
+    .option('--prometheus <url>', 'Prometheus for PromQL indicators (default: $PROMETHEUS_ENDPOINT)')
+    .option(
+      '-p, --metric-provider <key=path-or-url>',
+      'HTTP metric provider file for provider:<key>/<metric> indicators; repeatable',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'),
+    )
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 status succeeded and result pass, 1 warning, fail or errored, 2 usage or file errors.',
+    )
+    .action((flags: GetSliFlags) =>
+      exec(async () => (await import('./keptn-get-sli.js')).getSliCommand(flags)),
     );
 }
