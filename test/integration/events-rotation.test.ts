@@ -126,7 +126,7 @@ describe.skipIf(!eventsRunAvailable())('events run through rotation, truncation 
           expect(existsSync(database)).toBe(true);
           const stored = storeTotals(database);
           expect(stored.good + stored.bad).toBeGreaterThan(0);
-          expect(read).toBeGreaterThan(stored.good + stored.bad + 50);
+          expect(read).toBeGreaterThan(stored.good + stored.bad + 20);
         },
         { timeout: 60_000, interval: 50 },
       );
