@@ -108,6 +108,18 @@ describe.skipIf(!eventsRunAvailable())('events run through rotation, truncation 
     await stopAndCheckStore(run, 400);
   });
 
+  it('SIGTERM, lines written while stopped, then a restart: it resumes after the last line read', async () => {
+    setUp(300);
+    const first = await start();
+    await readAll(first, 300);
+    expect(await first.stop('SIGTERM')).toBe(0);
+    appendFileSync(log, accessLines(300, 100));
+    const second = await start();
+    // This process reads only what the first one had not: its own counter starts at 0.
+    await readAll(second, 100);
+    await stopAndCheckStore(second, 400);
+  });
+
   it('kill -9 between store flushes, then a restart: every line counted once', async () => {
     setUp(1000);
     const first = await start();
