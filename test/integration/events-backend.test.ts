@@ -132,8 +132,9 @@ describe.skipIf(!eventsRunAvailable())('events backend == prometheus backend', (
         (name) => reports.find((r) => r.name === name && r.error_budget_policy_step_name === step.name)!,
       );
       expect([events!.good_events_count, events!.bad_events_count], step.name).toEqual([good, bad]);
-      const { name: _e, backend: _b, ...eventsReport } = events!;
-      const { name: _p, backend: _q, ...prometheusReport } = promql!;
+      // Everything but what names the SLO (name, metadata.name) and its backend.
+      const { name: _e, backend: _b, metadata: _m, ...eventsReport } = events!;
+      const { name: _p, backend: _q, metadata: _n, ...prometheusReport } = promql!;
       expect(eventsReport, step.name).toEqual(prometheusReport);
     }
   });
