@@ -263,12 +263,13 @@ const STDIN_RULES = `rules:
     additional_metadata: {slo_type: availability}
 `;
 
-/** `/proc/<pid>/status` fields in kB (VmRSS, VmHWM), or undefined once the process is gone. */
+/** `/proc/<pid>/status` fields in kB (VmRSS, VmHWM), or undefined once the process is gone (or a zombie). */
 function memoryOf(pid) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (field) => Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'))?.[1]);
-    return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+    const memory = { rss: kb('VmRSS'), peak: kb('VmHWM') };
+    return Number.isFinite(memory.rss) && Number.isFinite(memory.peak) ? memory : undefined;
   } catch {
     return undefined;
   }
@@ -309,8 +310,10 @@ async function memory(dir) {
     let written = 0;
     const at = {};
     let last = memoryOf(run.child.pid);
+    let peak = last?.peak ?? 0;
     const sampler = setInterval(() => {
       last = memoryOf(run.child.pid) ?? last;
+      peak = Math.max(peak, last?.peak ?? 0);
       for (const share of [0.1, 0.5])
         if (at[share] === undefined && written >= share * MEMORY_EVENTS) at[share] = last;
     }, 250);
@@ -323,6 +326,8 @@ async function memory(dir) {
     run.child.stdin.end();
     const code = await run.exited;
     clearInterval(sampler);
+    // VmHWM only grows: the last reading before the exit is the peak of the whole run.
+    peak = Math.max(peak, last?.peak ?? 0, at[1]?.peak ?? 0);
     const ms = performance.now() - started;
     check(code === 0, `memory run (${name}) exited ${code}: ${run.stderr().slice(-1000)}`);
     const samples = parseExposition(run.stdout());
@@ -336,7 +341,7 @@ async function memory(dir) {
     const mb = (m) => (m ? `${(m.rss / 1024).toFixed(0)} MB` : '?');
     console.log(
       `  ${name.padEnd(11)} ${perSecond(MEMORY_EVENTS, ms)}; RSS after 10 % ${mb(at[0.1])}, 50 % ${mb(at[0.5])}, ` +
-        `100 % ${mb(at[1])}; peak ${last ? `${(Math.max(last.peak, at[1]?.peak ?? 0) / 1024).toFixed(0)} MB` : '?'}`,
+        `100 % ${mb(at[1])}; peak (VmHWM) ${(peak / 1024).toFixed(0)} MB`,
     );
   }
 }
