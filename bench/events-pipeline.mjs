@@ -232,7 +232,7 @@ async function endToEnd(dir) {
     const vs =
       list === baseline
         ? ''
-        : `, ratio to baseline ${ratio(Math.min).toFixed(2)} (min) ${ratio(median).toFixed(2)} (median)`;
+        : `, ratio to baseline ${ratio((l) => Math.min(...l)).toFixed(2)} (min) ${ratio(median).toFixed(2)} (median)`;
     console.log(
       `  ${name.padEnd(26)} min ${(Math.min(...list) / 1000).toFixed(2)} s (${perSecond(LINES, Math.min(...list))}), ` +
         `median ${(median(list) / 1000).toFixed(2)} s (${perSecond(LINES, median(list))})${vs}`,
