@@ -15,7 +15,8 @@ const REFRESH_MS = 30_000;
 
 const main = /** @type {HTMLElement} */ (document.getElementById('main'));
 const refreshState = /** @type {HTMLElement} */ (document.getElementById('refresh-state'));
-const charts = new ChartSet();
+/** The charts of the content on screen. */
+let charts = new ChartSet();
 let timer = 0;
 let loaded = false;
 
@@ -51,8 +52,10 @@ async function refresh() {
   refreshState.textContent = 'Refreshing…';
   try {
     const data = await current.page.load(current.params);
-    const view = current.page.render(data, charts, navigate);
+    const next = new ChartSet();
+    const view = current.page.render(data, next, navigate);
     charts.destroyAll();
+    charts = next;
     main.replaceChildren(view.node);
     document.title = `${view.title} · slokit`;
     refreshState.textContent = `Updated ${new Date().toLocaleTimeString()} · every ${REFRESH_MS / 1000} s`;

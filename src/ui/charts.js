@@ -11,6 +11,7 @@ import uPlot from './vendor/uPlot.esm.js';
  * @property {(number | null)[]} values one per x; null leaves a gap
  * @property {string} color a CSS custom property name (`--series-sli`) or a colour
  * @property {number[]} [dash] dash pattern in px (threshold lines)
+ * @property {number} [width] line width in px; default 2, 1.5 when dashed
  */
 
 /**
@@ -89,6 +90,16 @@ export function timeChart(spec, charts) {
 }
 
 /**
+ * Width of the y axis, px: room for its longest label (uPlot calls this with the labels it will draw).
+ * @param {uPlot} _plot
+ * @param {string[] | null} values
+ */
+function axisWidth(_plot, values) {
+  const longest = Math.max(0, ...(values ?? []).map((v) => String(v).length));
+  return Math.ceil(longest * 7.5 + 24);
+}
+
+/**
  * @param {ChartSpec} spec
  * @param {number} width
  * @param {number} height
@@ -105,13 +116,13 @@ function options(spec, width, height) {
     width,
     height,
     scales: { x: { time: true }, y: spec.range ? { range: (_u, min, max) => spec.range(min, max) } : {} },
-    axes: [axis, { ...axis, size: 64, values: (_u, values) => values.map((v) => spec.format(v)) }],
+    axes: [axis, { ...axis, size: axisWidth, values: (_u, values) => values.map((v) => spec.format(v)) }],
     series: [
       {},
       ...spec.series.map((s) => ({
         label: s.label,
         stroke: cssColor(s.color),
-        width: s.dash ? 1.5 : 2,
+        width: s.width ?? (s.dash ? 1.5 : 2),
         dash: s.dash,
         points: { show: false },
         value: (_u, v) => (v === null || v === undefined ? '—' : spec.format(v)),

@@ -104,14 +104,14 @@ function row(slo) {
       ),
       h(
         'span',
-        { class: 'muted small block' },
+        { class: 'muted small block nowrap' },
         `goal ${goalPercent(slo.goal)}`,
         step && ` · ${duration(step.window)}`,
       ),
     ),
     h('td', { 'data-label': 'Error budget left', class: 'num' }, budgetBar(remaining)),
     h('td', { 'data-label': 'Burn rate by window' }, burnList(slo.steps)),
-    h('td', { 'data-label': 'Updated', class: 'muted small' }, newest > 0 ? ago(newest) : 'never'),
+    h('td', { 'data-label': 'Updated', class: 'muted small nowrap' }, newest > 0 ? ago(newest) : 'never'),
   );
 }
 

@@ -269,20 +269,21 @@ function budgetChart(step, reports, charts) {
  * @param {import('../charts.js').ChartSet} charts
  */
 function burnChart(step, reports, charts) {
-  const series = [
-    {
-      label: `Burn rate ${duration(step.window)}`,
-      values: reports.map((r) => r.error_budget_burn_rate),
-      color: '--series-burn',
-    },
-  ];
+  // The short window first, thinner: the step's own burn rate is drawn over it.
+  const series = [];
   if (reports.some((r) => r.short_window !== undefined)) {
     series.push({
       label: `Short window ${duration(reports.find((r) => r.short_window !== undefined).short_window)}`,
       values: reports.map((r) => r.short_window_error_budget_burn_rate ?? null),
       color: '--series-short',
+      width: 1,
     });
   }
+  series.push({
+    label: `Burn rate ${duration(step.window)}`,
+    values: reports.map((r) => r.error_budget_burn_rate),
+    color: '--series-burn',
+  });
   series.push({
     label: 'Threshold',
     values: reports.map(() => step.burn_rate_threshold),
