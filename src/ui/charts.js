@@ -24,6 +24,9 @@ import uPlot from './vendor/uPlot.esm.js';
  * @property {(min: number, max: number) => [number, number]} [range] y range from the data's
  */
 
+/** Height of uPlot's one-line legend below a chart, px. */
+const LEGEND_HEIGHT = 32;
+
 /** Every chart of the current page, so a re-render can release them (observers, listeners). */
 export class ChartSet {
   constructor() {
@@ -71,6 +74,8 @@ export function timeChart(spec, charts) {
   area.setAttribute('aria-label', `${spec.title}: chart of ${spec.series.map((s) => s.label).join(', ')}`);
 
   const height = spec.height ?? 220;
+  // Hold the chart's place before uPlot draws, so a refresh does not shorten the page and move its scroll.
+  area.style.minHeight = `${height + LEGEND_HEIGHT}px`;
   /** @type {uPlot | undefined} */
   let plot;
   const observer = new ResizeObserver(() => {

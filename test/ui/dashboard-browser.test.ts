@@ -285,6 +285,45 @@ describe('dashboard in chromium', () => {
     await page.context().close();
   });
 
+  it('refreshes every 30 s, and keeps the last data with the reason when a refresh fails', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.clock.install();
+    const reads: number[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/slos') reads.push(reads.length + 1);
+    });
+    await page.goto(`${api.url}/`);
+    await page.waitForSelector('tr[data-slo]');
+    expect(reads).toEqual([1]);
+
+    await page.clock.runFor(29_000);
+    expect(reads).toEqual([1]);
+    await page.clock.runFor(1_000);
+    await expect.poll(() => reads.length, POLL).toBe(2);
+    await expect.poll(() => page.locator('#refresh-state').textContent(), POLL).toMatch(/^Updated /);
+
+    await page.route('**/api/slos', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: '{"error":"history unavailable"}',
+      }),
+    );
+    await page.clock.runFor(30_000);
+    await expect
+      .poll(() => page.locator('.error-box').textContent(), POLL)
+      .toBe('Refresh failed; showing the last data./api/slos: 503 history unavailable');
+    expect(await page.locator('tr[data-slo]').count()).toBe(3);
+    expect(await page.locator('#refresh-state').textContent()).toBe('Refresh failed');
+
+    await page.unroute('**/api/slos');
+    await page.clock.runFor(30_000);
+    await expect.poll(() => page.locator('.error-box').count(), POLL).toBe(0);
+    expect(await page.locator('tr[data-slo]').count()).toBe(3);
+    await context.close();
+  });
+
   it('fits a narrow window without horizontal scrolling', async () => {
     for (const path of ['/', '/slos/payments-availability', '/events']) {
       const { page, problems } = await open(path, { viewport: { width: 390, height: 844 } });
