@@ -3,6 +3,36 @@
  * reports as `slokit compute --output json` prints them).
  */
 
+/**
+ * An slo-generator v2 report as `slokit compute --output json` prints it: a valid one has every measurement
+ * field (ratios, `*_minutes`, `timestamp` in Unix seconds, ...); an invalid one only `metadata`, `errors`,
+ * `error_budget_policy_step_name` and `valid: false`.
+ * @typedef {{ valid: boolean, error_budget_policy_step_name: string, errors: string[], [field: string]: any }} Report
+ */
+
+/**
+ * One policy step of an SLO with its newest report.
+ * @typedef {object} StepSummary
+ * @property {string} step policy step name
+ * @property {number} window seconds
+ * @property {number} burn_rate_threshold
+ * @property {Report | null} latest
+ */
+
+/**
+ * One SLO as `GET /api/slos` lists it (serve contract).
+ * @typedef {object} SloSummary
+ * @property {string} name
+ * @property {string} [service_name]
+ * @property {string} [feature_name]
+ * @property {string} [slo_name]
+ * @property {string} description
+ * @property {number} goal ratio
+ * @property {string} backend
+ * @property {'ok' | 'burning' | 'alerting' | 'invalid' | 'no_data'} status
+ * @property {StepSummary[]} steps
+ */
+
 /** A failed API read; `message` says which path and why (the API's `{"error"}` reason when it gave one). */
 export class ApiError extends Error {
   /**

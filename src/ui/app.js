@@ -20,14 +20,26 @@ let charts = new ChartSet();
 let timer = 0;
 let loaded = false;
 
-/** The page for the current URL, with its parameters; `undefined` for an unknown path. */
+/**
+ * A page: `load` reads its data from the API (throws `ApiError`), `render` builds its content, registering
+ * its charts in the given set; `navigate` changes the page's query string and renders it again.
+ * @typedef {object} Page
+ * @property {(params: any) => Promise<any>} load
+ * @property {(data: any, charts: ChartSet, navigate: (query: Record<string, string>) => void) => { title: string, node: Node }} render
+ */
+
+/**
+ * The page for the current URL, with its parameters; `undefined` for an unknown path.
+ * @returns {{ page: Page, params: object, nav: string } | undefined}
+ */
 function route() {
   const path = location.pathname.replace(/\/+$/, '') || '/';
   const query = new URLSearchParams(location.search);
   if (path === '/') return { page: overviewPage, params: {}, nav: 'overview' };
   if (path === '/events') return { page: eventsPage, params: {}, nav: 'events' };
   const slo = /^\/slos\/([^/]+)$/.exec(path);
-  if (slo) return { page: sloPage, params: { name: decodeURIComponent(slo[1]), query }, nav: 'overview' };
+  if (slo)
+    return { page: sloPage, params: { name: decodeURIComponent(slo[1] ?? ''), query }, nav: 'overview' };
   return undefined;
 }
 

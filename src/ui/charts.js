@@ -108,8 +108,10 @@ function axisWidth(_plot, values) {
  * @param {ChartSpec} spec
  * @param {number} width
  * @param {number} height
+ * @returns {uPlot.Options}
  */
 function options(spec, width, height) {
+  const range = spec.range;
   const axisColor = cssColor('--muted');
   const gridColor = cssColor('--grid');
   const axis = {
@@ -120,19 +122,25 @@ function options(spec, width, height) {
   return {
     width,
     height,
-    scales: { x: { time: true }, y: spec.range ? { range: (_u, min, max) => spec.range(min, max) } : {} },
+    scales: { x: { time: true }, y: range ? { range: (_u, min, max) => range(min, max) } : {} },
     axes: [axis, { ...axis, size: axisWidth, values: (_u, values) => values.map((v) => spec.format(v)) }],
-    series: [
-      {},
-      ...spec.series.map((s) => ({
-        label: s.label,
-        stroke: cssColor(s.color),
-        width: s.width ?? (s.dash ? 1.5 : 2),
-        dash: s.dash,
-        points: { show: false },
-        value: (_u, v) => (v === null || v === undefined ? '—' : spec.format(v)),
-      })),
-    ],
+    series: [{}, ...spec.series.map((s) => seriesOptions(s, spec.format))],
     cursor: { drag: { x: true, y: false } },
+  };
+}
+
+/**
+ * @param {SeriesSpec} s
+ * @param {(value: number) => string} format
+ * @returns {uPlot.Series}
+ */
+function seriesOptions(s, format) {
+  return {
+    label: s.label,
+    stroke: cssColor(s.color),
+    width: s.width ?? (s.dash ? 1.5 : 2),
+    dash: s.dash,
+    points: { show: false },
+    value: (_u, v) => (v === null || v === undefined ? '—' : format(v)),
   };
 }

@@ -7,10 +7,11 @@
  * Creates an element. `attrs`: attribute name → value (`class` sets className; `undefined`, `null` and
  * `false` are skipped; `true` sets an empty attribute). Children: nodes, strings, numbers or nested arrays;
  * `null`/`undefined`/`false` are skipped.
- * @param {string} tag
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
  * @param {Record<string, unknown>} [attrs]
  * @param {...unknown} children
- * @returns {HTMLElement}
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function h(tag, attrs = {}, ...children) {
   const element = document.createElement(tag);

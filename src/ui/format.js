@@ -3,7 +3,10 @@
  * 0 and 1, `error_budget_consumed_ratio` in percent, windows in seconds, timestamps in Unix seconds.
  */
 
-/** Visible labels of the statuses of `GET /api/slos` (serve contract). */
+/**
+ * Visible labels of the statuses of `GET /api/slos` (serve contract).
+ * @type {Readonly<Record<string, string>>}
+ */
 export const STATUS_LABELS = {
   ok: 'OK',
   burning: 'Burning',

@@ -18,7 +18,7 @@ export function statusChip(status) {
 /**
  * The step whose latest report the headline numbers show: the longest window (the budget period SREs
  * plan with). `undefined` when the SLO has no steps.
- * @param {any[]} steps StepSummary[]
+ * @param {import('../api.js').StepSummary[]} steps
  */
 export function primaryStep(steps) {
   let best;
@@ -28,7 +28,7 @@ export function primaryStep(steps) {
 
 /**
  * The state of one step's latest report, as the overview's and SLO page's burn-rate cells colour it.
- * @param {any} report a report or null
+ * @param {import('../api.js').Report | null} report
  * @returns {'alerting' | 'burning' | 'ok' | 'invalid' | 'no_data'}
  */
 export function stepState(report) {

@@ -3,7 +3,10 @@ import { getEventRules } from '../api.js';
 import { h } from '../dom.js';
 import { count, percent } from '../format.js';
 
-/** The pipeline's counters (`stats` of `GET /api/events/rules`), in pipeline order, with their meaning. */
+/**
+ * The pipeline's counters (`stats` of `GET /api/events/rules`), in pipeline order: key, label, meaning.
+ * @type {[string, string, string][]}
+ */
 const STATS = [
   ['processed', 'Processed', 'events read by the pipeline'],
   ['slo_events', 'SLO events', 'success/fail events produced by rules'],
@@ -31,7 +34,7 @@ export const eventsPage = {
             h(
               'div',
               {
-                class: `tile${(key === 'evaluation_errors' || key === 'malformed') && stats[key] > 0 ? ' state-burning' : ''}`,
+                class: `tile${(key === 'evaluation_errors' || key === 'malformed') && (stats[key] ?? 0) > 0 ? ' state-burning' : ''}`,
               },
               h('dt', {}, term),
               h(

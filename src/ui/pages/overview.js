@@ -75,7 +75,7 @@ function summary(slos) {
   );
 }
 
-/** @param {any} slo SloSummary */
+/** @param {import('../api.js').SloSummary} slo */
 function row(slo) {
   const step = primaryStep(slo.steps);
   const latest = step?.latest ?? null;

@@ -19,26 +19,23 @@ import {
 } from '../format.js';
 import { budgetBar, primaryStep, statusChip, stepState } from './common.js';
 
-/** Selectable time ranges, seconds. */
+/**
+ * Selectable time ranges, seconds.
+ * @type {Readonly<Record<string, number>>}
+ */
 export const RANGES = { '1d': 86400, '7d': 7 * 86400, '30d': 30 * 86400 };
 const DEFAULT_RANGE = '7d';
-
-/** @param {string} range */
-function rangeSeconds(range) {
-  return Object.hasOwn(RANGES, range) ? RANGES[range] : RANGES[DEFAULT_RANGE];
-}
 
 export const sloPage = {
   /**
    * @param {{ name: string, query: URLSearchParams }} params
    */
   async load({ name, query }) {
-    const range = Object.hasOwn(RANGES, query.get('range') ?? '') ? query.get('range') : DEFAULT_RANGE;
+    const requested = query.get('range') ?? '';
+    const range = Object.hasOwn(RANGES, requested) ? requested : DEFAULT_RANGE;
+    const seconds = /** @type {number} */ (RANGES[range]);
     const to = Date.now() / 1000;
-    const [summary, { reports }] = await Promise.all([
-      getSlo(name),
-      getReports(name, to - rangeSeconds(range), to),
-    ]);
+    const [summary, { reports }] = await Promise.all([getSlo(name), getReports(name, to - seconds, to)]);
     return { summary, reports, range, requestedStep: query.get('step') };
   },
 
@@ -387,13 +384,7 @@ function latestTable(steps) {
               h(
                 'td',
                 { colspan: head.length - 1, 'data-label': 'Errors' },
-                report
-                  ? h(
-                      'ul',
-                      { class: 'errors' },
-                      report.errors.map((e) => h('li', {}, e)),
-                    )
-                  : 'No report yet.',
+                report ? errorList(report.errors) : 'No report yet.',
               ),
             );
           }
@@ -420,16 +411,23 @@ function latestTable(steps) {
               'td',
               { 'data-label': 'Message' },
               report.consequence_message,
-              report.errors.length > 0 &&
-                h(
-                  'ul',
-                  { class: 'errors' },
-                  report.errors.map((e) => h('li', {}, e)),
-                ),
+              report.errors.length > 0 && errorList(report.errors),
             ),
           );
         }),
       ),
     ),
+  );
+}
+
+/**
+ * A report's errors (backend failures, failed exports), one item each.
+ * @param {string[]} errors
+ */
+function errorList(errors) {
+  return h(
+    'ul',
+    { class: 'errors' },
+    errors.map((error) => h('li', {}, error)),
   );
 }
