@@ -69,15 +69,22 @@ async function updateReadmeScreenshot(page: Page, file: string): Promise<void> {
 }
 
 /**
- * The browser globals `pixelsOf` uses in the page. The test program has no DOM lib (it would retype Node's
+ * The browser globals the page-side callbacks below use. The test program has no DOM lib (it would retype Node's
  * fetch for every other test), so the page-side code reaches them through this typed view.
  */
 interface PageGlobals {
   document: {
+    body: object;
     documentElement: object;
-    querySelectorAll(selector: string): Iterable<{ querySelector(s: string): PageCanvas | null }>;
+    querySelectorAll(
+      selector: string,
+    ): Iterable<{ className: string; querySelector(s: string): PageCanvas | null }>;
   };
-  getComputedStyle(element: object): { getPropertyValue(name: string): string };
+  getComputedStyle(element: object): {
+    getPropertyValue(name: string): string;
+    color: string;
+    backgroundColor: string;
+  };
 }
 
 interface PageCanvas {
@@ -338,6 +345,39 @@ describe('dashboard in chromium', () => {
       await page.context().close();
     }
   });
+
+  it.each(['light', 'dark'] as const)(
+    'status chips and muted text keep a 4.5:1 contrast (%s)',
+    async (scheme) => {
+      const { page } = await open('/', { colorScheme: scheme });
+      await page.waitForSelector('tr[data-slo]');
+      const pairs = await page.evaluate(() => {
+        const { document, getComputedStyle } = globalThis as unknown as PageGlobals;
+        const rgb = (color: string) => (color.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+        // WCAG 2 relative luminance and contrast ratio.
+        const luminance = (color: string) => {
+          const [r, g, b] = rgb(color).map((c) => {
+            const v = c / 255;
+            return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+          });
+          return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+        };
+        const contrast = (a: string, b: string) => {
+          const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+          return (hi! + 0.05) / (lo! + 0.05);
+        };
+        const page = getComputedStyle(document.body).backgroundColor;
+        return [...document.querySelectorAll('.chip, .muted')].map((element) => {
+          const style = getComputedStyle(element);
+          const background = style.backgroundColor === 'rgba(0, 0, 0, 0)' ? page : style.backgroundColor;
+          return [element.className, contrast(style.color, background)] as const;
+        });
+      });
+      expect(pairs.length).toBeGreaterThan(6);
+      for (const [name, ratio] of pairs) expect(ratio, name).toBeGreaterThanOrEqual(4.5);
+      await page.context().close();
+    },
+  );
 
   it('follows a dark colour scheme', async () => {
     const { page } = await open('/slos/search-latency', { colorScheme: 'dark' });
