@@ -124,6 +124,19 @@ function pixelsOf(page: Page, variable: string): Promise<number[]> {
   }, variable);
 }
 
+/** WCAG 2 contrast ratio of two CSS `rgb()`/`rgba()` colours (alpha ignored). */
+function contrast(a: string, b: string): number {
+  const luminance = (color: string) => {
+    const [r, g, bl] = (color.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map((c) => {
+      const v = Number(c) / 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [high, low] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (high! + 0.05) / (low! + 0.05);
+}
+
 describe('dashboard in chromium', () => {
   it('the overview lists every SLO with its status, worst first, and its numbers', async () => {
     const { page, problems } = await open('/');
@@ -353,29 +366,107 @@ describe('dashboard in chromium', () => {
       await page.waitForSelector('tr[data-slo]');
       const pairs = await page.evaluate(() => {
         const { document, getComputedStyle } = globalThis as unknown as PageGlobals;
-        const rgb = (color: string) => (color.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
-        // WCAG 2 relative luminance and contrast ratio.
-        const luminance = (color: string) => {
-          const [r, g, b] = rgb(color).map((c) => {
-            const v = c / 255;
-            return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-          });
-          return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-        };
-        const contrast = (a: string, b: string) => {
-          const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-          return (hi! + 0.05) / (lo! + 0.05);
-        };
         const page = getComputedStyle(document.body).backgroundColor;
         return [...document.querySelectorAll('.chip, .muted')].map((element) => {
           const style = getComputedStyle(element);
           const background = style.backgroundColor === 'rgba(0, 0, 0, 0)' ? page : style.backgroundColor;
-          return [element.className, contrast(style.color, background)] as const;
+          return [element.className, style.color, background] as const;
         });
       });
       expect(pairs.length).toBeGreaterThan(6);
-      for (const [name, ratio] of pairs) expect(ratio, name).toBeGreaterThanOrEqual(4.5);
+      for (const [name, color, background] of pairs)
+        expect(contrast(color, background), name).toBeGreaterThanOrEqual(4.5);
       await page.context().close();
+    },
+  );
+
+  it.each(['light', 'dark'] as const)(
+    'shows SLOs without data and with invalid reports, legibly (%s)',
+    async (scheme) => {
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 800 },
+        colorScheme: scheme,
+      });
+      const page = await context.newPage();
+      const steps = (latest: (step: string) => unknown) =>
+        ['1 hour', '28 days'].map((step, i) => ({
+          step,
+          window: i === 0 ? 3600 : 2_419_200,
+          burn_rate_threshold: i === 0 ? 9 : 1,
+          latest: latest(step),
+        }));
+      const invalid = {
+        name: 'billing-freshness',
+        description: 'Invoices are generated within the hour',
+        goal: 0.99,
+        backend: 'prometheus',
+        status: 'invalid',
+        steps: steps((step) => ({
+          metadata: { name: 'billing-freshness' },
+          errors: ['Backend returned None.'],
+          error_budget_policy_step_name: step,
+          valid: false,
+        })),
+      };
+      const noData = {
+        name: 'new-service',
+        description: 'Not computed yet',
+        goal: 0.999,
+        backend: 'events',
+        status: 'no_data',
+        steps: steps(() => null),
+      };
+      await page.route('**/api/slos', async (route) => {
+        const real = await (await route.fetch()).json();
+        await route.fulfill({ json: { ...real, slos: [...real.slos, invalid, noData] } });
+      });
+      await page.route('**/api/slos/billing-freshness', (route) => route.fulfill({ json: invalid }));
+      await page.route('**/api/slos/billing-freshness/reports?*', (route) =>
+        route.fulfill({ json: { reports: [] } }),
+      );
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+
+      await page.goto(`${api.url}/`);
+      await page.waitForSelector('tr[data-slo="new-service"]');
+      const cells = await page.$$eval('tr[data-slo="billing-freshness"], tr[data-slo="new-service"]', (trs) =>
+        trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 3).map((td) => td.textContent)),
+      );
+      expect(cells).toEqual([
+        ['Invalid', '—goal 99 % · 28d', '—'],
+        ['No data', '—goal 99.9 % · 28d', '—'],
+      ]);
+      expect(await page.locator('tr[data-slo="new-service"] td').last().textContent()).toBe('never');
+      const chipContrast = await page.$$eval(
+        'tr [data-status="invalid"], tr [data-status="no_data"]',
+        (chips) =>
+          chips.map((chip) => {
+            const view = chip.ownerDocument.defaultView;
+            const style = view.getComputedStyle(chip);
+            return [style.color, style.backgroundColor];
+          }),
+      );
+      expect(chipContrast).toHaveLength(2);
+      for (const [color, background] of chipContrast)
+        expect(contrast(color!, background!)).toBeGreaterThanOrEqual(4.5);
+
+      await page.getByRole('link', { name: 'billing-freshness' }).click();
+      await page.waitForSelector('.report-table');
+      expect(await page.locator('.report-table .errors li').allTextContents()).toEqual([
+        'Backend returned None.',
+        'Backend returned None.',
+      ]);
+      expect(await page.locator('.chart-area.empty').count()).toBe(4);
+      // Without a valid report, no tile claims a state the data does not give.
+      expect(await page.$$eval('.tiles .tile', (tiles) => tiles.map((tile) => tile.className))).toEqual([
+        'tile',
+        'tile state-invalid',
+        'tile state-invalid',
+        'tile state-invalid',
+      ]);
+      expect(problems).toEqual([]);
+      await screenshot(page, `invalid-slo-${scheme}`);
+      await context.close();
     },
   );
 

@@ -134,7 +134,7 @@ function tiles(summary, step) {
       'SLI',
       percent(latest?.sli_measurement),
       latest ? `${count(latest.bad_events_count)} bad of ${count(latest.events_count)}` : 'no valid report',
-      latest && latest.sli_measurement < summary.goal ? 'alerting' : 'ok',
+      latest ? (latest.sli_measurement < summary.goal ? 'alerting' : 'ok') : state,
     ),
     tile(
       'Error budget left',
@@ -142,7 +142,7 @@ function tiles(summary, step) {
       latest
         ? `${minutes(latest.error_budget_remaining_minutes)} of ${minutes(latest.error_budget_minutes)}`
         : '',
-      latest && latest.error_budget_remaining_minutes <= 0 ? 'alerting' : 'ok',
+      latest ? (latest.error_budget_remaining_minutes <= 0 ? 'alerting' : 'ok') : state,
     ),
     tile(
       'Burn rate',
