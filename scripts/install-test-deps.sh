@@ -4,7 +4,8 @@
 # toolchain (package golang-go) for the differential tests against Go's own parsers, and sprig (package
 # golang-github-masterminds-sprig-dev, used in GOPATH mode) and go-yaml v2 (golang-gopkg-yaml.v2-dev, for Iter8's
 # toYaml) for the Go template differential test, and the jq
-# and gojq command lines (packages jq, gojq) for the jq differential test.
+# and gojq command lines (packages jq, gojq) for the jq differential test, and chromium (package chromium,
+# driven by playwright-core, which never downloads a browser) for the dashboard's browser tests.
 set -euo pipefail
 missing=()
 command -v prometheus >/dev/null || missing+=(prometheus)
@@ -13,6 +14,7 @@ command -v prometheus-pushgateway >/dev/null || missing+=(prometheus-pushgateway
 command -v go >/dev/null || missing+=(golang-go)
 command -v jq >/dev/null || missing+=(jq)
 command -v gojq >/dev/null || missing+=(gojq)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -d /usr/share/gocode/src/github.com/Masterminds/sprig ] || missing+=(golang-github-masterminds-sprig-dev)
 [ -d /usr/share/gocode/src/gopkg.in/yaml.v2 ] || missing+=(golang-gopkg-yaml.v2-dev)
 [ ${#missing[@]} -eq 0 ] && exit 0
