@@ -80,5 +80,5 @@ describe('jq extraction against the gojq and jq command lines', () => {
       }
     }
     expect(mismatches).toEqual([]);
-  });
+  }, 180_000); // hundreds of jq and gojq processes: minutes on a loaded machine
 });
