@@ -5,7 +5,7 @@
  * never.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,11 +33,16 @@ let dir: ReturnType<typeof tempDir>;
 let config: string;
 let lines: number;
 
+/** Runs the log generator with `args`; resolves with its stderr. */
+async function generate(args: string[]): Promise<string> {
+  const script = join(REPO, 'scripts/generate-quickstart-log.mjs');
+  return (await promisify(execFile)(process.execPath, [script, ...args])).stderr;
+}
+
 beforeAll(async () => {
   dir = tempDir('slokit-quickstart-');
   cpSync(join(REPO, 'examples/quickstart'), dir.root, { recursive: true });
-  const { stderr } = await promisify(execFile)(process.execPath, [
-    join(REPO, 'scripts/generate-quickstart-log.mjs'),
+  const stderr = await generate([
     '--out',
     join(dir.root, 'data/access.log'),
     '--end',
@@ -132,5 +137,37 @@ describe('the quickstart data path', () => {
     // 35 % of 40 minutes of requests failed: about a quarter of the hour's requests.
     expect(hour.sli_measurement).toBeGreaterThan(0.7);
     expect(hour.sli_measurement).toBeLessThan(0.85);
+  });
+});
+
+describe('the quickstart log generator', () => {
+  it('gives the same bytes for the same arguments; --if-stale keeps a current log, a new --end resets', async () => {
+    const out = join(dir.root, 'gen/a.log');
+    const small = ['--end', String(END), '--scale', '0.01'];
+    await generate(['--out', out, ...small]);
+    const first = readFileSync(out);
+    await generate(['--out', join(dir.root, 'gen/b.log'), ...small]);
+    expect(readFileSync(join(dir.root, 'gen/b.log')).equals(first)).toBe(true);
+    expect(first.toString().startsWith('10.')).toBe(true);
+
+    const marker = dir.write('gen/state/marker', 'x');
+    const before = statSync(out).mtimeMs;
+    await generate(['--out', out, ...small, '--if-stale', '--reset', join(dir.root, 'gen/state')]);
+    expect(statSync(out).mtimeMs).toBe(before);
+    expect(existsSync(marker)).toBe(true);
+
+    await generate([
+      '--out',
+      out,
+      '--end',
+      String(END + HOUR),
+      '--scale',
+      '0.01',
+      '--if-stale',
+      '--reset',
+      join(dir.root, 'gen/state'),
+    ]);
+    expect(existsSync(marker)).toBe(false);
+    expect(readFileSync(out).equals(first)).toBe(false);
   });
 });
