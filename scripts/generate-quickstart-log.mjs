@@ -30,7 +30,7 @@
  *     [--ahead hours] [--if-stale] [--reset path]...
  *
  * --if-stale: do nothing when the file exists and was generated with the same arguments (read from the
- * `<file>.meta.json` written beside it), so `npm start` regenerates at most once an hour.
+ * `<file>.meta` written beside it), so `npm start` regenerates at most once an hour.
  * --reset: paths removed before a new log is written (the data directory and the log's position file): the
  * event buckets and reports of the previous log would otherwise overlap the new one's and count twice.
  */
@@ -65,7 +65,7 @@ if (!Number.isInteger(seed) || !Number.isInteger(end) || end <= WEEK || !(scale 
   process.exit(2);
 }
 const out = resolve(values.out);
-const metaFile = `${out}.meta.json`;
+const metaFile = `${out}.meta`; // not .json: linters of the examples folder would check it
 const meta = { end, seed, scale, ahead, version: 1 };
 if (values['if-stale'] && existsSync(out) && existsSync(metaFile)) {
   const previous = JSON.parse(readFileSync(metaFile, 'utf8'));
