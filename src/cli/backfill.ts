@@ -23,8 +23,8 @@ interface BackfillFlags {
   logLevel: LogLevel;
 }
 
-const TIME_EXPECTED =
-  'expected an RFC 3339 time (2026-11-23T00:00:00Z), Unix seconds, "now", or a duration before now ("-7d", "now-36h")';
+const TIME_FORMS =
+  'an RFC 3339 time (2026-11-23T00:00:00Z), Unix seconds, "now", or a duration before now ("-7d", "now-36h")';
 
 /**
  * A time argument → Unix seconds: RFC 3339, Unix seconds (fractional allowed), `now`, or `-<duration>` /
@@ -53,8 +53,8 @@ async function run(flags: BackfillFlags, { guard }: CommandContext): Promise<num
   const now = Date.now() / 1000;
   const from = parseTimeArgument(flags.from, now);
   const to = parseTimeArgument(flags.to, now);
-  if (from === undefined) throw new UsageError(`--from "${flags.from}": ${TIME_EXPECTED}`);
-  if (to === undefined) throw new UsageError(`--to "${flags.to}": ${TIME_EXPECTED}`);
+  if (from === undefined) throw new UsageError(`--from "${flags.from}": expected ${TIME_FORMS}`);
+  if (to === undefined) throw new UsageError(`--to "${flags.to}": expected ${TIME_FORMS}`);
   if (from > to) throw new UsageError(`--from (${flags.from}) is after --to (${flags.to})`);
   const [
     { ConfigError },
@@ -131,7 +131,7 @@ export function registerBackfill(program: Command, exec: Exec): void {
       'Compute and store in the report history the reports every SLO and step would have had at past instants',
     )
     .option('-c, --config <file>', 'slokit.yaml (shared config and slos:)', 'slokit.yaml')
-    .requiredOption('--from <time>', `first instant: ${TIME_EXPECTED}`)
+    .requiredOption('--from <time>', `first instant: ${TIME_FORMS}`)
     .option('--to <time>', 'last instant (same forms as --from)', 'now')
     .addOption(
       new Option('--every <duration>', 'spacing of the instants (multiples of it in [from, to])')
