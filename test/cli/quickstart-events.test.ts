@@ -1,6 +1,7 @@
 /**
- * The data path of `npm start` on a fixed week (examples/quickstart at a fifth of its traffic):
- * generate the log → `slokit events run -c` → `slokit backfill` → `slokit compute` on the `events` backend.
+ * The data path of `npm start` on a fixed week, at a fifth of the quickstart's traffic (with less, a single
+ * error in a quiet night hour pages): generate the log → `slokit events run -c` → `slokit backfill` →
+ * `slokit compute` on the `events` backend.
  * The incident must page on the 1-hour step at its hour, the slow burn alert on a longer step only, login
  * never.
  */
