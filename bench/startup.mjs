@@ -20,7 +20,12 @@ const GOAL_VALIDATE_MS = 250;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(root, 'dist', 'cli', 'main.js');
-const QUICKSTART = ['-f', 'examples/quickstart/slos', '-c', 'examples/quickstart/config.yaml'];
+const QUICKSTART = [
+  '-f',
+  'examples/compute-quickstart/slos',
+  '-c',
+  'examples/compute-quickstart/config.yaml',
+];
 // `npm run bench` builds the dist/ these modules live in; the packages resolve from the repo's node_modules.
 const MODULES = ['zod', 'cloudevents', 'yaml', 'pino', 'commander', 'better-sqlite3', 'tsx/esm/api'];
 

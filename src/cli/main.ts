@@ -2,6 +2,7 @@
 /** slokit command line: the only place that reads argv and sets the exit code. */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerBackfill } from './backfill.js';
 import { registerCompute } from './compute.js';
 import { type CommandContext, EXIT, reportError } from './context.js';
 import { registerConvert } from './convert.js';
@@ -48,6 +49,7 @@ const program = new Command('slokit')
   .exitOverride();
 
 registerCompute(program, exec);
+registerBackfill(program, exec);
 registerValidate(program, exec);
 registerSchema(program, exec);
 registerEvents(program, exec);

@@ -13,7 +13,8 @@
  *   `honor_slo_result`) from the metadata field named by `spec.fields.result`.
  * - Every SLO event is counted in the Prometheus counters (`SloEventCounters`) and, when a store is given,
  *   in the event store at the processing time (the injected clock, read once per chunk or body: all events of
- *   one read are processed within it).
+ *   one read are processed within it), or, for a file source with a `timestamp`, at the time the event
+ *   carries (an event whose time is missing or does not parse: at the processing time, and counted).
  * - Exactly once in the store: `snapshotPositions()` gives the tailed files' positions as of the events
  *   processed so far; taken in the same synchronous step as the store's pending counts, it describes exactly
  *   the lines those counts come from (pipeline-store.ts writes both in one transaction). This holds because
@@ -27,10 +28,10 @@ import type { MetricFamily, Sample } from '../lang/prometheus-text.js';
 import { Classifier, type RawEvent, type SloEvent } from './classifier.js';
 import { SloEventCounters } from './counters.js';
 import { LineSplitter, pipelineEventFrom } from './event-lines.js';
-import type { EventStore } from './event-store.js';
+import { type EventStore, minuteOf } from './event-store.js';
 import { producerFamilies } from './metrics.js';
 import { EVENT_KEY_METADATA, type EventProcessor, type PipelineEvent } from './pipeline-event.js';
-import type { PipelineSpec } from './pipeline-spec.js';
+import type { FileSourceSpec, PipelineSpec } from './pipeline-spec.js';
 import { type FilePosition, PositionsStore } from './positions.js';
 import { ruleThresholdFamily } from './rule-thresholds.js';
 import type { CompiledRule } from './rules-file.js';
@@ -85,6 +86,8 @@ export interface PipelineStats {
   dropped: number[];
   /** Events dropped because a processor threw on them, in pipeline order. */
   errors: number[];
+  /** File events whose source reads a timestamp but whose own time was missing or did not parse. */
+  timestampUnparsed: number;
 }
 
 const HELP_TAILER: Readonly<Record<keyof TailerMetrics, string>> = {
@@ -146,6 +149,7 @@ export class PipelineRunner {
       malformed: { http: 0, stdin: 0 },
       dropped: spec.processors.map(() => 0),
       errors: spec.processors.map(() => 0),
+      timestampUnparsed: 0,
     };
     const counters = this.counters;
     const store = this.store;
@@ -199,7 +203,7 @@ export class PipelineRunner {
       });
       this.#tailers.push(tailer);
     }
-    this.#sources = this.#tailers.map((tailer) => this.#readFile(tailer));
+    this.#sources = this.#tailers.map((tailer, index) => this.#readFile(tailer, this.#spec.sources[index]!));
     if (stdin) {
       this.#stdin = stdin;
       this.#sources.push(this.#readStdin(stdin));
@@ -298,6 +302,13 @@ export class PipelineRunner {
         value: this.stats.errors[index]!,
       })),
     });
+    if (this.#spec.sources.some((source) => source.timestamp))
+      families.push({
+        name: 'slokit_events_timestamp_unparsed_total',
+        help: 'File events counted at processing time because their own timestamp was missing or did not parse.',
+        type: 'counter',
+        samples: [{ value: this.stats.timestampUnparsed }],
+      });
     if (this.store) {
       const { series, droppedEvents } = this.store.stats;
       families.push(
@@ -403,13 +414,44 @@ export class PipelineRunner {
     this.#readIndex.clear();
   }
 
-  async #readFile(tailer: Tailer): Promise<void> {
+  async #readFile(tailer: Tailer, source: FileSourceSpec): Promise<void> {
     const ingested = this.stats.ingested;
+    const time = source.timestamp;
     for await (const batch of tailer.batches()) {
       this.#timestamp = this.#now();
-      for (let i = 0; i < batch.length; i++) this.#process({ metadata: batch[i]!, quantity: 1 });
+      if (time) this.#processTimed(batch, time);
+      else for (let i = 0; i < batch.length; i++) this.#process({ metadata: batch[i]!, quantity: 1 });
       this.#storeRead();
       ingested.file += batch.length;
+    }
+  }
+
+  /**
+   * The events of a read, each at the time it carries (`#timestamp` is the read's processing time on entry).
+   * The read's sums are stored wherever the minute changes, so each sum lies in one bucket and the store gets
+   * what per-event adds would give it; a log in time order changes minute a few times per read at most.
+   */
+  #processTimed(
+    batch: readonly Record<string, string>[],
+    time: NonNullable<FileSourceSpec['timestamp']>,
+  ): void {
+    const processedAt = this.#timestamp;
+    let minute = minuteOf(processedAt);
+    for (let i = 0; i < batch.length; i++) {
+      const metadata = batch[i]!;
+      const text = metadata[time.field];
+      let at = text === undefined ? undefined : time.parse(text);
+      if (at === undefined || !Number.isFinite(at)) {
+        this.stats.timestampUnparsed++;
+        at = processedAt;
+      }
+      const eventMinute = minuteOf(at);
+      if (eventMinute !== minute) {
+        this.#storeRead();
+        minute = eventMinute;
+      }
+      this.#timestamp = at;
+      this.#process({ metadata, quantity: 1 });
     }
   }
 

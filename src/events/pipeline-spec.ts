@@ -6,6 +6,7 @@
 import type { CounterOptions } from './counters.js';
 import type { EventFieldNames } from './event-fields.js';
 import type { LineParser } from './line-parsers.js';
+import type { TimestampParser } from './pipeline-config/timestamp-formats.js';
 import type { EventProcessor } from './pipeline-event.js';
 import type { CompiledRule } from './rules-file.js';
 
@@ -21,6 +22,11 @@ export interface FileSourceSpec {
   positionPersistenceIntervalMs: number;
   /** Line → event metadata; undefined = malformed line (counted, skipped). */
   parse: LineParser;
+  /**
+   * Where an event's own time is read: the metadata key and its parser. Absent: events are counted at the
+   * time they are read. An event whose key is absent or does not parse is counted at the time it is read.
+   */
+  timestamp?: { field: string; parse: TimestampParser } | undefined;
 }
 
 /** The windowed event store of the `events` backend (src/events/event-store.ts), persisted in SQLite. */

@@ -5,7 +5,12 @@ import type { SloReport, ValidReport } from '../../src/domain/types.js';
 import { tempDir } from '../helpers/tmp.js';
 import { REPO, runCli } from './run-cli.js';
 
-const QUICKSTART = ['-f', 'examples/quickstart/slos', '-c', 'examples/quickstart/config.yaml'];
+const QUICKSTART = [
+  '-f',
+  'examples/compute-quickstart/slos',
+  '-c',
+  'examples/compute-quickstart/config.yaml',
+];
 
 let dir: ReturnType<typeof tempDir> | undefined;
 afterEach(() => {
@@ -198,11 +203,11 @@ describe('minimum valid events', () => {
     dir = tempDir();
     const config = dir.write(
       'config.yaml',
-      `${readFileSync(`${REPO}/examples/quickstart/config.yaml`, 'utf8')}\nmin_valid_events: 100100\n`,
+      `${readFileSync(`${REPO}/examples/compute-quickstart/config.yaml`, 'utf8')}\nmin_valid_events: 100100\n`,
     );
     // Plugins resolve against the working directory first, so run from the quickstart folder.
     const fromConfig = await runCli(['compute', '-f', 'slos', '-c', config, '-o', 'json'], {
-      cwd: `${REPO}/examples/quickstart`,
+      cwd: `${REPO}/examples/compute-quickstart`,
       env: { MIN_VALID_EVENTS: '100101' },
     });
     expect(fromConfig.stderr).toBe('');
@@ -213,7 +218,7 @@ describe('minimum valid events', () => {
 describe('plugins outside the slokit repository', () => {
   it('runs the quickstart copied elsewhere: its plugins import "slokit" and resolve to the running package', async () => {
     dir = tempDir();
-    cpSync(`${REPO}/examples/quickstart`, dir.root, { recursive: true });
+    cpSync(`${REPO}/examples/compute-quickstart`, dir.root, { recursive: true });
     const { code, stdout, stderr } = await runCli(
       ['compute', '-f', 'slos', '-c', 'config.yaml', '-o', 'json', '--export'],
       {
@@ -227,7 +232,7 @@ describe('plugins outside the slokit repository', () => {
 
   it('gives SLOs of a broken plugin invalid reports (exit 1) while the others complete', async () => {
     dir = tempDir();
-    cpSync(`${REPO}/examples/quickstart`, dir.root, { recursive: true });
+    cpSync(`${REPO}/examples/compute-quickstart`, dir.root, { recursive: true });
     writeFileSync(`${dir.root}/custom/custom_backend.js`, 'export class Other {}\n');
     const { code, stdout } = await runCli(['compute', '-f', 'slos', '-c', 'config.yaml', '-o', 'json'], {
       cwd: dir.root,

@@ -7,13 +7,22 @@ import { Classifier } from '../../src/events/classifier.js';
 import { rawEventFrom } from '../../src/events/event-lines.js';
 import type { EventBucket } from '../../src/events/event-series.js';
 import { EventStore } from '../../src/events/event-store.js';
+import { regexpLineParser } from '../../src/events/line-parsers.js';
+import { TIMESTAMP_PARSERS } from '../../src/events/pipeline-config/timestamp-formats.js';
 import type { PipelineEvent } from '../../src/events/pipeline-event.js';
 import { EventBodyError, PipelineRunner } from '../../src/events/pipeline-runner.js';
 import { PipelineStore } from '../../src/events/pipeline-store.js';
 import { HistoryStore } from '../../src/history/store.js';
 import type { MetricFamily } from '../../src/lang/prometheus-text.js';
 import { tempDir } from '../helpers/tmp.js';
-import { expectedCounts, fileSource, logLines, pipelineSpec, rules } from './pipeline-fixtures.js';
+import {
+  expectedCounts,
+  fileSource,
+  LINE_PATTERN,
+  logLines,
+  pipelineSpec,
+  rules,
+} from './pipeline-fixtures.js';
 
 let dir: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -109,6 +118,80 @@ describe('PipelineRunner, file sources', () => {
     );
     expect(store.count({ slo_type: 'latency' }, minute, minute + 60)).toMatchObject(expected.latency);
     expect(store.count({}, minute + 60, minute + 120).buckets).toBe(0);
+  });
+
+  it('with a timestamp field, counts each event in the bucket of its own minute; an unparsable time at processing time', async () => {
+    const minute = 1_700_000_040; // a minute start
+    const times = [minute, minute + 59, minute + 60, minute + 3600, Number.NaN];
+    // Lines `<method> <path> <status> <seconds> <unix time>`, all 503 (availability fails), none slow.
+    const lines = times.map((t, i) => `GET /api/users/${i} 503 0.2 ${Number.isNaN(t) ? 'never' : t}\n`);
+    const log = dir.write('timed.log', lines.join(''));
+    const parse = regexpLineParser(`${LINE_PATTERN.slice(0, -1)} (?P<time>\\S+)$`);
+    const store = new EventStore();
+    const processedAt = 1_800_000_000;
+    const runner = new PipelineRunner(
+      pipelineSpec({
+        sources: [fileSource(log, { parse, timestamp: { field: 'time', parse: TIMESTAMP_PARSERS.unix } })],
+      }),
+      { store, now: () => processedAt },
+    );
+    await runner.start();
+    await runner.ended();
+    const bad = (from: number, to: number) => store.count({ slo_type: 'availability' }, from, to).bad;
+    expect(bad(minute, minute + 60)).toBe(2);
+    expect(bad(minute + 60, minute + 120)).toBe(1);
+    expect(bad(minute + 3600, minute + 3660)).toBe(1);
+    const processedMinute = processedAt - (processedAt % 60);
+    expect(bad(processedMinute, processedMinute + 60)).toBe(1);
+    expect(runner.stats.timestampUnparsed).toBe(1);
+    expect(value(runner.families(), 'slokit_events_timestamp_unparsed_total')).toBe(1);
+  });
+
+  it('with a timestamp field, stores exactly what per-event adds at each event time store', async () => {
+    // 3,000 events over ~50 minutes, out of order in places, read in several chunks.
+    const base = 1_700_000_000;
+    const eventTimes = Array.from({ length: 3000 }, (_, i) => base + i + (i % 17 === 0 ? -120 : 0));
+    const text = logLines(3000)
+      .split('\n')
+      .slice(0, -1)
+      .map((line, i) => `${line} ${eventTimes[i]}\n`)
+      .join('');
+    const log = dir.write('many.log', text);
+    const parse = regexpLineParser(`${LINE_PATTERN.slice(0, -1)} (?P<time>\\S+)$`);
+    const store = new EventStore();
+    const runner = new PipelineRunner(
+      pipelineSpec({
+        sources: [fileSource(log, { parse, timestamp: { field: 'time', parse: TIMESTAMP_PARSERS.unix } })],
+      }),
+      { store, now: () => 2_000_000_000 },
+    );
+    await runner.start();
+    await runner.ended();
+
+    const reference = new EventStore();
+    const classifier = new Classifier(rules());
+    const { processors } = pipelineSpec();
+    let index = 0;
+    for (const line of text.split('\n').slice(0, -1)) {
+      const metadata = parse(line)!;
+      const at = eventTimes[index++]!;
+      let event: PipelineEvent | undefined = { metadata, quantity: 1 };
+      for (const processor of processors) event = event && processor.process(event);
+      if (!event) continue;
+      classifier.classify(
+        {
+          metadata: event.metadata,
+          domain: event.classification?.domain,
+          class: event.classification?.class,
+          app: event.classification?.app,
+          key: event.metadata.__eventKey ?? '',
+          quantity: 1,
+        },
+        (slo) => reference.add(slo, at),
+      );
+    }
+    const byLabels = (buckets: EventBucket[]) => buckets.map((b) => JSON.stringify(b)).sort();
+    expect(byLabels(store.takePending())).toEqual(byLabels(reference.takePending()));
   });
 
   it('a processor that throws on an event drops that event only, counted by module; the run goes on', async () => {

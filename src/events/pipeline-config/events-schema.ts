@@ -9,6 +9,7 @@ import { durationSchema } from '../../config/fields.js';
 import { compileGoRegexp, GoRegexpSyntaxError } from '../../lang/re2.js';
 import { RelabelConfigError, relabelConfig } from '../relabel.js';
 import { parseListenAddress } from './listen-address.js';
+import { TIMESTAMP_FORMATS } from './timestamp-formats.js';
 
 /** Log line formats of a file source; `combined` and `common` are presets (see log-formats.ts). */
 export const LOG_FORMATS = ['json', 'regexp', 'combined', 'common'] as const;
@@ -62,6 +63,19 @@ export const sourceSchema = z
       .optional()
       .describe('Where the read position is kept across restarts; default <file>.pos.'),
     position_interval: seconds('How often the position is saved; default 2s.').optional(),
+    timestamp: z
+      .strictObject({
+        field: name.describe('The metadata key holding the event time (time_local for combined / common).'),
+        format: z
+          .enum(TIMESTAMP_FORMATS, { error: `expected one of: ${TIMESTAMP_FORMATS.join(', ')}` })
+          .describe(
+            'clf: 10/Oct/2000:13:55:36 -0700; rfc3339: 2000-10-10T13:55:36Z; unix: seconds (fractional allowed); unix_ms: milliseconds.',
+          ),
+      })
+      .optional()
+      .describe(
+        'Count events in the buckets of the time they carry (replaying a past log); default: the time they are read. An event whose field is missing or does not parse is counted at the time it is read (slokit_events_timestamp_unparsed_total).',
+      ),
   })
   .superRefine((source, ctx) => {
     if (source.format === 'regexp' && source.regexp === undefined)

@@ -31,6 +31,7 @@ import { sortIssues } from './issues.js';
 import { LOG_FORMAT_REGEXPS, PRESET_EMPTY_VALUE } from './log-formats.js';
 import { loadRuleFiles } from './rule-files.js';
 import type { PipelineConfigResult } from './slo-exporter-config.js';
+import { TIMESTAMP_PARSERS } from './timestamp-formats.js';
 
 const SECTION = 'events';
 const DEFAULT_GRACEFUL_SHUTDOWN_SECONDS = 20;
@@ -178,6 +179,10 @@ function build(section: EventsSection, doc: SourceDocument, rules: CompiledRule[
         positionFile: source.position_file ? resolve(base, source.position_file) : `${path}.pos`,
         positionPersistenceIntervalMs: (source.position_interval ?? DEFAULT_POSITION_INTERVAL_SECONDS) * 1000,
         parse: lineParser(source),
+        timestamp: source.timestamp && {
+          field: source.timestamp.field,
+          parse: TIMESTAMP_PARSERS[source.timestamp.format],
+        },
       };
     }),
     processors: processors(section, fields),

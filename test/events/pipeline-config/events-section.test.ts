@@ -219,6 +219,24 @@ describe('loadEventsSection: valid sections', () => {
   });
 });
 
+describe('loadEventsSection: event time', () => {
+  it('reads the event time from the named field in the named format', async () => {
+    const { spec, errors } = await load([
+      'events:',
+      '  sources:',
+      '    - {file: ../logs/access.log, format: combined, timestamp: {field: time_local, format: clf}}',
+      '    - {file: ../logs/access.log, format: combined}',
+      '  rules_files: [rules.yaml]',
+    ]);
+    expect(errors).toEqual([]);
+    const [timed, plain] = spec!.sources;
+    const metadata = timed!.parse(NGINX_LINE)!;
+    expect(timed!.timestamp!.field).toBe('time_local');
+    expect(timed!.timestamp!.parse(metadata.time_local!)).toBe(Date.UTC(2026, 10, 30, 7, 49, 39) / 1000);
+    expect(plain!.timestamp).toBeUndefined();
+  });
+});
+
 describe('loadEventsSection: errors', () => {
   it('reports every problem at once with file, line, column and field', async () => {
     const { spec, errors } = await load([
@@ -248,6 +266,24 @@ describe('loadEventsSection: errors', () => {
       expect.stringMatching(/^conf\/slokit\.yaml:12:15: events\.relabel\[1\]\.regex: invalid regexp "\(": /),
       'conf/slokit.yaml:13:17: events.rules_files[0]: cannot read rule file "conf/none.yaml": no such file or directory (ENOENT)',
       'conf/slokit.yaml:14:3: events.counter: unknown field "counter"; did you mean "counters"?',
+    ]);
+  });
+
+  it('reports a bad timestamp setting at its field', async () => {
+    const { errors } = await load([
+      'events:',
+      '  sources:',
+      '    - file: ../logs/access.log',
+      '      format: combined',
+      '      timestamp: {field: time_local, format: apache}',
+      '    - file: ../logs/access.log',
+      '      format: combined',
+      '      timestamp: {format: clf}',
+      '  rules_files: [rules.yaml]',
+    ]);
+    expect(errors).toEqual([
+      'conf/slokit.yaml:5:46: events.sources[0].timestamp.format: expected one of: clf, rfc3339, unix, unix_ms',
+      'conf/slokit.yaml:8:18: events.sources[1].timestamp.field: required field is missing (expected string)',
     ]);
   });
 
