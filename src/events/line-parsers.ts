@@ -22,8 +22,9 @@ export function regexpLineParser(
   pattern: string,
   emptyGroupPattern: string = DEFAULT_EMPTY_GROUP_REGEXP,
 ): LineParser {
-  const regexp = new GoSubmatchRegexp(pattern);
-  const empty = compileGoRegexp(emptyGroupPattern);
+  // Lines rarely repeat: no memo.
+  const regexp = new GoSubmatchRegexp(pattern, false, { memo: false });
+  const empty = emptyGroupTest(emptyGroupPattern);
   const named = regexp.groupNames.flatMap((name, index) => (name ? [{ name, index }] : []));
   return (line) => {
     const groups = regexp.exec(line);
@@ -31,10 +32,31 @@ export function regexpLineParser(
     const metadata: Record<string, string> = Object.create(null);
     for (const { name, index } of named) {
       const value = groups[index] ?? '';
-      if (!empty.test(value)) metadata[name] = value;
+      if (!empty(value)) metadata[name] = value;
     }
     return metadata;
   };
+}
+
+/** Characters that make a Go regexp more than literal text. */
+const METACHARACTERS = /[\\.+*?()|[\]{}^$]/;
+
+/**
+ * `emptyGroupRE` as a test: `^text$` with `text` free of metacharacters (slo-exporter's `^-$`, the default
+ * `^$`) matches exactly `text` (without the `m` flag, Go's `^` and `$` are the text's ends), so it is a
+ * string comparison; any other pattern is a Go regexp.
+ */
+function emptyGroupTest(pattern: string): (value: string) => boolean {
+  const literal = pattern.slice(1, -1);
+  if (
+    pattern.startsWith('^') &&
+    pattern.endsWith('$') &&
+    pattern.length >= 2 &&
+    !METACHARACTERS.test(literal)
+  )
+    return (value) => value === literal;
+  const regexp = compileGoRegexp(pattern);
+  return (value) => regexp.test(value);
 }
 
 /**
