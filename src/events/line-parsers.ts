@@ -4,6 +4,7 @@
  */
 import { compileGoRegexp } from '../lang/re2.js';
 import { GoSubmatchRegexp } from './go-submatch.js';
+import { metadataRecord } from './metadata-record.js';
 
 /** Parses one line (without its line feed); undefined when the line is malformed. */
 export type LineParser = (line: string) => Record<string, string> | undefined;
@@ -29,7 +30,7 @@ export function regexpLineParser(
   return (line) => {
     const groups = regexp.exec(line);
     if (!groups) return undefined;
-    const metadata: Record<string, string> = Object.create(null);
+    const metadata = metadataRecord();
     for (const { name, index } of named) {
       const value = groups[index] ?? '';
       if (!empty(value)) metadata[name] = value;
@@ -71,7 +72,7 @@ export const jsonLineParser: LineParser = (line) => {
     return undefined;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const metadata: Record<string, string> = Object.create(null);
+  const metadata = metadataRecord();
   for (const [key, field] of Object.entries(value)) {
     if (typeof field === 'string') metadata[key] = field;
     else if (typeof field === 'number' || typeof field === 'boolean') metadata[key] = String(field);

@@ -154,8 +154,8 @@ export function relabel(labels: Labels, configs: readonly RelabelConfig[]): Labe
 
 /**
  * Relabels `labels` in place; returns false when a `keep`/`drop` step drops the event (the labels are then
- * left part-way). The object must have no prototype, so that a label named like an Object member is read as
- * data.
+ * left part-way). The object must inherit nothing (src/events/metadata-record.ts), so that a label named like
+ * an Object member is read as data.
  */
 export type CompiledRelabel = (labels: Record<string, string>) => boolean;
 

@@ -6,6 +6,7 @@
  * `eventRelabelConfigs` are ignored, and a missing module config means no steps (every event passes).
  */
 import type { MetricFamily } from '../../lang/prometheus-text.js';
+import { inheritsNothing, metadataRecord } from '../metadata-record.js';
 import type { EventProcessor, PipelineEvent, ProcessorModule } from '../pipeline-event.js';
 import { type CompiledRelabel, compileRelabel, parseRelabelModule, type RelabelConfig } from '../relabel.js';
 import { moduleMetricPrefix } from './module-metrics.js';
@@ -24,13 +25,12 @@ export class RelabelProcessor implements EventProcessor {
     this.apply = compileRelabel(configs);
   }
 
-  /** Relabels the event's metadata in place (a prototype-free copy first if it has a prototype). */
+  /** Relabels the event's metadata in place (a copy first if it inherits anything). */
   process(event: PipelineEvent): PipelineEvent | undefined {
-    // Without a prototype, a label named like an Object member stays plain data.
-    const metadata =
-      Object.getPrototypeOf(event.metadata) === null
-        ? event.metadata
-        : Object.assign(Object.create(null), event.metadata);
+    // Inheriting nothing, a label named like an Object member stays plain data.
+    const metadata = inheritsNothing(event.metadata)
+      ? event.metadata
+      : Object.assign(metadataRecord(), event.metadata);
     if (!this.apply(metadata)) {
       this.dropped++;
       return undefined;
