@@ -136,9 +136,15 @@ export class GoSubmatchRegexp {
   }
 }
 
+/** The text `template` expands to whatever the groups, when it has no group reference. */
+export function constantTemplate(template: ExpandTemplate): string | undefined {
+  return template.length === 1 && typeof template[0] === 'string' ? template[0] : undefined;
+}
+
 /** `template` (from `compileTemplate` of the regexp that matched) expanded with the groups of one match. */
 export function expandTemplate(template: ExpandTemplate, groups: Submatches): string {
-  if (template.length === 1 && typeof template[0] === 'string') return template[0];
+  const constant = constantTemplate(template);
+  if (constant !== undefined) return constant;
   let out = '';
   for (let i = 0; i < template.length; i++) {
     const part = template[i]!;

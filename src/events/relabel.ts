@@ -22,7 +22,7 @@
 import { createHash } from 'node:crypto';
 import type { ConfigIssue } from '../config/errors.js';
 import { parseSource, type SourceDocument } from '../config/yaml-source.js';
-import { expandTemplate, GoSubmatchRegexp } from './go-submatch.js';
+import { constantTemplate, expandTemplate, GoSubmatchRegexp } from './go-submatch.js';
 import { LiteralYamlReader, type YamlPath } from './literal-yaml-reader.js';
 
 /** Event metadata as labels: name → value. */
@@ -187,12 +187,25 @@ function compileStep(config: RelabelConfig): CompiledRelabel {
       const target = regex.compileTemplate(config.targetLabel);
       const replacement = regex.compileTemplate(config.replacement);
       const deleted = config.targetLabel;
+      const constantName = constantTemplate(target);
+      const constantValue = constantTemplate(replacement);
+      const constantNameValid = constantName === undefined ? undefined : LABEL_NAME.test(constantName);
+      if (constantName !== undefined && constantValue !== undefined) {
+        // Name and value do not depend on the groups: whether the regexp matches is all there is to know.
+        const valid = constantNameValid && constantValue !== '';
+        return (labels) => {
+          if (!regex.test(value(labels))) return true;
+          if (valid) labels[constantName] = constantValue;
+          else delete labels[deleted];
+          return true;
+        };
+      }
       return (labels) => {
         const groups = regex.exec(value(labels));
         if (!groups) return true;
         const name = expandTemplate(target, groups);
         const result = expandTemplate(replacement, groups);
-        if (result === '' || !LABEL_NAME.test(name)) delete labels[deleted];
+        if (result === '' || !(constantNameValid ?? LABEL_NAME.test(name))) delete labels[deleted];
         else labels[name] = result;
         return true;
       };
