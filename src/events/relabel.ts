@@ -174,6 +174,13 @@ export function compileRelabel(configs: readonly RelabelConfig[]): CompiledRelab
   };
 }
 
+/**
+ * Outcomes of a replace step kept per source value (values repeat: paths, methods, status codes), so a
+ * repeated value costs one lookup and no new string; longer values are not kept.
+ */
+const OUTCOME_MEMO_SIZE = 4096;
+const OUTCOME_MAX_LENGTH = 256;
+
 /** One step, applied to `labels` in place; false when the event is dropped. */
 function compileStep(config: RelabelConfig): CompiledRelabel {
   const { regex } = config;
@@ -200,13 +207,26 @@ function compileStep(config: RelabelConfig): CompiledRelabel {
           return true;
         };
       }
+      /** By source value: the label to set (name, value), null to delete `deleted`, false for no match. */
+      let outcomes = new Map<string, readonly [string, string] | null | false>();
       return (labels) => {
-        const groups = regex.exec(value(labels));
-        if (!groups) return true;
-        const name = expandTemplate(target, groups);
-        const result = expandTemplate(replacement, groups);
-        if (result === '' || !(constantNameValid ?? LABEL_NAME.test(name))) delete labels[deleted];
-        else labels[name] = result;
+        const source = value(labels);
+        let outcome = outcomes.get(source);
+        if (outcome === undefined) {
+          const groups = regex.exec(source);
+          if (!groups) outcome = false;
+          else {
+            const name = expandTemplate(target, groups);
+            const result = expandTemplate(replacement, groups);
+            outcome = result === '' || !(constantNameValid ?? LABEL_NAME.test(name)) ? null : [name, result];
+          }
+          if (source.length <= OUTCOME_MAX_LENGTH) {
+            if (outcomes.size >= OUTCOME_MEMO_SIZE) outcomes = new Map();
+            outcomes.set(source, outcome);
+          }
+        }
+        if (outcome === null) delete labels[deleted];
+        else if (outcome) labels[outcome[0]] = outcome[1];
         return true;
       };
     }

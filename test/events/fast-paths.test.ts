@@ -210,6 +210,34 @@ describe('compileRelabel: steps compiled once, labels changed in place', () => {
     expect(dropped).toBeGreaterThan(compared / 20);
     expect(dropped).toBeLessThan(compared - compared / 20);
   });
+  it('gives the same replace outcomes across a reset of its per-value memo and for long values', () => {
+    const configs = [
+      relabelConfig({
+        source_labels: ['path'],
+        regex: '/api/(v[0-9]+)/(.*)',
+        target_label: 'app',
+        replacement: '${2}-$1',
+      }),
+      relabelConfig({
+        source_labels: ['path'],
+        regex: '/other/(.*)',
+        target_label: '${1}',
+        replacement: 'x',
+      }),
+    ];
+    const apply = compileRelabel(configs);
+    const paths = Array.from({ length: 5000 }, (_, i) =>
+      i % 3 ? `/api/v${i % 7}/x${i}` : `/other/${i % 2 ? 'ok' : '1bad'}`,
+    );
+    paths.push(`/api/v1/${'y'.repeat(300)}`);
+    for (let round = 0; round < 2; round++) {
+      for (const path of paths) {
+        const labels: Record<string, string> = Object.assign(Object.create(null), { path, app: 'old' });
+        expect(apply(labels)).toBe(true);
+        expect(Object.entries(labels)).toEqual(plainRelabel({ path, app: 'old' }, configs));
+      }
+    }
+  });
 });
 
 describe('PipelineRunner: SLO events of a read summed before they are counted', () => {
