@@ -7,7 +7,9 @@ describe('metadata records', () => {
     const record = metadataRecord();
     for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf'])
       expect(record[name]).toBeUndefined();
-    record.__proto__ = 'x';
+    // A field named __proto__ is data too (there is no inherited accessor to set a prototype through).
+    const name = '__proto__';
+    record[name] = 'x';
     expect(Object.entries(record)).toEqual([['__proto__', 'x']]);
     expect(inheritsNothing(record)).toBe(true);
     expect(inheritsNothing(Object.create(null))).toBe(true);
