@@ -13,7 +13,8 @@
  * - `keep` / `drop`: the event is kept only when the value matches / dropped when it matches.
  * - `hashmod`: `target_label` = (last 8 bytes of md5(value), big-endian) mod `modulus`, in decimal.
  * - `labelmap`: every label whose name matches gets copied under the expanded `replacement` (the original
- *   stays); `labeldrop` / `labelkeep`: labels whose name matches are removed / kept.
+ *   stays), names taken in Prometheus' sorted order (a later name wins a shared target); `labeldrop` /
+ *   `labelkeep`: labels whose name matches are removed / kept.
  * - Setting a label to "" removes it, and every step drops labels whose value is "" (Prometheus' label
  *   builder does both), so metadata with an empty value loses it once any step runs.
  *
