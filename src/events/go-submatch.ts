@@ -16,6 +16,12 @@ const NO_MATCH: Submatches = [];
 /** Groups of one match: index 0 is the whole match; a group that did not take part is undefined. */
 export type Submatches = readonly (string | undefined)[];
 
+/**
+ * A `Regexp.Expand` template compiled once (`GoSubmatchRegexp.compileTemplate`): literal text and group
+ * numbers, in order; a reference to a group the pattern does not have is left out (it expands to "").
+ */
+export type ExpandTemplate = readonly (string | number)[];
+
 /** A compiled Go regexp that returns its capture groups. */
 export class GoSubmatchRegexp {
   /** Group names in group order (`''` for an unnamed group); index 0 is the whole match. */
@@ -24,16 +30,20 @@ export class GoSubmatchRegexp {
   /** The same pattern for `test`, with src/lang/re2.ts's memo. */
   private readonly tester: GoRegexp;
   private readonly indexByName: ReadonlyMap<string, number>;
-  private memo = new Map<string, Submatches>();
+  /** Undefined when the texts matched rarely repeat (log lines): a memo would only cost. */
+  private memo: Map<string, Submatches> | undefined;
 
   /**
    * Compiles `pattern` (Go/RE2 syntax). With `anchored`, it must match the whole text, as Prometheus'
-   * relabel regexps do (`^(?:pattern)$`). Throws `GoRegexpSyntaxError` (Go's message) on invalid syntax.
+   * relabel regexps do (`^(?:pattern)$`). `memo: false` for texts that rarely repeat (whole log lines).
+   * Throws `GoRegexpSyntaxError` (Go's message) on invalid syntax.
    */
   constructor(
     readonly source: string,
     anchored = false,
+    { memo = true }: { memo?: boolean } = {},
   ) {
+    this.memo = memo ? new Map() : undefined;
     const pattern = anchored ? `^(?:${source})$` : source;
     try {
       this.compiled = RE2JS.compile(pattern);
@@ -61,7 +71,7 @@ export class GoSubmatchRegexp {
    * may be shared between calls with the same text: do not change it.
    */
   exec(text: string): Submatches | undefined {
-    if (text.length > MEMO_MAX_LENGTH) return this.match(text);
+    if (this.memo === undefined || text.length > MEMO_MAX_LENGTH) return this.match(text);
     let groups = this.memo.get(text);
     if (groups === undefined) {
       groups = this.match(text) ?? NO_MATCH;
@@ -71,12 +81,15 @@ export class GoSubmatchRegexp {
     return groups === NO_MATCH ? undefined : groups;
   }
 
+  /**
+   * One match with every group: re2js' Go-style `findSubmatch` (Go's `FindStringSubmatch`) runs the engine
+   * once; its `Matcher` finds the match and then runs again for the groups.
+   */
   private match(text: string): Submatches | undefined {
-    const matcher = this.compiled.matcher(text);
-    if (!matcher.find()) return undefined;
-    const groups: (string | undefined)[] = [];
-    for (let i = 0; i < this.groupNames.length; i++) groups.push(matcher.group(i) ?? undefined);
-    return groups;
+    const groups: (string | null | undefined)[] | null = this.compiled.re2().findSubmatch(text);
+    if (groups === null) return undefined;
+    for (let i = 0; i < groups.length; i++) if (groups[i] === null) groups[i] = undefined;
+    return groups as Submatches;
   }
 
   /**
@@ -86,29 +99,58 @@ export class GoSubmatchRegexp {
    * So `$1x` is the (missing) group named "1x" and expands to "", as in Go; write `${1}x`.
    */
   expand(template: string, groups: Submatches): string {
-    let out = '';
+    return expandTemplate(this.compileTemplate(template), groups);
+  }
+
+  /** `template` read once for `expandTemplate` (the rules of `expand`), for templates applied to many matches. */
+  compileTemplate(template: string): ExpandTemplate {
+    const parts: (string | number)[] = [];
+    let literal = '';
     let rest = template;
     for (;;) {
       const dollar = rest.indexOf('$');
-      if (dollar === -1) return out + rest;
-      out += rest.slice(0, dollar);
+      if (dollar === -1) break;
+      literal += rest.slice(0, dollar);
       rest = rest.slice(dollar + 1);
       if (rest.startsWith('$')) {
-        out += '$';
+        literal += '$';
         rest = rest.slice(1);
         continue;
       }
       const reference = REFERENCE.exec(rest);
       if (!reference) {
-        out += '$';
+        literal += '$';
         continue;
       }
       const name = (reference[1] ?? reference[2])!;
       rest = rest.slice(reference[0].length);
       const index = GROUP_NUMBER.test(name) ? Number(name) : this.indexByName.get(name);
-      if (index !== undefined) out += groups[index] ?? '';
+      if (index === undefined || index >= this.groupNames.length) continue;
+      if (literal !== '') parts.push(literal);
+      literal = '';
+      parts.push(index);
     }
+    literal += rest;
+    if (literal !== '' || parts.length === 0) parts.push(literal);
+    return parts;
   }
+}
+
+/** The text `template` expands to whatever the groups, when it has no group reference. */
+export function constantTemplate(template: ExpandTemplate): string | undefined {
+  return template.length === 1 && typeof template[0] === 'string' ? template[0] : undefined;
+}
+
+/** `template` (from `compileTemplate` of the regexp that matched) expanded with the groups of one match. */
+export function expandTemplate(template: ExpandTemplate, groups: Submatches): string {
+  const constant = constantTemplate(template);
+  if (constant !== undefined) return constant;
+  let out = '';
+  for (let i = 0; i < template.length; i++) {
+    const part = template[i]!;
+    out += typeof part === 'string' ? part : (groups[part] ?? '');
+  }
+  return out;
 }
 
 /** `{name}` or `name` at the start of a template's rest; Go's names are Unicode letters, digits and `_`. */

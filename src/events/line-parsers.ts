@@ -4,6 +4,7 @@
  */
 import { compileGoRegexp } from '../lang/re2.js';
 import { GoSubmatchRegexp } from './go-submatch.js';
+import { metadataRecord } from './metadata-record.js';
 
 /** Parses one line (without its line feed); undefined when the line is malformed. */
 export type LineParser = (line: string) => Record<string, string> | undefined;
@@ -22,19 +23,41 @@ export function regexpLineParser(
   pattern: string,
   emptyGroupPattern: string = DEFAULT_EMPTY_GROUP_REGEXP,
 ): LineParser {
-  const regexp = new GoSubmatchRegexp(pattern);
-  const empty = compileGoRegexp(emptyGroupPattern);
+  // Lines rarely repeat: no memo.
+  const regexp = new GoSubmatchRegexp(pattern, false, { memo: false });
+  const empty = emptyGroupTest(emptyGroupPattern);
   const named = regexp.groupNames.flatMap((name, index) => (name ? [{ name, index }] : []));
   return (line) => {
     const groups = regexp.exec(line);
     if (!groups) return undefined;
-    const metadata: Record<string, string> = Object.create(null);
+    const metadata = metadataRecord();
     for (const { name, index } of named) {
       const value = groups[index] ?? '';
-      if (!empty.test(value)) metadata[name] = value;
+      if (!empty(value)) metadata[name] = value;
     }
     return metadata;
   };
+}
+
+/** Characters that make a Go regexp more than literal text. */
+const METACHARACTERS = /[\\.+*?()|[\]{}^$]/;
+
+/**
+ * `emptyGroupRE` as a test: `^text$` with `text` free of metacharacters (slo-exporter's `^-$`, the default
+ * `^$`) matches exactly `text` (without the `m` flag, Go's `^` and `$` are the text's ends), so it is a
+ * string comparison; any other pattern is a Go regexp.
+ */
+function emptyGroupTest(pattern: string): (value: string) => boolean {
+  const literal = pattern.slice(1, -1);
+  if (
+    pattern.startsWith('^') &&
+    pattern.endsWith('$') &&
+    pattern.length >= 2 &&
+    !METACHARACTERS.test(literal)
+  )
+    return (value) => value === literal;
+  const regexp = compileGoRegexp(pattern);
+  return (value) => regexp.test(value);
 }
 
 /**
@@ -49,7 +72,7 @@ export const jsonLineParser: LineParser = (line) => {
     return undefined;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const metadata: Record<string, string> = Object.create(null);
+  const metadata = metadataRecord();
   for (const [key, field] of Object.entries(value)) {
     if (typeof field === 'string') metadata[key] = field;
     else if (typeof field === 'number' || typeof field === 'boolean') metadata[key] = String(field);

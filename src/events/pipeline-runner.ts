@@ -14,7 +14,9 @@
  * - Every SLO event is counted in the Prometheus counters (`SloEventCounters`) and, when a store is given,
  *   in the event store at the processing time (the injected clock, read once per chunk or body: all events of
  *   one read are processed within it), or, for a file source with a `timestamp`, at the time the event
- *   carries (an event whose time is missing or does not parse: at the processing time, and counted).
+ *   carries (an event whose time is missing or does not parse: at the processing time, and counted). Both
+ *   receive the SLO events of a read summed per series (see `#read`) at its end, and for timed events also
+ *   wherever the minute changes: the same values as one add per event.
  * - Exactly once in the store: `snapshotPositions()` gives the tailed files' positions as of the events
  *   processed so far; taken in the same synchronous step as the store's pending counts, it describes exactly
  *   the lines those counts come from (pipeline-store.ts writes both in one transaction). This holds because
@@ -117,16 +119,23 @@ export class PipelineRunner {
   #timestamp = 0;
   /**
    * SLO events of the read in progress, summed by rule and labels (in first-seen order) and added to the
-   * store at its end (`#storeRead`): one store update per series and read rather than per event. All events
-   * of a read share its timestamp, so the buckets are the same, and the store's pending deltas (what reaches
-   * the database) are equal: while every quantity is an integer, sums are exact in any grouping; from the
-   * first fractional quantity on (`#integral` false), every event is added on its own, as without sums.
+   * counters and the store at its end (`#flushRead`): one update per series and read rather than per event.
+   * Nothing reads the counters or the store within a read (it is processed synchronously), all its events
+   * share its timestamp (the store's buckets), and first-seen order keeps the order in which series and event
+   * keys first reach them (the key cap admits keys in that order). The sums are exact while `#exactSums`
+   * holds; from the first event that breaks it on, every event is added on its own, as without sums.
    */
   readonly #read: ReadSums[] = [];
   /** `#read` entries by rule and event key (looked up without building a key string per event). */
   readonly #readIndex = new Map<CompiledRule, Map<string, ReadSums[]>>();
-  /** True until an SLO event with a fractional quantity is stored. */
-  #integral = true;
+  /**
+   * True while every SLO event quantity so far is an integer and their absolute values add up to at most
+   * 2^53 - 1: then every counter value and every sum of them is an integer of at most that size, computed
+   * exactly in any grouping.
+   */
+  #exactSums = true;
+  /** Sum of the absolute quantities of the SLO events so far (for `#exactSums`). */
+  #quantityTotal = 0;
   #sources: Promise<void>[] = [];
   #stdin: Readable | undefined;
   #stopping = false;
@@ -151,21 +160,20 @@ export class PipelineRunner {
       errors: spec.processors.map(() => 0),
       timestampUnparsed: 0,
     };
-    const counters = this.counters;
-    const store = this.store;
-    this.#emit = store
-      ? (slo) => {
-          counters.add(slo);
-          if (this.#integral && Number.isInteger(slo.quantity)) {
-            this.#sum(slo);
-            return;
-          }
-          // From the first fractional quantity on, one add per event, after the sums so far (order kept).
-          this.#integral = false;
-          this.#storeRead();
-          store.add(slo, this.#timestamp);
+    this.#emit = (slo) => {
+      if (this.#exactSums) {
+        this.#quantityTotal += Math.abs(slo.quantity);
+        if (Number.isInteger(slo.quantity) && this.#quantityTotal <= Number.MAX_SAFE_INTEGER) {
+          this.#sum(slo);
+          return;
         }
-      : (slo) => counters.add(slo);
+      }
+      // From then on, one add per event, after the sums so far (order kept).
+      this.#exactSums = false;
+      this.#flushRead();
+      this.counters.add(slo);
+      this.store?.add(slo, this.#timestamp);
+    };
   }
 
   /** True when some source ends by itself (a file with `follow: false`, or stdin). */
@@ -264,7 +272,7 @@ export class PipelineRunner {
         start = end + 1;
       }
     }
-    this.#storeRead();
+    this.#flushRead();
     return result;
   }
 
@@ -401,14 +409,22 @@ export class PipelineRunner {
     else sums.bad += slo.quantity;
   }
 
-  /** Adds the SLO events of the read that ended to the store, in first-seen order (the series cap's order). */
-  #storeRead(): void {
-    const store = this.store;
-    if (!store || this.#read.length === 0) return;
+  /**
+   * Adds the SLO events of the read that ended to the counters and the store, in first-seen order (the
+   * order of the key cap and the store's series cap).
+   */
+  #flushRead(): void {
+    if (this.#read.length === 0) return;
+    const { counters, store } = this;
     const timestamp = this.#timestamp;
     for (const { event, good, bad } of this.#read) {
-      if (good > 0 || bad === 0) store.add({ ...event, result: 'success', quantity: good }, timestamp);
-      if (bad > 0) store.add({ ...event, result: 'fail', quantity: bad }, timestamp);
+      const success: SloEvent = { ...event, result: 'success', quantity: good };
+      const fail: SloEvent = { ...event, result: 'fail', quantity: bad };
+      // Both: a series has both results from its first event on, and adding 0 changes no value.
+      counters.add(success);
+      counters.add(fail);
+      if (store && (good > 0 || bad === 0)) store.add(success, timestamp);
+      if (store && bad > 0) store.add(fail, timestamp);
     }
     this.#read.length = 0;
     this.#readIndex.clear();
@@ -421,7 +437,7 @@ export class PipelineRunner {
       this.#timestamp = this.#now();
       if (time) this.#processTimed(batch, time);
       else for (let i = 0; i < batch.length; i++) this.#process({ metadata: batch[i]!, quantity: 1 });
-      this.#storeRead();
+      this.#flushRead();
       ingested.file += batch.length;
     }
   }
@@ -447,7 +463,7 @@ export class PipelineRunner {
       }
       const eventMinute = minuteOf(at);
       if (eventMinute !== minute) {
-        this.#storeRead();
+        this.#flushRead();
         minute = eventMinute;
       }
       this.#timestamp = at;
@@ -465,11 +481,11 @@ export class PipelineRunner {
       for await (const chunk of stdin) {
         this.#timestamp = this.#now();
         splitter.push(chunk as Buffer);
-        this.#storeRead();
+        this.#flushRead();
       }
       this.#timestamp = this.#now();
       splitter.end();
-      this.#storeRead();
+      this.#flushRead();
     } catch (error) {
       // Destroyed by stop(): the end of this source, not a failure.
       if (!this.#stopping) throw error;

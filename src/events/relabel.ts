@@ -13,7 +13,8 @@
  * - `keep` / `drop`: the event is kept only when the value matches / dropped when it matches.
  * - `hashmod`: `target_label` = (last 8 bytes of md5(value), big-endian) mod `modulus`, in decimal.
  * - `labelmap`: every label whose name matches gets copied under the expanded `replacement` (the original
- *   stays); `labeldrop` / `labelkeep`: labels whose name matches are removed / kept.
+ *   stays), names taken in Prometheus' sorted order (a later name wins a shared target); `labeldrop` /
+ *   `labelkeep`: labels whose name matches are removed / kept.
  * - Setting a label to "" removes it, and every step drops labels whose value is "" (Prometheus' label
  *   builder does both), so metadata with an empty value loses it once any step runs.
  *
@@ -22,7 +23,7 @@
 import { createHash } from 'node:crypto';
 import type { ConfigIssue } from '../config/errors.js';
 import { parseSource, type SourceDocument } from '../config/yaml-source.js';
-import { GoSubmatchRegexp } from './go-submatch.js';
+import { constantTemplate, expandTemplate, GoSubmatchRegexp } from './go-submatch.js';
 import { LiteralYamlReader, type YamlPath } from './literal-yaml-reader.js';
 
 /** Event metadata as labels: name → value. */
@@ -144,61 +145,155 @@ export function relabelConfig(fields: RelabelConfigFields): RelabelConfig {
 }
 
 /**
- * Runs the steps in order over `labels`. Returns the new labels (a fresh object; the input is not changed),
- * or undefined when a `keep`/`drop` step drops the event.
+ * Runs the steps in order over `labels`. Returns the new labels (a fresh prototype-free object; the input is
+ * not changed), or undefined when a `keep`/`drop` step drops the event.
  */
 export function relabel(labels: Labels, configs: readonly RelabelConfig[]): Labels | undefined {
-  if (!configs.length) return { ...labels };
-  // Steps never set "", so dropping empty values once is what each step's label builder does.
-  const current = new Map(Object.entries(labels).filter(([, value]) => value !== ''));
-  for (const config of configs) {
-    if (!step(current, config)) return undefined;
-  }
-  return Object.fromEntries(current);
+  const copy: Record<string, string> = Object.assign(Object.create(null), labels);
+  return compileRelabel(configs)(copy) ? copy : undefined;
 }
 
+/**
+ * Relabels `labels` in place; returns false when a `keep`/`drop` step drops the event (the labels are then
+ * left part-way). The object must inherit nothing (src/events/metadata-record.ts), so that a label named like
+ * an Object member is read as data.
+ */
+export type CompiledRelabel = (labels: Record<string, string>) => boolean;
+
+/**
+ * The steps compiled once for many events (what `relabel` runs): each step's source value reader, regexp and
+ * templates are prepared here, and the labels are changed in place instead of copied per step.
+ */
+export function compileRelabel(configs: readonly RelabelConfig[]): CompiledRelabel {
+  if (!configs.length) return () => true;
+  const steps = configs.map(compileStep);
+  return (labels) => {
+    // Steps never set "", so dropping empty values once is what each step's label builder does.
+    for (const name in labels) if (labels[name] === '') delete labels[name];
+    for (let i = 0; i < steps.length; i++) if (!steps[i]!(labels)) return false;
+    return true;
+  };
+}
+
+/**
+ * Outcomes of a replace step kept per source value (values repeat: paths, methods, status codes), so a
+ * repeated value costs one lookup and no new string; longer values are not kept.
+ */
+const OUTCOME_MEMO_SIZE = 4096;
+const OUTCOME_MAX_LENGTH = 256;
+
 /** One step, applied to `labels` in place; false when the event is dropped. */
-function step(labels: Map<string, string>, config: RelabelConfig): boolean {
-  const value = config.sourceLabels.map((name) => labels.get(name) ?? '').join(config.separator);
+function compileStep(config: RelabelConfig): CompiledRelabel {
+  const { regex } = config;
+  const value = sourceValue(config.sourceLabels, config.separator);
   switch (config.action) {
     case 'drop':
-      return !config.regex.test(value);
+      return (labels) => !regex.test(value(labels));
     case 'keep':
-      return config.regex.test(value);
+      return (labels) => regex.test(value(labels));
     case 'replace': {
-      const groups = config.regex.exec(value);
-      if (!groups) return true;
-      const target = config.regex.expand(config.targetLabel, groups);
-      const result = config.regex.expand(config.replacement, groups);
-      if (!LABEL_NAME.test(target) || result === '') labels.delete(config.targetLabel);
-      else labels.set(target, result);
-      return true;
-    }
-    case 'hashmod':
-      set(labels, config.targetLabel, String(hash64(value) % config.modulus));
-      return true;
-    case 'labelmap':
-      // Names are read from a snapshot: labels added by this step are not mapped again.
-      for (const [name, labelValue] of [...labels]) {
-        const groups = config.regex.exec(name);
-        if (groups) set(labels, config.regex.expand(config.replacement, groups), labelValue);
+      const target = regex.compileTemplate(config.targetLabel);
+      const replacement = regex.compileTemplate(config.replacement);
+      const deleted = config.targetLabel;
+      const constantName = constantTemplate(target);
+      const constantValue = constantTemplate(replacement);
+      const constantNameValid = constantName === undefined ? undefined : LABEL_NAME.test(constantName);
+      if (constantName !== undefined && constantValue !== undefined) {
+        // Name and value do not depend on the groups: whether the regexp matches is all there is to know.
+        const valid = constantNameValid && constantValue !== '';
+        return (labels) => {
+          if (!regex.test(value(labels))) return true;
+          if (valid) labels[constantName] = constantValue;
+          else delete labels[deleted];
+          return true;
+        };
       }
-      return true;
+      /** By source value: the label to set (name, value), null to delete `deleted`, false for no match. */
+      let outcomes = new Map<string, readonly [string, string] | null | false>();
+      return (labels) => {
+        const source = value(labels);
+        let outcome = outcomes.get(source);
+        if (outcome === undefined) {
+          const groups = regex.exec(source);
+          if (!groups) outcome = false;
+          else {
+            const name = expandTemplate(target, groups);
+            const result = expandTemplate(replacement, groups);
+            outcome = result === '' || !(constantNameValid ?? LABEL_NAME.test(name)) ? null : [name, result];
+          }
+          if (source.length <= OUTCOME_MAX_LENGTH) {
+            if (outcomes.size >= OUTCOME_MEMO_SIZE) outcomes = new Map();
+            outcomes.set(source, outcome);
+          }
+        }
+        if (outcome === null) delete labels[deleted];
+        else if (outcome) labels[outcome[0]] = outcome[1];
+        return true;
+      };
+    }
+    case 'hashmod': {
+      const { targetLabel, modulus } = config;
+      return (labels) => {
+        set(labels, targetLabel, String(hash64(value(labels)) % modulus));
+        return true;
+      };
+    }
+    case 'labelmap': {
+      const replacement = regex.compileTemplate(config.replacement);
+      return (labels) => {
+        // Prometheus iterates the step's input labels, sorted by name (later names win a shared target);
+        // labels added by this step are not mapped again.
+        const entries = Object.entries(labels).sort(([a], [b]) => byCodePoint(a, b));
+        for (const [name, labelValue] of entries) {
+          const groups = regex.exec(name);
+          if (groups) set(labels, expandTemplate(replacement, groups), labelValue);
+        }
+        return true;
+      };
+    }
     case 'labeldrop':
     case 'labelkeep': {
       const keepMatching = config.action === 'labelkeep';
-      for (const name of [...labels.keys()]) {
-        if (config.regex.test(name) !== keepMatching) labels.delete(name);
-      }
-      return true;
+      return (labels) => {
+        for (const name of Object.keys(labels)) {
+          if (regex.test(name) !== keepMatching) delete labels[name];
+        }
+        return true;
+      };
     }
   }
 }
 
+/** Reads a step's source value: the `source_labels` values (missing: "") joined with `separator`. */
+function sourceValue(names: readonly string[], separator: string): (labels: Labels) => string {
+  if (names.length === 0) return () => '';
+  if (names.length === 1) {
+    const name = names[0]!;
+    return (labels) => labels[name] ?? '';
+  }
+  return (labels) => {
+    let value = labels[names[0]!] ?? '';
+    for (let i = 1; i < names.length; i++) value += separator + (labels[names[i]!] ?? '');
+    return value;
+  };
+}
+
 /** Sets a label; "" removes it (Prometheus' `labels.Builder.Set`). */
-function set(labels: Map<string, string>, name: string, value: string): void {
-  if (value === '') labels.delete(name);
-  else labels.set(name, value);
+function set(labels: Record<string, string>, name: string, value: string): void {
+  if (value === '') delete labels[name];
+  else labels[name] = value;
+}
+
+/** Go's string order (UTF-8 bytes, that is code points), which differs from `<` on UTF-16 code units. */
+function byCodePoint(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.codePointAt(i)!;
+    const y = b.codePointAt(i)!;
+    if (x !== y) return x - y;
+    if (x > 0xffff) i++;
+  }
+  return a.length - b.length;
 }
 
 /** Prometheus' hashmod hash: the md5 digest's last 8 bytes as a big-endian uint64. */

@@ -227,6 +227,20 @@ describe('relabel: labelmap, labeldrop, labelkeep', () => {
     });
   });
 
+  it("labelmap maps names in Prometheus' sorted label order: the last name wins a shared target", () => {
+    // Prometheus ranges over the step's input label set, which is sorted by name; insertion order is no order.
+    expect(
+      run({ b_x: 'from b', a_x: 'from a' }, { action: 'labelmap', regex: '.*_x', replacement: 'y' }),
+    ).toEqual({ b_x: 'from b', a_x: 'from a', y: 'from b' });
+    // Each name maps with the value it had when the step began, also when an earlier name's copy replaced it.
+    expect(
+      run({ x: '1', x_x: '2' }, { action: 'labelmap', regex: '(x)(_x)?', replacement: '${1}_x' }),
+    ).toEqual({
+      x: '1',
+      x_x: '2',
+    });
+  });
+
   it('labelmap is anchored on the label name', () => {
     expect(run({ my_http_x: '1' }, { action: 'labelmap', regex: 'http_(.*)' })).toEqual({ my_http_x: '1' });
   });

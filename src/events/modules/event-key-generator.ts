@@ -53,12 +53,14 @@ export class EventKeyGenerator implements EventProcessor {
 
   /** The key `metadataKeys` give for `metadata` ("" when none of them is present). */
   eventKey(metadata: Readonly<Record<string, string>>): string {
-    const values: string[] = [];
-    for (const key of this.config.metadataKeys) {
-      const value = lookup(metadata, key);
-      if (value !== undefined) values.push(value);
+    // Joined as it goes: no array per event.
+    const { metadataKeys, separator } = this.config;
+    let key: string | undefined;
+    for (let i = 0; i < metadataKeys.length; i++) {
+      const value = lookup(metadata, metadataKeys[i]!);
+      if (value !== undefined) key = key === undefined ? value : key + separator + value;
     }
-    return values.join(this.config.separator);
+    return key ?? '';
   }
 
   process(event: PipelineEvent): PipelineEvent {

@@ -6,8 +6,9 @@
  * `eventRelabelConfigs` are ignored, and a missing module config means no steps (every event passes).
  */
 import type { MetricFamily } from '../../lang/prometheus-text.js';
+import { inheritsNothing, metadataRecord } from '../metadata-record.js';
 import type { EventProcessor, PipelineEvent, ProcessorModule } from '../pipeline-event.js';
-import { parseRelabelModule, type RelabelConfig, relabel } from '../relabel.js';
+import { type CompiledRelabel, compileRelabel, parseRelabelModule, type RelabelConfig } from '../relabel.js';
 import { moduleMetricPrefix } from './module-metrics.js';
 
 const NAME = 'relabel';
@@ -18,16 +19,23 @@ export class RelabelProcessor implements EventProcessor {
   /** Events dropped by a `keep` or `drop` step so far. */
   private dropped = 0;
 
-  constructor(private readonly configs: readonly RelabelConfig[]) {}
+  private readonly apply: CompiledRelabel;
 
+  constructor(configs: readonly RelabelConfig[]) {
+    this.apply = compileRelabel(configs);
+  }
+
+  /** Relabels the event's metadata in place (a copy first if it inherits anything). */
   process(event: PipelineEvent): PipelineEvent | undefined {
-    const labels = relabel(event.metadata, this.configs);
-    if (labels === undefined) {
+    // Inheriting nothing, a label named like an Object member stays plain data.
+    const metadata = inheritsNothing(event.metadata)
+      ? event.metadata
+      : Object.assign(metadataRecord(), event.metadata);
+    if (!this.apply(metadata)) {
       this.dropped++;
       return undefined;
     }
-    // A prototype-free copy, so a label named like an Object member stays plain data.
-    event.metadata = Object.assign(Object.create(null), labels);
+    event.metadata = metadata;
     return event;
   }
 
