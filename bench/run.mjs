@@ -3,7 +3,7 @@
  * Node process. `node bench/run.mjs compute` runs only the scripts whose name contains "compute".
  * Exits non-zero when a benchmark fails (a correctness check inside it, not a missed speed target).
  * BENCH_ROUNDS=n sets the rounds of every benchmark (defaults, sized for about 4 minutes in all on 2 cores:
- * compute-e2e 5, export 5, go-template 5, history 3, metrics 3, startup 10).
+ * compute-e2e 5, export 5, go-template 5, history 3, metrics 3, slo-counters 3, startup 10).
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';

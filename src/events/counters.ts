@@ -164,11 +164,11 @@ export class SloEventCounters {
     }
     const at = event.result === 'success' ? SUCCESS : FAIL;
     const quantity = event.quantity;
-    const [t0, t1, t2, t3] = this.tables as [CounterTable, CounterTable, CounterTable, CounterTable];
-    t0.values[2 * n0!.slot + at]! += quantity;
-    t1.values[2 * n1!.slot + at]! += quantity;
-    t2.values[2 * n2!.slot + at]! += quantity;
-    t3.values[2 * slot + at]! += quantity;
+    const tables = this.tables;
+    tables[0]!.values[2 * n0!.slot + at]! += quantity;
+    tables[1]!.values[2 * n1!.slot + at]! += quantity;
+    tables[2]!.values[2 * n2!.slot + at]! += quantity;
+    tables[3]!.values[2 * slot + at]! += quantity;
   }
 
   /**

@@ -1,0 +1,85 @@
+/**
+ * Benchmark: `/metrics` of the SLO event counters (slo-exporter's four-family cascade) at BENCH_SERIES
+ * (100,000) exposed series, slokit's `SloEventCounters` against prom-client `Counter`s with the same label
+ * sets, each round and variant in its own process (bench/lib/slo-counters-child.mjs, timings in-process),
+ * rounds interleaved. The work, as issue 12 states it: BENCH_EVENTS (1,000,000) SLO events spread over the
+ * series between two scrapes, plus the scrape itself. Each SLO event increments one series of each of the
+ * four families (prom-client: four `inc` calls). A third variant only generates the events, the cost both
+ * others include.
+ *
+ * Measured: the first pass creating the series, the events between the scrapes, the second scrape (text +
+ * Buffer.from), events + scrape together, and the heap held (heapUsed + arrayBuffers after gc, counters
+ * filled, minus before). Checked before any ratio: both variants' second scrapes hold the same series with
+ * the same values (parsed into samples and digested) in every round, and BENCH_SERIES of them.
+ *
+ * Environment: BENCH_SERIES (100000), BENCH_EVENTS (1000000), BENCH_ROUNDS (3).
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runChecked } from './lib/process.mjs';
+import { keysFor } from './lib/slo-counters-workload.mjs';
+import { formatMs, interleaved, roundsFromEnv, summary } from './lib/timing.mjs';
+
+const SERIES = Number(process.env.BENCH_SERIES ?? 100_000);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const ROUNDS = roundsFromEnv(3);
+const SEED = 12;
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'lib', 'slo-counters-child.mjs');
+const VARIANTS = ['slokit', 'prom-client', 'generate'];
+
+console.log(
+  `SLO event counters: ${SERIES} series (${keysFor(SERIES)} event keys), ${EVENTS} events between two scrapes, one process per variant and round, ${ROUNDS} interleaved rounds; node ${process.version}`,
+);
+const results = await interleaved(
+  VARIANTS.map((name) => ({
+    name,
+    run: async () => {
+      const args = ['--expose-gc', CHILD, name, String(SERIES), String(EVENTS), String(SEED)];
+      const r = await runChecked(process.execPath, args);
+      return { ms: r.ms, ...JSON.parse(r.stdout) };
+    },
+  })),
+  ROUNDS,
+);
+
+const failures = [];
+const compared = [...results.get('slokit'), ...results.get('prom-client')];
+const digests = new Set(compared.map((r) => r.digest));
+if (digests.size !== 1) failures.push(`expositions differ (${digests.size} distinct sample digests)`);
+const counts = new Set(compared.map((r) => r.series));
+if (counts.size !== 1 || !counts.has(SERIES)) {
+  failures.push(`series counts ${[...counts].join(', ')}, expected ${SERIES}`);
+}
+
+const MEASURES = [
+  ['first pass (creates series)', (r) => r.fillMs],
+  [`${EVENTS} events`, (r) => r.updateMs],
+  ['scrape (text + Buffer)', (r) => r.scrapeMs],
+  ['events + scrape (the work)', (r) => r.updateMs + r.scrapeMs],
+  ['heap held (MiB)', (r) => r.heapBytes / 2 ** 20],
+];
+const cell = (s, heap) =>
+  heap ? `${s.min.toFixed(1)} / ${s.median.toFixed(1)}` : `${formatMs(s.min)} / ${formatMs(s.median)}`;
+const [ours, theirs, generate] = VARIANTS;
+console.log(
+  `\n  ${'min / median'.padEnd(30)} ${[ours, theirs].map((v) => v.padStart(22)).join('')}   prom-client / slokit (median)`,
+);
+for (const [label, pick] of MEASURES) {
+  const heap = label.startsWith('heap');
+  const [a, b] = [ours, theirs].map((v) => summary(results.get(v).map(pick)));
+  const ratio = failures.length ? 'n/a' : `${(b.median / a.median).toFixed(2)}x`;
+  console.log(`  ${label.padEnd(30)} ${[a, b].map((s) => cell(s, heap).padStart(22)).join('')}   ${ratio}`);
+}
+const gen = summary(results.get(generate).map((r) => r.updateMs));
+console.log(`  generating the ${EVENTS} events alone (in both): ${cell(gen, false)}`);
+const bytes = results.get(ours)[0].bytes;
+console.log(`  exposition: ${(bytes / 2 ** 20).toFixed(1)} MiB`);
+const noise = [ours, theirs].map((v) => {
+  const s = summary(results.get(v).map((r) => r.updateMs + r.scrapeMs));
+  return `${v} ${(s.noise * 100).toFixed(0)} %`;
+});
+console.log(`  noise of events + scrape, (median - min) / min: ${noise.join(', ')}`);
+if (failures.length) {
+  console.error(`\nFAILED (no ratio printed):\n  ${failures.join('\n  ')}`);
+  process.exitCode = 1;
+} else console.log('  checked: the same series and values in every second scrape of both variants');
