@@ -15,8 +15,8 @@
  * scrape 2. Scrape timings include `Buffer.from(text)`, the encoding a response needs. Output (JSON):
  * { fillMs, scrape1Ms, updateMs, scrapeMs, heapBytes, series, bytes, digest }, where heapBytes is
  * heapUsed + arrayBuffers after gc with the filled counters held, minus the same before they were created
- * (typed arrays live outside the JS heap, so arrayBuffers counts them), and digest/series describe
- * scrape 2's samples.
+ * (typed arrays live outside the JS heap, so arrayBuffers counts them; the scrapes' Buffers are dropped and
+ * freed first), and digest/series describe scrape 2's samples.
  */
 import { performance } from 'node:perf_hooks';
 import { Counter, Registry } from 'prom-client';
@@ -40,13 +40,16 @@ const work = workload(series, seed);
 const { rules, issues } = parseRulesFile(RULES_YAML, 'bench-rules.yaml');
 if (issues.length) throw new Error(JSON.stringify(issues));
 
-const heap = () => {
-  globalThis.gc();
-  globalThis.gc();
+/** heapUsed + arrayBuffers after gc; the pauses let V8 free the backing stores of dead Buffers. */
+const heap = async () => {
+  for (let i = 0; i < 3; i++) {
+    globalThis.gc();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   const usage = process.memoryUsage();
   return usage.heapUsed + usage.arrayBuffers;
 };
-const before = heap();
+const before = await heap();
 
 /** @type {{ fill: Function, update: Function, scrape: () => Promise<string> | string }} */
 let run;
@@ -117,7 +120,7 @@ const digestOf = (bytes) => {
 };
 const { series: count, digest, bytes } = digestOf(scrape2.bytes);
 scrape2.bytes = null;
-const heapBytes = heap() - before;
+const heapBytes = (await heap()) - before;
 process.stdout.write(
   JSON.stringify({
     fillMs,
