@@ -80,6 +80,17 @@ const noise = [ours, theirs].map((v) => {
   return `${v} ${(s.noise * 100).toFixed(0)} %`;
 });
 console.log(`  noise of events + scrape, (median - min) / min: ${noise.join(', ')}`);
+if (!failures.length) {
+  // Issue 12's goals, on medians (a missed goal is reported, not a failure: timings depend on the machine).
+  const med = (v, pick) => summary(results.get(v).map(pick)).median;
+  const scrape = med(ours, (r) => r.scrapeMs);
+  const speedup = med(theirs, (r) => r.updateMs + r.scrapeMs) / med(ours, (r) => r.updateMs + r.scrapeMs);
+  const heap = med(ours, (r) => r.heapBytes) / med(theirs, (r) => r.heapBytes);
+  const goal = (ok) => (ok ? 'met' : 'MISSED');
+  console.log(`  goal scrape < 100 ms: ${goal(scrape < 100)} (${formatMs(scrape)})`);
+  console.log(`  goal work >= 3x faster than prom-client: ${goal(speedup >= 3)} (${speedup.toFixed(2)}x)`);
+  console.log(`  goal heap held <= 1.5x prom-client's: ${goal(heap <= 1.5)} (${heap.toFixed(2)}x)`);
+}
 if (failures.length) {
   console.error(`\nFAILED (no ratio printed):\n  ${failures.join('\n  ')}`);
   process.exitCode = 1;
