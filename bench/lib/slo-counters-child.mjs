@@ -13,7 +13,9 @@
  *
  * Steps: fill (each key once: creates every series), scrape 1, `events` events spread over the series,
  * scrape 2. Scrape timings include `Buffer.from(text)`, the encoding a response needs. Output (JSON):
- * { fillMs, scrape1Ms, updateMs, scrapeMs, heapBytes, series, bytes, digest }, where heapBytes is
+ * { fillMs, scrape1Ms, updateMs, scrapeMs, cpu: { the same four in CPU milliseconds }, heapBytes, series,
+ * bytes, digest }: wall-clock milliseconds, CPU milliseconds of the process over the same steps (user +
+ * system: what the step costs when other processes compete for the cores), and heapBytes,
  * heapUsed + arrayBuffers after gc with the filled counters held, minus the same before they were created
  * (typed arrays live outside the JS heap, so arrayBuffers counts them; the scrapes' Buffers are dropped and
  * freed first), and digest/series describe scrape 2's samples.
@@ -97,21 +99,28 @@ if (variant === 'slokit') {
   run = { fill: emit, update: emit, scrape: () => `# ${sink}\n` };
 } else throw new Error(`unknown variant ${variant}`);
 
+/** CPU milliseconds (user + system, all threads: GC helpers included) since `since`. */
+const cpuMs = (since) => {
+  const { user, system } = process.cpuUsage(since);
+  return (user + system) / 1000;
+};
 const timed = (fn) => {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   fn();
-  return performance.now() - started;
+  return { ms: performance.now() - started, cpuMs: cpuMs(cpu) };
 };
 const timedScrape = async () => {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const bytes = Buffer.from(await run.scrape());
-  return { ms: performance.now() - started, bytes };
+  return { ms: performance.now() - started, cpuMs: cpuMs(cpu), bytes };
 };
 
-const fillMs = timed(() => work.fill(run.fill));
+const fill = timed(() => work.fill(run.fill));
 const scrape1 = await timedScrape();
 scrape1.bytes = null;
-const updateMs = timed(() => work.spread(events, run.update));
+const update = timed(() => work.spread(events, run.update));
 const scrape2 = await timedScrape();
 /** Series count and digest (a function, so the parsed samples are garbage afterwards). */
 const digestOf = (bytes) => {
@@ -123,10 +132,11 @@ scrape2.bytes = null;
 const heapBytes = (await heap()) - before;
 process.stdout.write(
   JSON.stringify({
-    fillMs,
+    fillMs: fill.ms,
     scrape1Ms: scrape1.ms,
-    updateMs,
+    updateMs: update.ms,
     scrapeMs: scrape2.ms,
+    cpu: { fillMs: fill.cpuMs, scrape1Ms: scrape1.cpuMs, updateMs: update.cpuMs, scrapeMs: scrape2.cpuMs },
     heapBytes,
     series: count,
     bytes,

@@ -77,7 +77,12 @@ interface TrieNode<Child> {
   head: string;
   tail: string;
 }
-/** Level 2 (app): its children are event keys → level-3 slots. */
+/**
+ * Level 2 (app): its children are event keys → level-3 slots. A slot is stored as is when its key needs no
+ * admission any more (`admitKey` would return it unchanged and change nothing: a key in the key set, or the
+ * placeholder once the limit is reached; both last), else as `~slot` (a key set by metadata, not yet seen
+ * as an event's key). So most events skip the key set.
+ */
 type AppNode = TrieNode<number>;
 type ClassNode = TrieNode<AppNode>;
 type DomainNode = TrieNode<ClassNode>;
@@ -97,6 +102,9 @@ interface Plan {
   app: string | undefined;
   key: string | undefined;
 }
+
+/** The slot of a level-3 entry, however stored (see `AppNode`). */
+const slotOf = (entry: number): number => (entry < 0 ? ~entry : entry);
 
 const node = <Child>(slot: number): TrieNode<Child> => ({ slot, children: new Map(), head: '', tail: '' });
 
@@ -142,7 +150,6 @@ export class SloEventCounters {
 
   /** Counts one SLO event at every level. */
   add(event: SloEvent): void {
-    const key = this.admitKey(event.key);
     const rule = event.rule;
     let plan = this.lastPlan;
     if (rule !== this.lastRule || plan === undefined) {
@@ -153,14 +160,25 @@ export class SloEventCounters {
     const domain = plan.domain ?? event.domain;
     const cls = plan.class ?? event.class;
     const app = plan.app ?? event.app;
-    const eventKey = plan.key ?? key;
     const n0 = plan.root.children.get(domain);
     const n1 = n0?.children.get(cls);
     const n2 = n1?.children.get(app);
-    const slot = n2?.children.get(eventKey);
-    if (slot === undefined) {
-      this.addNew(plan.root, [domain, cls, app, eventKey], event);
-      return;
+    const raw = event.key;
+    let slot = plan.key === undefined ? n2?.children.get(raw) : undefined;
+    if (slot === undefined || slot < 0) {
+      const key = this.admitKey(raw);
+      // The event's own key, admitted for good: its entry can skip admission from now on.
+      const admitted = plan.key === undefined && key === raw;
+      const eventKey = plan.key ?? key;
+      slot = n2?.children.get(eventKey);
+      if (slot === undefined) {
+        this.addNew(plan.root, [domain, cls, app, eventKey], admitted, event);
+        return;
+      }
+      if (slot < 0) {
+        slot = ~slot;
+        if (admitted) n2!.children.set(eventKey, slot);
+      }
     }
     const at = event.result === 'success' ? SUCCESS : FAIL;
     const quantity = event.quantity;
@@ -201,8 +219,11 @@ export class SloEventCounters {
     return key;
   }
 
-  /** `add` for an event with at least one new label set: creates the missing series, then counts. */
-  private addNew(root: Root, values: readonly string[], event: SloEvent): void {
+  /**
+   * `add` for an event with at least one new label set: creates the missing series, then counts. `admitted`:
+   * the event key (`values[3]`) needs no admission any more (see `AppNode`).
+   */
+  private addNew(root: Root, values: readonly string[], admitted: boolean, event: SloEvent): void {
     const labels: Record<string, string> = Object.assign(Object.create(null), root.rest);
     const at = event.result === 'success' ? SUCCESS : FAIL;
     // Typed loosely: the levels differ only in what a node's children are.
@@ -213,10 +234,10 @@ export class SloEventCounters {
       let child = parent.children.get(value) as TrieNode<unknown> | number | undefined;
       if (child === undefined) {
         const slot = this.createSeries(level, labels, parent);
-        child = level < LEVELS - 1 ? node<unknown>(slot) : slot;
+        child = level < LEVELS - 1 ? node<unknown>(slot) : admitted ? slot : ~slot;
         parent.children.set(value, child);
       }
-      const slot = typeof child === 'number' ? child : child.slot;
+      const slot = typeof child === 'number' ? slotOf(child) : child.slot;
       this.tables[level]!.values[2 * slot + at]! += event.quantity;
       if (typeof child !== 'number') parent = child;
     }
@@ -270,7 +291,7 @@ export class SloEventCounters {
         const own = { ...labels, [this.partNames[depth]!]: value };
         if (depth < level) walk(child as TrieNode<unknown>, depth + 1, own);
         else {
-          const slot = typeof child === 'number' ? child : child.slot;
+          const slot = typeof child === 'number' ? slotOf(child) : child.slot;
           if (slot < snapshot.size) labelsBySlot[slot] = own;
         }
       }
