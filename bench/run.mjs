@@ -3,8 +3,9 @@
  * Node process. `node bench/run.mjs compute` runs only the scripts whose name contains "compute".
  * Exits non-zero when a benchmark fails (a correctness check inside it, not a missed speed target).
  * BENCH_ROUNDS=n sets the rounds of every benchmark (defaults, sized for about 4 minutes in all on 2 cores:
- * compute-e2e 5, export 5, go-template 5, history 3, keptn-get-sli 20, metrics 3, startup 10). events-pipeline (3
- * rounds over 1,000,000 lines, 10,000,000 events) takes several minutes more; BENCH_QUICK=1 makes it a smoke run.
+ * compute-e2e 5, events-run 5, export 5, go-template 5, history 3, keptn-get-sli 20, metrics 3, slo-counters 3,
+ * startup 10). events-pipeline (3 rounds of 10,000,000 events) takes several minutes more; BENCH_QUICK=1 makes it
+ * a smoke run.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';

@@ -14,10 +14,26 @@
  * - at most `maximumUniqueEventKeys` distinct event keys (0: no limit); later new keys are counted under
  *   `exceededKeyLimitPlaceholder`.
  * Pure: counts in memory, renders `MetricFamily` values for src/lang/prometheus-text.ts.
+ *
+ * Layout, for 100,000s of series counted millions of times between scrapes (bench/slo-counters.mjs):
+ * - series are found through one trie per set of metadata labels: effective domain → class → app → event
+ *   key, where a node holds its level's series slot. A rule's metadata overrides are fixed per rule, so an
+ *   event walks four `Map` lookups with the strings it carries (no key string is built per event) and
+ *   increments the four slots it ends on. Rules with equal labels reach the same nodes, hence share series.
+ * - each family's series live in a `CounterTable` (label text escaped once, values in a `Float64Array`); a
+ *   scrape copies the values and concatenates stored text (`renderSampleLines`); `samples` are built only
+ *   when a caller reads them.
  */
 import type { ConfigIssue } from '../config/errors.js';
-import { isValidLabelName, type MetricFamily, type Sample } from '../lang/prometheus-text.js';
+import {
+  ExpositionError,
+  formatLabelsAround,
+  isValidLabelName,
+  type MetricFamily,
+  type Sample,
+} from '../lang/prometheus-text.js';
 import type { SloEvent } from './classifier.js';
+import { CounterTable, FAIL, SUCCESS, type TableSnapshot } from './counter-table.js';
 import type { CompiledRule } from './rules-file.js';
 
 /** Label names of the counters, by role (slo-exporter's `labelNames`). */
@@ -50,24 +66,47 @@ const DEFAULT_LABELS: CounterLabelNames = {
 const HELP = "Total number of SLO events exported with it's result and metadata.";
 const LEVELS = 4;
 
-interface Series {
-  /** Labels without `result`. */
-  labels: Record<string, string>;
-  success: number;
-  fail: number;
+/**
+ * A label set of the trie: its series slot in its level's table (-1 for a root) and its finer label sets by
+ * the next classification value. `head`/`tail` remember the label text of the last child created, so
+ * children that share it (all of a node's children share one side of `result`) share one string.
+ */
+interface TrieNode<Child> {
+  slot: number;
+  children: Map<string, Child>;
+  head: string;
+  tail: string;
+}
+/**
+ * Level 2 (app): its children are event keys → level-3 slots. A slot is stored as is when its key needs no
+ * admission any more (`admitKey` would return it unchanged and change nothing: a key in the key set, or the
+ * placeholder once the limit is reached; both last), else as `~slot` (a key set by metadata, not yet seen
+ * as an event's key). So most events skip the key set.
+ */
+type AppNode = TrieNode<number>;
+type ClassNode = TrieNode<AppNode>;
+type DomainNode = TrieNode<ClassNode>;
+/** The trie of one set of metadata labels (`rest`). */
+interface Root extends TrieNode<DomainNode> {
+  rest: Readonly<Record<string, string>>;
 }
 
 /**
- * How one rule's SLO events are labelled at one level: the metadata labels other than the classification
- * labels, and the metadata values that override classification parts.
+ * How one rule's SLO events are counted: the trie of its metadata labels other than the classification
+ * labels, and the metadata values that override classification parts (the same at every level).
  */
-interface LevelPlan {
-  /** Identity of `rest`; a series key is this plus the level's classification values. */
-  restKey: string;
-  rest: Readonly<Record<string, string>>;
-  /** Per classification part of the level (domain, class, app, key): the metadata value overriding it. */
-  overrides: (string | undefined)[];
+interface Plan {
+  root: Root;
+  domain: string | undefined;
+  class: string | undefined;
+  app: string | undefined;
+  key: string | undefined;
 }
+
+/** The slot of a level-3 entry, however stored (see `AppNode`). */
+const slotOf = (entry: number): number => (entry < 0 ? ~entry : entry);
+
+const node = <Child>(slot: number): TrieNode<Child> => ({ slot, children: new Map(), head: '', tail: '' });
 
 /** The cascade of SLO event counters; see the module comment. */
 export class SloEventCounters {
@@ -75,8 +114,13 @@ export class SloEventCounters {
   private readonly names: CounterLabelNames;
   private readonly limit: number;
   private readonly placeholder: string;
-  private readonly levels: Map<string, Series>[] = Array.from({ length: LEVELS }, () => new Map());
-  private readonly plans = new WeakMap<CompiledRule, LevelPlan[]>();
+  private readonly tables: CounterTable[] = Array.from({ length: LEVELS }, () => new CounterTable());
+  /** Tries by the identity of their metadata labels. */
+  private readonly roots = new Map<string, Root>();
+  private readonly plans = new WeakMap<CompiledRule, Plan>();
+  /** The last rule seen and its plan: events come in runs of one rule. */
+  private lastRule: CompiledRule | undefined;
+  private lastPlan: Plan | undefined;
   private readonly keys = new Set<string>();
   /** Classification label names, coarsest first. */
   private readonly partNames: readonly string[];
@@ -106,44 +150,64 @@ export class SloEventCounters {
 
   /** Counts one SLO event at every level. */
   add(event: SloEvent): void {
-    const key = this.admitKey(event.key);
-    const parts = [event.domain, event.class, event.app, key];
-    const plans = this.planFor(event.rule);
-    for (let level = 0; level < LEVELS; level++) {
-      const plan = plans[level]!;
-      // Keyed by the label set itself, so rules with equal labels share their series.
-      let id = plan.restKey;
-      for (let p = 0; p <= level; p++) {
-        const value = plan.overrides[p] ?? parts[p]!;
-        id += `\u0000${value.length}:${value}`; // length-prefixed: no value can forge another's key
-      }
-      const series = this.levels[level]!;
-      let entry = series.get(id);
-      if (!entry) {
-        const labels: Record<string, string> = { ...plan.rest };
-        for (let p = 0; p <= level; p++) labels[this.partNames[p]!] = plan.overrides[p] ?? parts[p]!;
-        entry = { labels, success: 0, fail: 0 };
-        series.set(id, entry);
-      }
-      if (event.result === 'success') entry.success += event.quantity;
-      else entry.fail += event.quantity;
+    const rule = event.rule;
+    let plan = this.lastPlan;
+    if (rule !== this.lastRule || plan === undefined) {
+      plan = this.planFor(rule);
+      this.lastRule = rule;
+      this.lastPlan = plan;
     }
+    const domain = plan.domain ?? event.domain;
+    const cls = plan.class ?? event.class;
+    const app = plan.app ?? event.app;
+    const n0 = plan.root.children.get(domain);
+    const n1 = n0?.children.get(cls);
+    const n2 = n1?.children.get(app);
+    const raw = event.key;
+    let slot = plan.key === undefined ? n2?.children.get(raw) : undefined;
+    if (slot === undefined || slot < 0) {
+      const key = this.admitKey(raw);
+      // The event's own key, admitted for good: its entry can skip admission from now on.
+      const admitted = plan.key === undefined && key === raw;
+      const eventKey = plan.key ?? key;
+      slot = n2?.children.get(eventKey);
+      if (slot === undefined) {
+        this.addNew(plan.root, [domain, cls, app, eventKey], admitted, event);
+        return;
+      }
+      if (slot < 0) {
+        slot = ~slot;
+        if (admitted) n2!.children.set(eventKey, slot);
+      }
+    }
+    const at = event.result === 'success' ? SUCCESS : FAIL;
+    const quantity = event.quantity;
+    const tables = this.tables;
+    tables[0]!.values[2 * n0!.slot + at]! += quantity;
+    tables[1]!.values[2 * n1!.slot + at]! += quantity;
+    tables[2]!.values[2 * n2!.slot + at]! += quantity;
+    tables[3]!.values[2 * slot + at]! += quantity;
   }
 
-  /** The four counter families, each series as its `fail` and `success` samples. */
+  /**
+   * The four counter families, each series as its `fail` and `success` samples: a snapshot of the values
+   * now (later events do not change it). Writers render them through `renderSampleLines`; `samples` are
+   * built when read.
+   */
   families(): MetricFamily[] {
-    const order = this.partNames;
-    return this.levels.map((series, level) => {
-      const samples: Sample[] = [];
-      for (const { labels, success, fail } of series.values()) {
-        samples.push({ labels: { ...labels, [this.names.result]: 'fail' }, value: fail });
-        samples.push({ labels: { ...labels, [this.names.result]: 'success' }, value: success });
-      }
+    return this.tables.map((table, level) => {
+      const snapshot = table.snapshot();
+      let samples: Sample[] | undefined;
+      const counters = this;
       return {
-        name: `${order.slice(0, level + 1).join('_')}:${this.metricName}`,
+        name: `${this.partNames.slice(0, level + 1).join('_')}:${this.metricName}`,
         help: HELP,
         type: 'counter' as const,
-        samples,
+        get samples(): readonly Sample[] {
+          samples ??= counters.samplesOf(level, snapshot);
+          return samples;
+        },
+        renderSampleLines: (sampleName: string) => table.render(snapshot, sampleName),
       };
     });
   }
@@ -155,24 +219,95 @@ export class SloEventCounters {
     return key;
   }
 
-  private planFor(rule: CompiledRule): LevelPlan[] {
-    let plans = this.plans.get(rule);
-    if (plans) return plans;
-    const metadata = rule.additionalMetadata;
-    plans = [];
+  /**
+   * `add` for an event with at least one new label set: creates the missing series, then counts. `admitted`:
+   * the event key (`values[3]`) needs no admission any more (see `AppNode`).
+   */
+  private addNew(root: Root, values: readonly string[], admitted: boolean, event: SloEvent): void {
+    const labels: Record<string, string> = Object.assign(Object.create(null), root.rest);
+    const at = event.result === 'success' ? SUCCESS : FAIL;
+    // Typed loosely: the levels differ only in what a node's children are.
+    let parent = root as TrieNode<unknown>;
     for (let level = 0; level < LEVELS; level++) {
-      const rest: Record<string, string> = {};
-      for (const [name, value] of Object.entries(metadata)) {
-        if (name !== this.names.result && !this.partNames.includes(name)) rest[name] = value;
+      const value = values[level]!;
+      labels[this.partNames[level]!] = value;
+      let child = parent.children.get(value) as TrieNode<unknown> | number | undefined;
+      if (child === undefined) {
+        const slot = this.createSeries(level, labels, parent);
+        child = level < LEVELS - 1 ? node<unknown>(slot) : admitted ? slot : ~slot;
+        parent.children.set(value, child);
       }
-      const overrides = this.partNames
-        .slice(0, level + 1)
-        .map((name) => (Object.hasOwn(metadata, name) ? metadata[name] : undefined));
-      const restKey = JSON.stringify(Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-      plans.push({ rest, overrides, restKey });
+      const slot = typeof child === 'number' ? slotOf(child) : child.slot;
+      this.tables[level]!.values[2 * slot + at]! += event.quantity;
+      if (typeof child !== 'number') parent = child;
     }
-    this.plans.set(rule, plans);
-    return plans;
+  }
+
+  /** A new series of `level` labelled `labels`; its text shares strings with its siblings' when equal. */
+  private createSeries(level: number, labels: Record<string, string>, parent: TrieNode<unknown>): number {
+    const table = this.tables[level]!;
+    let head: string;
+    let tail: string;
+    try {
+      [head, tail] = formatLabelsAround(labels, this.names.result);
+    } catch (error) {
+      if (!(error instanceof ExpositionError)) throw error;
+      return table.create('', '', error);
+    }
+    tail += ' ';
+    if (head === parent.head) head = parent.head;
+    else parent.head = head;
+    if (tail === parent.tail) tail = parent.tail;
+    else parent.tail = tail;
+    return table.create(head, tail);
+  }
+
+  private planFor(rule: CompiledRule): Plan {
+    let plan = this.plans.get(rule);
+    if (plan) return plan;
+    const metadata = rule.additionalMetadata;
+    const rest: Record<string, string> = Object.create(null);
+    for (const [name, value] of Object.entries(metadata)) {
+      if (name !== this.names.result && !this.partNames.includes(name)) rest[name] = value;
+    }
+    const restKey = JSON.stringify(Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    let root = this.roots.get(restKey);
+    if (!root) {
+      root = { ...node<DomainNode>(-1), rest };
+      this.roots.set(restKey, root);
+    }
+    const override = (name: string) => (Object.hasOwn(metadata, name) ? metadata[name] : undefined);
+    const [domain, cls, app, key] = this.partNames.map(override);
+    plan = { root, domain, class: cls, app, key };
+    this.plans.set(rule, plan);
+    return plan;
+  }
+
+  /** The samples of `level` in `snapshot`, labels rebuilt from the trie (the slow path; see `families`). */
+  private samplesOf(level: number, snapshot: TableSnapshot): Sample[] {
+    const labelsBySlot: Record<string, string>[] = new Array(snapshot.size);
+    const walk = (parent: TrieNode<unknown>, depth: number, labels: Record<string, string>) => {
+      for (const [value, child] of parent.children as Map<string, TrieNode<unknown> | number>) {
+        const own = { ...labels, [this.partNames[depth]!]: value };
+        if (depth < level) walk(child as TrieNode<unknown>, depth + 1, own);
+        else {
+          const slot = typeof child === 'number' ? slotOf(child) : child.slot;
+          if (slot < snapshot.size) labelsBySlot[slot] = own;
+        }
+      }
+    };
+    for (const root of this.roots.values()) walk(root, 0, { ...root.rest });
+    const samples: Sample[] = [];
+    const result = this.names.result;
+    for (let slot = 0; slot < snapshot.size; slot++) {
+      const labels = labelsBySlot[slot]!;
+      samples.push({ labels: { ...labels, [result]: 'fail' }, value: snapshot.values[2 * slot + FAIL]! });
+      samples.push({
+        labels: { ...labels, [result]: 'success' },
+        value: snapshot.values[2 * slot + SUCCESS]!,
+      });
+    }
+    return samples;
   }
 }
 

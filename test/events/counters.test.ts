@@ -125,6 +125,24 @@ describe('SloEventCounters', () => {
     );
   });
 
+  it('returns families that keep the values of the moment they were taken', () => {
+    const counters = new SloEventCounters();
+    counters.add(sloEvent());
+    const before = counters.families();
+    counters.add(sloEvent({ quantity: 2 }));
+    counters.add(sloEvent({ key: 'new' }));
+    const value = (families: ReturnType<SloEventCounters['families']>) =>
+      families[3]!.samples.map((s) => `${s.labels!.event_key} ${s.labels!.result} ${s.value}`);
+    expect(value(before)).toEqual(['key fail 0', 'key success 1']);
+    expect(renderFamilies(before)).not.toContain('new');
+    expect(value(counters.families())).toEqual([
+      'key fail 0',
+      'key success 3',
+      'new fail 0',
+      'new success 1',
+    ]);
+  });
+
   it('rejects repeated label names and a bad key limit', () => {
     expect(() => new SloEventCounters({ labelNames: { sloApp: 'slo_class' } })).toThrow(
       /label names must differ/,
