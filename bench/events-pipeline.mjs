@@ -1,16 +1,10 @@
 /**
- * Benchmark: the event pipeline service, `slokit events run` (issue 9, "Performance").
+ * Benchmark: the event pipeline service, `slokit events run` (issue 9, "Performance"): memory and ingest.
+ * (The end-to-end throughput over a 1,000,000-line access log against a read + regexp baseline is
+ * bench/events-run.mjs.)
  *
  *   npm run build && node bench/events-pipeline.mjs [--quick]
  *
- * (a) End to end: a 1,000,000-line access log (--quick: 100,000) through `events run --slo-exporter-config`
- *     with a tailer `follow: false`: regexp parsing, relabel (drop health checks, normalise ids), event key,
- *     dynamic classification from a regexp CSV, two rules, counters. Whole processes, `--no-store` and with
- *     the store, against a baseline process that only reads the file and runs the same parse regexp with the
- *     same engine (bench/lib/events-pipeline-baseline.mjs); rounds interleaved; min and median wall time,
- *     lines/s, and the throughput ratio to the baseline (target >= 0.6, `--no-store`, median).
- *     Checked: each variant read the same lines and found the same malformed ones; events run dropped exactly
- *     the health checks and counted two SLO events (availability, latency) per other line.
  * (b) Memory: 10,000,000 JSON events (--quick: 1,000,000) with 10,000 distinct event keys written into
  *     `events run --stdin` with `maximumUniqueEventKeys: 1000`, without and with the store; RSS read from
  *     /proc every 250 ms: peak (VmHWM) and RSS once 10 %, 50 % and 100 % of the events were written (the pipe
@@ -25,24 +19,18 @@
  * --quick 1), BENCH_QUICK=1 (as --quick).
  */
 import { once } from 'node:events';
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MAIN, startEventsRun } from './lib/events-run.mjs';
 import { parseExposition } from './lib/exposition.mjs';
 import { keepAliveClient } from './lib/keepalive-client.mjs';
 import { runProcess } from './lib/process.mjs';
-import { seededRandom } from './lib/random.mjs';
 import { makeTempDir } from './lib/server-process.mjs';
-import { median, roundsFromEnv } from './lib/timing.mjs';
+import { roundsFromEnv } from './lib/timing.mjs';
 
 const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
-const LINES = QUICK ? 100_000 : 1_000_000;
 const MEMORY_EVENTS = QUICK ? 1_000_000 : 10_000_000;
 const BODIES = QUICK ? 40 : 300;
-const ROUNDS = roundsFromEnv(QUICK ? 1 : 3);
-const BASELINE = fileURLToPath(new URL('./lib/events-pipeline-baseline.mjs', import.meta.url));
 
 let failed = false;
 const check = (ok, message) => {
@@ -51,7 +39,7 @@ const check = (ok, message) => {
     console.error(`CHECK FAILED: ${message}`);
   }
 };
-const target = (met, what) => console.log(`  target: ${what}: ${met ? 'met' : 'NOT met'}`);
+const _target = (met, what) => console.log(`  target: ${what}: ${met ? 'met' : 'NOT met'}`);
 const perSecond = (count, ms) =>
   `${((count / ms) * 1000).toLocaleString('en', { maximumFractionDigits: 0 })}/s`;
 
@@ -63,14 +51,7 @@ function sumOf(samples, name) {
 }
 const seriesOf = (samples, name) => [...samples.keys()].filter((key) => key.startsWith(`${name}{`)).length;
 
-// ------------------------------------------------------------------------------------------------------------
-// (a) End to end over an access log.
-
-const LOG_REGEXP =
-  '^(?P<ip>\\S+) \\S+ \\S+ \\[(?P<time>[^\\]]+)\\] "(?P<method>[A-Z]+) (?P<path>[^ "]+) (?P<protocol>[^"]+)" ' +
-  '(?P<statusCode>\\d{3}) (?P<bytes>\\d+) "(?P<referer>[^"]*)" "(?P<userAgent>[^"]*)" rt=(?P<requestDuration>[0-9.]+)$';
-const EMPTY_GROUP = '^-$';
-
+/** An slo-exporter root config whose pipeline is tailer → `pipeline` → sloEventProducer → prometheusExporter. */
 const rootConfig = (tailer, pipeline, modules) => `webServerListenAddress: "127.0.0.1:0"
 maximumGracefulShutdownDuration: "30s"
 pipeline: ${JSON.stringify(['tailer', ...pipeline, 'sloEventProducer', 'prometheusExporter'])}
@@ -81,168 +62,6 @@ ${modules}
   sloEventProducer:
     rulesFiles: ["slo_rules.yaml"]
 `;
-
-const ACCESS_CONFIG = rootConfig(
-  `    tailedFile: "access.log"
-    follow: false
-    reopen: false
-    positionFile: "access.log.pos"
-    loglineParseRegexp: '${LOG_REGEXP}'
-    emptyGroupRE: '${EMPTY_GROUP}'`,
-  ['relabel', 'eventKeyGenerator', 'dynamicClassifier'],
-  `  relabel:
-    eventRelabelConfigs:
-      - source_labels: [path]
-        regex: "/health"
-        action: drop
-      - source_labels: [path]
-        regex: "/api/(users|orders)/[0-9]+"
-        target_label: path
-        replacement: "/api/$1/:id"
-  eventKeyGenerator:
-    metadataKeys: [method, path]
-  dynamicClassifier:
-    regexpMatchesCsvFiles: ["classification.csv"]
-  prometheusExporter: {}`,
-);
-const ACCESS_RULES = `rules:
-  - slo_matcher: {domain: shop}
-    failure_conditions:
-      - {operator: numberIsEqualOrHigherThan, key: statusCode, value: 500}
-    additional_metadata: {slo_type: availability, slo_version: 1}
-  - slo_matcher: {domain: shop}
-    failure_conditions:
-      - {operator: numberIsHigherThan, key: requestDuration, value: 0.5}
-    additional_metadata: {slo_type: latency, slo_version: 1}
-`;
-const CLASSIFICATION = 'shop,api,critical,"^[A-Z]+:/api/"\nshop,static,low,":/static/"\n';
-const METHODS = ['GET', 'GET', 'GET', 'GET', 'POST', 'PUT', 'DELETE'];
-
-/**
- * Writes `count` access log lines to `file`, deterministically: ~0.1 % malformed, ~2 % health checks, the
- * rest API and static requests (ids in paths, 2 % 503s, durations up to 0.6 s). Returns the counts the
- * checks need.
- */
-function writeAccessLog(file, count) {
-  const next = seededRandom(9);
-  let health = 0;
-  let malformed = 0;
-  writeFileSync(file, '');
-  let chunk = '';
-  for (let i = 0; i < count; i++) {
-    const r = next();
-    if (r < 0.001) {
-      chunk += `corrupted line ${i} without the log format\n`;
-      malformed++;
-    } else {
-      let path;
-      if (r < 0.021) {
-        path = '/health';
-        health++;
-      } else {
-        const kind = Math.floor(next() * 6);
-        const id = Math.floor(next() * 100_000);
-        path = [
-          '/api/users/',
-          '/api/orders/',
-          '/api/orders',
-          '/api/search',
-          '/static/app.js',
-          '/api/products/',
-        ][kind];
-        if (kind === 0 || kind === 1) path += id;
-        if (kind === 5) path += id % 500;
-      }
-      const method = METHODS[Math.floor(next() * METHODS.length)];
-      const status = next() < 0.02 ? 503 : 200;
-      const referer = next() < 0.5 ? '-' : 'https://shop.example/';
-      chunk +=
-        `10.${i & 255}.${(i >> 8) & 255}.${(i >> 16) & 255} - - [30/Nov/2026:08:00:00 +0000] ` +
-        `"${method} ${path} HTTP/1.1" ${status} ${Math.floor(next() * 20_000)} "${referer}" ` +
-        `"Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0" rt=${(next() * 0.6).toFixed(3)}\n`;
-    }
-    if (chunk.length > 1 << 20) {
-      appendFileSync(file, chunk);
-      chunk = '';
-    }
-  }
-  appendFileSync(file, chunk);
-  return { health, malformed };
-}
-
-async function endToEnd(dir) {
-  const log = join(dir, 'access.log');
-  writeFileSync(join(dir, 'slo_exporter.yaml'), ACCESS_CONFIG);
-  writeFileSync(join(dir, 'slo_rules.yaml'), ACCESS_RULES);
-  writeFileSync(join(dir, 'classification.csv'), CLASSIFICATION);
-  const { health, malformed } = writeAccessLog(log, LINES);
-  const database = join(dir, 'history.db');
-  const run = (extra) => [
-    MAIN,
-    'events',
-    'run',
-    '--slo-exporter-config',
-    'slo_exporter.yaml',
-    '--listen',
-    '127.0.0.1:0',
-    '--print-metrics',
-    ...extra,
-  ];
-  const variants = {
-    'baseline (read + regexp)': [BASELINE, log, LOG_REGEXP, EMPTY_GROUP],
-    'events run --no-store': run(['--no-store']),
-    'events run (store)': run(['--history-db', database]),
-  };
-  const times = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
-  const loadBefore = loadavg()[0];
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, args] of Object.entries(variants)) {
-      // Every run reads the whole file: no position, no store left by the previous one.
-      rmSync(join(dir, 'access.log.pos'), { force: true });
-      for (const suffix of ['', '-wal', '-shm']) rmSync(`${database}${suffix}`, { force: true });
-      const result = await runProcess(process.execPath, args, { cwd: dir });
-      times[name].push(result.ms);
-      if (result.code !== 0) {
-        check(false, `${name} exited ${result.code}: ${result.stderr.slice(-1000)}`);
-        continue;
-      }
-      if (name.startsWith('baseline')) {
-        check(
-          result.stdout.trim() === `lines: ${LINES}  malformed: ${malformed}`,
-          `baseline counts: ${result.stdout.trim()}`,
-        );
-        continue;
-      }
-      const samples = parseExposition(result.stdout);
-      check(sumOf(samples, 'slo_exporter_tailer_lines_read_total') === LINES, `${name}: lines read`);
-      check(sumOf(samples, 'slo_exporter_tailer_malformed_lines_total') === malformed, `${name}: malformed`);
-      check(sumOf(samples, 'slo_exporter_relabel_dropped_events_total') === health, `${name}: dropped`);
-      const sloEvents = sumOf(samples, 'slo_domain:slo_events_total');
-      check(sloEvents === 2 * (LINES - malformed - health), `${name}: ${sloEvents} SLO events`);
-    }
-  }
-  console.log(
-    `(a) ${LINES.toLocaleString('en')} access log lines (${malformed} malformed, ${health} health checks dropped), ` +
-      `${ROUNDS} interleaved round(s), ${availableParallelism()} cores, load ${loadBefore.toFixed(1)} before, ` +
-      `${loadavg()[0].toFixed(1)} after:`,
-  );
-  const baseline = times['baseline (read + regexp)'];
-  for (const [name, list] of Object.entries(times)) {
-    const ratio = (f) => f(baseline) / f(list);
-    const vs =
-      list === baseline
-        ? ''
-        : `, ratio to baseline ${ratio((l) => Math.min(...l)).toFixed(2)} (min) ${ratio(median).toFixed(2)} (median)`;
-    console.log(
-      `  ${name.padEnd(26)} min ${(Math.min(...list) / 1000).toFixed(2)} s (${perSecond(LINES, Math.min(...list))}), ` +
-        `median ${(median(list) / 1000).toFixed(2)} s (${perSecond(LINES, median(list))})${vs}`,
-    );
-  }
-  target(
-    median(baseline) / median(times['events run --no-store']) >= 0.6,
-    'events run >= 0.6 of the baseline (median)',
-  );
-}
 
 // ------------------------------------------------------------------------------------------------------------
 // (b) Memory under many distinct keys.
@@ -419,7 +238,7 @@ if (!help.stdout.includes('Usage: slokit events run')) {
   console.error('`slokit events run` is not in dist/: build a branch that has it (npm run build)');
   process.exit(1);
 }
-for (const part of [endToEnd, memory, ingest]) {
+for (const part of [memory, ingest]) {
   const dir = makeTempDir('slokit-bench-pipeline-');
   try {
     await part(dir);
