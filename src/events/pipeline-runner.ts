@@ -24,7 +24,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from '../engine/logger.js';
 import { silentLogger } from '../engine/logger.js';
 import type { MetricFamily, Sample } from '../lang/prometheus-text.js';
-import { Classifier, type RawEvent, type SloEvent } from './classifier.js';
+import { Classifier, type RawEvent, type SloEvent, type SloResult } from './classifier.js';
 import { SloEventCounters } from './counters.js';
 import { LineSplitter, pipelineEventFrom } from './event-lines.js';
 import type { EventStore } from './event-store.js';
@@ -100,6 +100,8 @@ export class PipelineRunner {
   readonly counters: SloEventCounters;
   readonly store: EventStore | undefined;
   readonly stats: PipelineStats;
+  /** SLO events by the rule that produced them and result (quantities summed), since start. */
+  readonly ruleResults = new Map<CompiledRule, Record<SloResult, number>>();
   readonly #spec: PipelineSpec;
   readonly #processors: readonly EventProcessor[];
   readonly #now: () => number;
@@ -149,9 +151,15 @@ export class PipelineRunner {
     };
     const counters = this.counters;
     const store = this.store;
+    const byRule = this.ruleResults;
+    for (const rule of spec.producer.rules) byRule.set(rule, { success: 0, fail: 0 });
+    const count = (slo: SloEvent) => {
+      counters.add(slo);
+      byRule.get(slo.rule)![slo.result] += slo.quantity;
+    };
     this.#emit = store
       ? (slo) => {
-          counters.add(slo);
+          count(slo);
           if (this.#integral && Number.isInteger(slo.quantity)) {
             this.#sum(slo);
             return;
@@ -161,7 +169,7 @@ export class PipelineRunner {
           this.#storeRead();
           store.add(slo, this.#timestamp);
         }
-      : (slo) => counters.add(slo);
+      : count;
   }
 
   /** True when some source ends by itself (a file with `follow: false`, or stdin). */
