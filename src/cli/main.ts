@@ -10,6 +10,7 @@ import { guardProcess } from './guard.js';
 import { registerMetrics } from './metrics.js';
 import { registerRules } from './rules.js';
 import { registerSchema } from './schema.js';
+import { registerServe } from './serve.js';
 import { registerValidate } from './validate.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -53,6 +54,7 @@ registerEvents(program, exec);
 registerConvert(program, exec);
 registerRules(program, exec);
 registerMetrics(program, exec);
+registerServe(program, exec);
 
 // Deadline timers are unref'd (they must not hold an embedder's process). The CLI holds the event loop for
 // the command instead: a plugin promise that nothing can settle then still meets its deadline, rather than

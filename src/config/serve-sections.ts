@@ -34,7 +34,8 @@ export const byteSizeSchema = z
     const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value) : undefined;
     const unit = match ? (match[2] || 'b').toLowerCase() : 'b';
     const factor = Object.hasOwn(BYTE_UNITS, unit) ? BYTE_UNITS[unit] : undefined;
-    const bytes = typeof value === 'number' ? value : match && factor ? Number(match[1]) * factor : Number.NaN;
+    const bytes =
+      typeof value === 'number' ? value : match && factor ? Number(match[1]) * factor : Number.NaN;
     if (!Number.isSafeInteger(bytes) || bytes <= 0) {
       ctx.addIssue({ code: 'custom', message: `${BYTES_EXPECTED}, got ${JSON.stringify(value)}` });
       return z.NEVER;
@@ -59,7 +60,9 @@ export const serverSectionSchema = z
       .string()
       .min(1)
       .optional()
-      .describe('Bearer token every POST endpoint requires (write it as ${VAR}); none: writes are open.'),
+      .describe(
+        'Bearer token every POST endpoint requires (read it from the environment, e.g. $SLOKIT_TOKEN); none: writes are open.',
+      ),
     body_limit: byteSizeSchema
       .optional()
       .describe('Largest request body, bytes or a size such as "10MiB" (default 10MiB).'),
@@ -100,7 +103,7 @@ export const historySectionSchema = z
       .optional()
       .describe('Backfill on start when the history is empty.'),
   })
-  .describe("The report history of `slokit serve` (<data-dir>/history.db).");
+  .describe('The report history of `slokit serve` (<data-dir>/history.db).');
 
 /** The serve sections, to spread into the shared config schema. */
 export const serveSections = {

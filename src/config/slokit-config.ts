@@ -9,7 +9,11 @@ import { basename, dirname, resolve } from 'node:path';
 import { didYouMean } from './did-you-mean.js';
 import { ConfigError, type ConfigIssue, formatPath } from './errors.js';
 import { type LoadedSharedConfig, type LoadedSlo, loadSharedConfig, loadSlos } from './load.js';
-import { DEFAULT_SCHEDULE_INTERVAL, DEFAULT_SERVE_BODY_LIMIT, DEFAULT_SERVE_LISTEN } from './serve-sections.js';
+import {
+  DEFAULT_SCHEDULE_INTERVAL,
+  DEFAULT_SERVE_BODY_LIMIT,
+  DEFAULT_SERVE_LISTEN,
+} from './serve-sections.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -40,7 +44,10 @@ const GLOB = /[*?]/;
 
 /** A glob of one path segment (`*`: any run of characters but `/`, `?`: one) as a regexp. */
 function segmentPattern(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   return new RegExp(`^${escaped}$`);
 }
 
@@ -53,11 +60,13 @@ export async function expandSloPath(entry: string, base: string): Promise<string
   const path = resolve(base, entry);
   const name = basename(path);
   if (!GLOB.test(name)) {
-    if (GLOB.test(path)) return { error: `a glob may only use * and ? in its last path segment, got "${entry}"` };
+    if (GLOB.test(path))
+      return { error: `a glob may only use * and ? in its last path segment, got "${entry}"` };
     return [path];
   }
   const dir = dirname(path);
-  if (GLOB.test(dir)) return { error: `a glob may only use * and ? in its last path segment, got "${entry}"` };
+  if (GLOB.test(dir))
+    return { error: `a glob may only use * and ? in its last path segment, got "${entry}"` };
   let names: string[];
   try {
     names = await readdir(dir);

@@ -48,7 +48,10 @@ export class Scheduler {
   #stopped = false;
 
   /** Throws a TypeError for two jobs of one name or an interval that is not a positive number. */
-  constructor(jobs: readonly ScheduledJob[], options: { observer?: SchedulerObserver; logger?: Logger } = {}) {
+  constructor(
+    jobs: readonly ScheduledJob[],
+    options: { observer?: SchedulerObserver; logger?: Logger } = {},
+  ) {
     const byName = new Map<string, ScheduledJob>();
     for (const job of jobs) {
       if (byName.has(job.name)) throw new TypeError(`two scheduled jobs are named "${job.name}"`);
@@ -142,7 +145,7 @@ export interface ComputeJobOptions {
   history: HistoryStore | undefined;
   pluginDirs: readonly string[];
   /** Every report of a run (invalid ones too), once exported and stored. */
-  onReports(reports: readonly SloReport[]): void;
+  onReports(reports: readonly SloReport[]): void | Promise<void>;
   logger?: Logger;
   /** Clock, Unix seconds; default now. */
   now?: () => number;
@@ -172,6 +175,6 @@ export function computeJob(slos: readonly SloConfig[], options: ComputeJobOption
     const reports = result.results.flatMap((r) => r.reports);
     const valid = reports.filter((r) => r.valid);
     options.history?.insertMany(valid);
-    options.onReports(reports);
+    await options.onReports(reports);
   };
 }

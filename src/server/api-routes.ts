@@ -89,7 +89,8 @@ export function apiRoutes(api: ServeApi): FastifyPluginAsync {
     );
     app.post('/api/compute', async (request, reply) => {
       const body = typeof request.body === 'string' ? request.body : '';
-      if (!body.trim()) return reply.status(400).send({ error: 'the body must be one SLO config (YAML or JSON)' });
+      if (!body.trim())
+        return reply.status(400).send({ error: 'the body must be one SLO config (YAML or JSON)' });
       const answer = await api.compute(body);
       return isRefusal(answer) ? reply.status(400).send(answer) : answer;
     });
@@ -99,7 +100,8 @@ export function apiRoutes(api: ServeApi): FastifyPluginAsync {
     });
     app.get('/api/events/rules', async (_request, reply) => {
       const rules = api.eventRules();
-      if (!rules) return reply.status(404).send({ error: 'no event pipeline: slokit.yaml has no "events:" section' });
+      if (!rules)
+        return reply.status(404).send({ error: 'no event pipeline: slokit.yaml has no "events:" section' });
       return rules;
     });
   };

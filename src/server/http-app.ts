@@ -11,7 +11,10 @@ import type { Logger } from '../engine/logger.js';
 const REQUEST_TIMEOUT_MS = 60_000;
 
 /** A fastify app with the shared parsing and error handling; `bodyLimit` in bytes. */
-export async function createHttpApp(options: { bodyLimit: number; logger: Logger }): Promise<FastifyInstance> {
+export async function createHttpApp(options: {
+  bodyLimit: number;
+  logger: Logger;
+}): Promise<FastifyInstance> {
   const { bodyLimit, logger } = options;
   const { default: fastify } = await import('fastify');
   // requestTimeout: a client trickling a body cannot hold a connection for ever.
@@ -26,7 +29,8 @@ export async function createHttpApp(options: { bodyLimit: number; logger: Logger
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    if (status >= 500) logger.error({ err: error.message, route: request.routeOptions.url }, 'request failed');
+    if (status >= 500)
+      logger.error({ err: error.message, route: request.routeOptions.url }, 'request failed');
     const message =
       status === 413 ? `request body larger than the limit of ${bodyLimit} bytes` : error.message;
     void reply.status(status).send({ error: message });
