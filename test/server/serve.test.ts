@@ -1,0 +1,224 @@
+/**
+ * `slokit serve` over real HTTP (fastify on 127.0.0.1:0, in this process): the contract's API, bearer auth
+ * of writes, /metrics (checked by the real `promtool`), probes, and reload (good and bad configs).
+ */
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sloFile, startServe } from './serve-fixtures.js';
+
+type Server = Awaited<ReturnType<typeof startServe>>;
+const TOKEN = 'token-0123456789';
+
+interface Summary {
+  name: string;
+  status: string;
+  service_name: string | null;
+  goal: number;
+  steps: {
+    step: string;
+    window: number;
+    burn_rate_threshold: number;
+    latest: Record<string, unknown> | null;
+  }[];
+}
+
+const json = async (response: Response) => (await response.json()) as Record<string, unknown>;
+
+describe('slokit serve API', () => {
+  let server: Server;
+  const get = (path: string, init?: RequestInit) => fetch(`${server.base}${path}`, init);
+  const post = (path: string, body?: string, token?: string) =>
+    fetch(`${server.base}${path}`, {
+      method: 'POST',
+      body,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+  const slos = async () => (await json(await get('/api/slos'))).slos as Summary[];
+
+  beforeAll(async () => {
+    server = await startServe({ extra: `server: { auth_token: ${TOKEN} }\nschedule: { interval: 1h }\n` });
+    // The first run of every SLO starts at once.
+    await vi.waitFor(async () => expect((await slos()).every((s) => s.status !== 'no_data')).toBe(true));
+  }, 30_000);
+  afterAll(async () => {
+    expect(await server.stop()).toBe(0);
+  });
+
+  it('prints the dashboard URL and logs "slokit serving" with the real port', () => {
+    expect(server.stdout.join('')).toBe(`Dashboard: ${server.base}/\n`);
+    expect(server.base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.base).not.toMatch(/:0$/);
+  });
+
+  it('lists every SLO sorted by name with its steps, latest report and status', async () => {
+    const body = await json(await get('/api/slos'));
+    expect(typeof body.generated_at).toBe('number');
+    const list = body.slos as Summary[];
+    expect(list.map((s) => [s.name, s.status])).toEqual([
+      ['alerting', 'alerting'], // 50 % bad against a 0.1 % budget: burn rate 500 > 9
+      ['burning', 'burning'], // 0.15 % bad: burn rate 1.5, above 1 and below both thresholds (9, 2)
+      ['checkout', 'ok'], // 0.1 % bad: burn rate 1
+    ]);
+    const checkout = list.find((s) => s.name === 'checkout')!;
+    expect(checkout).toMatchObject({ service_name: 'shop', goal: 0.999 });
+    expect(checkout.steps.map((s) => [s.step, s.window, s.burn_rate_threshold])).toEqual([
+      ['1h', 3600, 9],
+      ['1d', 86400, 2],
+    ]);
+    expect(checkout.steps[0]!.latest).toMatchObject({
+      name: 'checkout',
+      error_budget_policy_step_name: '1h',
+      good_events_count: 999,
+      bad_events_count: 1,
+      sli_measurement: 0.999,
+      valid: true,
+    });
+  });
+
+  it('answers one SLO, and 404 with a JSON reason for an unknown one', async () => {
+    expect(((await json(await get('/api/slos/checkout'))) as unknown as Summary).name).toBe('checkout');
+    const missing = await get('/api/slos/nope');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: 'no SLO named "nope"' });
+  });
+
+  it('gives stored reports by step and time range, oldest first', async () => {
+    const all = (await json(await get('/api/slos/checkout/reports'))).reports as Record<string, unknown>[];
+    expect(all.map((r) => r.error_budget_policy_step_name).sort()).toEqual(['1d', '1h']);
+    const oneStep = (await json(await get('/api/slos/checkout/reports?step=1d'))).reports as unknown[];
+    expect(oneStep).toHaveLength(1);
+    const past = (await json(await get('/api/slos/checkout/reports?from=0&to=1000'))).reports as unknown[];
+    expect(past).toEqual([]);
+    const bad = await get('/api/slos/checkout/reports?from=yesterday');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({
+      error: 'query parameter "from" must be Unix seconds, got "yesterday"',
+    });
+  });
+
+  it('computes an SLO posted as YAML with the server config, without storing it', async () => {
+    const response = await post('/api/compute', sloFile('adhoc', 0.99), TOKEN);
+    expect(response.status).toBe(200);
+    const reports = (await json(response)).reports as Record<string, unknown>[];
+    expect(reports.map((r) => [r.name, r.error_budget_policy_step_name, r.sli_measurement])).toEqual([
+      ['adhoc', '1h', 0.999],
+      ['adhoc', '1d', 0.999],
+    ]);
+    expect((await get('/api/slos/adhoc')).status).toBe(404);
+  });
+
+  it('refuses a compute body that is not a valid SLO, naming line and field', async () => {
+    const response = await post('/api/compute', sloFile('adhoc').replace('goal: 0.999', 'goal: high'), TOKEN);
+    expect(response.status).toBe(400);
+    const body = await json(response);
+    expect(body.error).toBe('the body is not a valid SLO config');
+    expect(body.issues).toEqual([expect.stringMatching(/^request body:9:\d+: spec\.goal: /)]);
+  });
+
+  it('needs the bearer token on writes only', async () => {
+    for (const token of [undefined, 'wrong']) {
+      const refused = await post('/api/reload', undefined, token);
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toBe('Bearer');
+      expect(await refused.json()).toEqual({
+        error: 'this endpoint needs Authorization: Bearer <token> (server.auth_token)',
+      });
+    }
+    expect((await post('/api/compute', sloFile('x'))).status).toBe(401);
+    expect((await get('/api/slos')).status).toBe(200);
+  });
+
+  it('answers probes', async () => {
+    const health = await get('/healthz');
+    expect([health.status, await health.text()]).toEqual([200, 'ok']);
+    const ready = await get('/readyz');
+    expect([ready.status, await ready.text()]).toEqual([200, 'ok']);
+  });
+
+  it('answers unknown routes and event ingest without a pipeline with 404 JSON', async () => {
+    const response = await post('/api/events', '{}', TOKEN);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: 'no route POST /api/events' });
+  });
+
+  it('serves /metrics as text 0.0.4 that promtool accepts, with its own, scheduler and report metrics', async () => {
+    await get('/api/slos/checkout');
+    const response = await get('/metrics');
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = await response.text();
+    const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    expect(check.stdout + check.stderr).toBe('');
+    expect(check.status).toBe(0);
+    expect(text).toContain('# TYPE process_cpu_user_seconds_total counter');
+    expect(text).toMatch(
+      /^http_requests_total\{method="GET",route="\/api\/slos\/:name",status_code="200"\} [1-9]/m,
+    );
+    expect(text).toMatch(
+      /^http_request_duration_seconds_count\{method="GET",route="\/api\/slos\/:name"\} [1-9]/m,
+    );
+    expect(text).toMatch(/^slokit_scheduler_runs_total\{job="1h"\} [1-9]/m);
+    expect(text).toContain('slokit_scheduler_run_failures_total{job="1h"} 0');
+    expect(text).toContain('slokit_scheduler_runs_skipped_total{job="1h"} 0');
+    expect(text).toMatch(/^slokit_scheduler_run_duration_seconds_count\{job="1h"\} [1-9]/m);
+    expect(text).toContain(
+      'sli_measurement{error_budget_policy_step_name="1h",feature_name="checkout",service_name="shop",slo="checkout",slo_name="availability"} 0.999',
+    );
+  });
+
+  it('serves OpenMetrics when asked, ending with # EOF and counters named without _total', async () => {
+    const response = await get('/metrics', {
+      headers: { accept: 'application/openmetrics-text; version=1.0.0' },
+    });
+    expect(response.headers.get('content-type')).toBe(
+      'application/openmetrics-text; version=1.0.0; charset=utf-8',
+    );
+    const text = await response.text();
+    expect(text.endsWith('# EOF\n')).toBe(true);
+    expect(text.match(/# EOF/g)).toHaveLength(1);
+    expect(text).toContain('# TYPE slokit_scheduler_runs counter');
+    expect(text).toMatch(/^slokit_scheduler_runs_total\{job="1h"\} [1-9]/m);
+  });
+});
+
+describe('slokit serve reload', () => {
+  let server: Server;
+  const slos = async () =>
+    ((await (await fetch(`${server.base}/api/slos`)).json()) as { slos: Summary[] }).slos.map((s) => s.name);
+  const reload = () => fetch(`${server.base}/api/reload`, { method: 'POST' });
+
+  beforeAll(async () => {
+    server = await startServe({ slos: ['checkout'], extra: 'schedule: { interval: 1h }\n' });
+  }, 30_000);
+  afterAll(async () => {
+    expect(await server.stop()).toBe(0);
+  });
+
+  it('swaps in a good config: a new SLO file is listed and computed', async () => {
+    server.dir.write('slos/search.yaml', sloFile('search'));
+    const response = await reload();
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ reloaded: true, slos: 2 });
+    expect(await slos()).toEqual(['checkout', 'search']);
+    await vi.waitFor(async () => {
+      const search = (await (await fetch(`${server.base}/api/slos/search`)).json()) as Summary;
+      expect(search.status).toBe('ok');
+    });
+  });
+
+  it('refuses a bad config with every issue and keeps the running one', async () => {
+    server.dir.write('slos/broken.yaml', sloFile('broken').replace('goal: 0.999', 'goal: 2'));
+    server.dir.write(
+      'slokit.yaml',
+      `backends:\n  fixed.FixedBackend: {}\nerror_budget_policies: {}\nslos: [slos/*.yaml]\nschedule: { interval: 1h, overrides: { serch: 5m } }\n`,
+    );
+    const response = await reload();
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: string; issues: string[] };
+    expect(body.error).toBe('reload refused: the new config has errors; the running config is kept');
+    expect(body.issues).toEqual(
+      expect.arrayContaining([expect.stringMatching(/broken\.yaml:9:\d+: spec\.goal: /)]),
+    );
+    expect(await slos()).toEqual(['checkout', 'search']);
+    expect(server.lines.some((l) => l.message === 'reload refused: the running config is kept')).toBe(true);
+  });
+});
