@@ -92,10 +92,11 @@ export async function loadSlokitConfig(file: string, env: Env = process.env): Pr
   const { config, source } = shared;
   const base = dirname(absolute);
   const issues: ConfigIssue[] = [];
-  const at = (path: PropertyKey[], message: string): ConfigIssue => ({
+  /** An issue at `path`; with `key`, at that key of the map at `path` (an unknown name is the key's fault). */
+  const at = (path: PropertyKey[], message: string, key?: string): ConfigIssue => ({
     file: absolute,
-    ...source.locate(path),
-    path: formatPath(path),
+    ...source.locate(path, key),
+    path: formatPath(key === undefined ? path : [...path, key]),
     message,
   });
   const entries = config.slos ?? [];
@@ -121,7 +122,7 @@ export async function loadSlokitConfig(file: string, env: Env = process.env): Pr
       if (names.includes(name)) continue;
       const hint = didYouMean(name, names);
       const message = `no SLO of "slos" is named "${name}"${hint ? `; did you mean "${hint}"?` : ''}`;
-      issues.push(at(['schedule', 'overrides', name], message));
+      issues.push(at(['schedule', 'overrides'], message, name));
     }
   }
   if (issues.length) throw new ConfigError(issues);
