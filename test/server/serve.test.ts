@@ -2,8 +2,9 @@
  * `slokit serve` over real HTTP (fastify on 127.0.0.1:0, in this process): the contract's API, bearer auth
  * of writes, /metrics (checked by the real `promtool`), probes, and reload (good and bad configs).
  */
-import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { promtoolProblems } from '../helpers/promtool.js';
 import { sloFile, startServe } from './serve-fixtures.js';
 
 type Server = Awaited<ReturnType<typeof startServe>>;
@@ -146,9 +147,7 @@ describe('slokit serve API', () => {
     const response = await get('/metrics');
     expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const text = await response.text();
-    const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
-    expect(check.stdout + check.stderr).toBe('');
-    expect(check.status).toBe(0);
+    expect(promtoolProblems(text)).toEqual([]);
     expect(text).toContain('# TYPE process_cpu_user_seconds_total counter');
     expect(text).toMatch(
       /^http_requests_total\{method="GET",route="\/api\/slos\/:name",status_code="200"\} [1-9]/m,
@@ -220,5 +219,57 @@ describe('slokit serve reload', () => {
     );
     expect(await slos()).toEqual(['checkout', 'search']);
     expect(server.lines.some((l) => l.message === 'reload refused: the running config is kept')).toBe(true);
+  });
+});
+
+describe('slokit serve with an event pipeline', () => {
+  let server: Server;
+  const RULES =
+    'rules:\n  - slo_matcher: {domain: shop}\n    failure_conditions: [{operator: numberIsHigherThan, key: status, value: 499}]\n';
+
+  beforeAll(async () => {
+    server = await startServe({
+      slos: ['checkout'],
+      files: { 'rules.yaml': RULES },
+      extra:
+        'schedule: { interval: 1h }\nevents:\n  classification: {domain: shop, class: critical, app: web}\n  rules_files: [rules.yaml]\n',
+    });
+  }, 30_000);
+  afterAll(async () => {
+    expect(await server.stop()).toBe(0);
+  });
+
+  it('ingests POST /api/events, counts per rule on /api/events/rules and on /metrics', async () => {
+    const lines = [200, 200, 503, 200].map((status) => JSON.stringify({ status })).join('\n');
+    const response = await fetch(`${server.base}/api/events`, { method: 'POST', body: lines });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ accepted: 4, malformed: 0 });
+    const rules = (await (await fetch(`${server.base}/api/events/rules`)).json()) as Record<string, unknown>;
+    expect(rules).toEqual({
+      rules: [
+        {
+          index: 0,
+          file: join(server.dir.root, 'rules.yaml'),
+          line: 2,
+          slo_matcher: { domain: 'shop' },
+          additional_metadata: {},
+          success: 3,
+          fail: 1,
+        },
+      ],
+      stats: {
+        processed: 4,
+        unclassified: 0,
+        unmatched: 0,
+        evaluation_errors: 0,
+        slo_events: 4,
+        malformed: 0,
+      },
+    });
+    const text = await (await fetch(`${server.base}/metrics`)).text();
+    expect(text).toContain(
+      'slo_domain_slo_class:slo_events_total{result="fail",slo_class="critical",slo_domain="shop"} 1',
+    );
+    expect(promtoolProblems(text)).toEqual([]);
   });
 });
