@@ -14,14 +14,19 @@ interface ValidateFlags {
 }
 
 async function run(flags: ValidateFlags, { guard }: CommandContext): Promise<number> {
-  const [{ ConfigError, formatIssue }, { secretsOf }, { validateConfig }, { loadInputs }, { loadSlokitConfig }] =
-    await Promise.all([
-      import('../config/errors.js'),
-      import('../config/secrets.js'),
-      import('../engine/validate.js'),
-      import('./inputs.js'),
-      import('../config/slokit-config.js'),
-    ]);
+  const [
+    { ConfigError, formatIssue },
+    { secretsOf },
+    { validateConfig },
+    { loadInputs },
+    { loadSlokitConfig },
+  ] = await Promise.all([
+    import('../config/errors.js'),
+    import('../config/secrets.js'),
+    import('../engine/validate.js'),
+    import('./inputs.js'),
+    import('../config/slokit-config.js'),
+  ]);
   const inputs = flags.sloConfig
     ? await loadInputs(flags.sloConfig, flags.config)
     : await loadSlokitConfig(flags.config);

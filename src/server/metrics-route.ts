@@ -2,7 +2,8 @@
  * `GET /metrics` of `slokit serve`: one exposition merging
  * - slokit's own instrumentation through prom-client (the ecosystem's library, as
  *   shared/seeds/004 teaches it): default process metrics, `http_requests_total{method,route,status_code}`,
- *   `http_request_duration_seconds{method,route}`, and the scheduler's runs, durations, failures, skips;
+ *   `http_request_duration_seconds{method,route}`, and the scheduler's runs, durations, failures, skips (label `interval`: the scheduled job, one per
+ *   interval, e.g. `1m`; not `job`, which Prometheus sets on every target);
  * - the latest report metrics (`ReportMetricsRegistry`, filled by `prometheus_self` exporters);
  * - the event pipeline's families (SLO event counters and the pipeline's own counts).
  *
@@ -76,22 +77,24 @@ export class ServeMetrics implements SchedulerObserver {
       ['method', 'route'],
       REQUEST_BUCKETS,
     );
-    this.#runs = this.#counter('slokit_scheduler_runs_total', 'Scheduled compute runs that ended.', ['job']);
+    this.#runs = this.#counter('slokit_scheduler_runs_total', 'Scheduled compute runs that ended.', [
+      'interval',
+    ]);
     this.#runSeconds = this.#histogram(
       'slokit_scheduler_run_duration_seconds',
       'Duration of scheduled compute runs (compute, export, store).',
-      ['job'],
+      ['interval'],
       RUN_BUCKETS,
     );
     this.#failures = this.#counter(
       'slokit_scheduler_run_failures_total',
       'Scheduled compute runs that failed as a whole.',
-      ['job'],
+      ['interval'],
     );
     this.#skipped = this.#counter(
       'slokit_scheduler_runs_skipped_total',
       'Scheduled runs skipped because the previous run of the job was still going.',
-      ['job'],
+      ['interval'],
     );
   }
 
@@ -102,18 +105,18 @@ export class ServeMetrics implements SchedulerObserver {
   }
 
   runFinished(job: string, seconds: number, failed: boolean): void {
-    inc(this.#runs, { job });
-    observe(this.#runSeconds, { job }, seconds);
-    if (failed) inc(this.#failures, { job });
+    inc(this.#runs, { interval: job });
+    observe(this.#runSeconds, { interval: job }, seconds);
+    if (failed) inc(this.#failures, { interval: job });
   }
 
   runSkipped(job: string): void {
-    inc(this.#skipped, { job });
+    inc(this.#skipped, { interval: job });
   }
 
   /** Declares a job's series at 0, so a job that never failed or skipped still shows (rates work). */
   declareJob(job: string): void {
-    for (const twin of [this.#runs, this.#failures, this.#skipped]) inc(twin, { job }, 0);
+    for (const twin of [this.#runs, this.#failures, this.#skipped]) inc(twin, { interval: job }, 0);
   }
 
   /** The whole exposition in the format asked for, with its content type. */

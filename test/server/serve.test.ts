@@ -155,10 +155,10 @@ describe('slokit serve API', () => {
     expect(text).toMatch(
       /^http_request_duration_seconds_count\{method="GET",route="\/api\/slos\/:name"\} [1-9]/m,
     );
-    expect(text).toMatch(/^slokit_scheduler_runs_total\{job="1h"\} [1-9]/m);
-    expect(text).toContain('slokit_scheduler_run_failures_total{job="1h"} 0');
-    expect(text).toContain('slokit_scheduler_runs_skipped_total{job="1h"} 0');
-    expect(text).toMatch(/^slokit_scheduler_run_duration_seconds_count\{job="1h"\} [1-9]/m);
+    expect(text).toMatch(/^slokit_scheduler_runs_total\{interval="1h"\} [1-9]/m);
+    expect(text).toContain('slokit_scheduler_run_failures_total{interval="1h"} 0');
+    expect(text).toContain('slokit_scheduler_runs_skipped_total{interval="1h"} 0');
+    expect(text).toMatch(/^slokit_scheduler_run_duration_seconds_count\{interval="1h"\} [1-9]/m);
     expect(text).toContain(
       'sli_measurement{error_budget_policy_step_name="1h",feature_name="checkout",service_name="shop",slo="checkout",slo_name="availability"} 0.999',
     );
@@ -175,7 +175,7 @@ describe('slokit serve API', () => {
     expect(text.endsWith('# EOF\n')).toBe(true);
     expect(text.match(/# EOF/g)).toHaveLength(1);
     expect(text).toContain('# TYPE slokit_scheduler_runs counter');
-    expect(text).toMatch(/^slokit_scheduler_runs_total\{job="1h"\} [1-9]/m);
+    expect(text).toMatch(/^slokit_scheduler_runs_total\{interval="1h"\} [1-9]/m);
   });
 });
 
