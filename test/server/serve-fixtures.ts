@@ -7,10 +7,11 @@ import { serve } from '../../src/cli/serve-work.js';
 import type { Logger } from '../../src/engine/logger.js';
 import { tempDir } from '../helpers/tmp.js';
 
-/** good/bad counts the fixture backend answers, by SLO name (others: 999/1). */
+/** good/bad counts the fixture backend answers, by SLO name (others: 999/1; "failing" throws). */
 const BACKEND = `export class FixedBackend {
   constructor(config = {}) { this.config = config; }
   good_bad_ratio(_timestamp, _window, slo) {
+    if (slo.metadata.name === 'failing') throw new Error('backend down');
     const counts = { burning: [9985, 15], alerting: [500, 500] };
     return counts[slo.metadata.name] ?? [999, 1];
   }

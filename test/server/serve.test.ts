@@ -37,7 +37,10 @@ describe('slokit serve API', () => {
   const slos = async () => (await json(await get('/api/slos'))).slos as Summary[];
 
   beforeAll(async () => {
-    server = await startServe({ extra: `server: { auth_token: ${TOKEN} }\nschedule: { interval: 1h }\n` });
+    server = await startServe({
+      slos: ['checkout', 'burning', 'alerting', 'failing'],
+      extra: `server: { auth_token: ${TOKEN}, body_limit: 4KiB }\nschedule: { interval: 1h }\n`,
+    });
     // The first run of every SLO starts at once.
     await vi.waitFor(async () => expect((await slos()).every((s) => s.status !== 'no_data')).toBe(true));
   }, 30_000);
@@ -59,6 +62,7 @@ describe('slokit serve API', () => {
       ['alerting', 'alerting'], // 50 % bad against a 0.1 % budget: burn rate 500 > 9
       ['burning', 'burning'], // 0.15 % bad: burn rate 1.5, above 1 and below both thresholds (9, 2)
       ['checkout', 'ok'], // 0.1 % bad: burn rate 1
+      ['failing', 'invalid'], // its backend throws: its reports are invalid, the others are not
     ]);
     const checkout = list.find((s) => s.name === 'checkout')!;
     expect(checkout).toMatchObject({ service_name: 'shop', goal: 0.999 });
@@ -127,6 +131,22 @@ describe('slokit serve API', () => {
     }
     expect((await post('/api/compute', sloFile('x'))).status).toBe(401);
     expect((await get('/api/slos')).status).toBe(200);
+  });
+
+  it("keeps a failing SLO's invalid reports with the backend's error", async () => {
+    const failing = (await json(await get('/api/slos/failing'))) as unknown as Summary;
+    // slo-generator's invalid report: the backend's error, then what it means for the report.
+    const errors = ['Error: backend down', 'Backend returned None.'];
+    expect(failing.steps.map((s) => s.latest)).toEqual([
+      expect.objectContaining({ valid: false, error_budget_policy_step_name: '1h', errors }),
+      expect.objectContaining({ valid: false, error_budget_policy_step_name: '1d', errors }),
+    ]);
+  });
+
+  it('refuses a body above server.body_limit with 413 and a JSON reason', async () => {
+    const response = await post('/api/compute', `# ${'x'.repeat(5000)}\n${sloFile('big')}`, TOKEN);
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: 'request body larger than the limit of 4096 bytes' });
   });
 
   it('answers probes', async () => {
