@@ -19,11 +19,12 @@ import { computeJob, groupByInterval, Scheduler, type SchedulerObserver } from '
 import { validateConfig } from '../engine/validate.js';
 import type { PipelineRunner } from '../events/pipeline-runner.js';
 import { PrometheusSelfExporter } from '../exporters/prometheus-self.js';
+import { reportKeyOf } from '../exporters/report-metrics-registry.js';
 import { reportV2toV1 } from '../exporters/report-v1.js';
 import type { ExporterContext } from '../exporters/types.js';
 import type { HistoryStore } from '../history/store.js';
 import { formatDuration } from '../lang/duration.js';
-import type { EventRuleSummary, Refusal, ServeApi } from './api-routes.js';
+import type { EventRuleSummary, EventStatsSummary, Refusal, ServeApi } from './api-routes.js';
 import { type SloSummary, summarize } from './slo-summary.js';
 
 /** What a runtime is built from. */
@@ -134,7 +135,7 @@ export class ServeRuntime implements ServeApi {
     return next;
   }
 
-  eventRules(): { rules: EventRuleSummary[]; stats: ReturnType<typeof statsOf> } | undefined {
+  eventRules(): { rules: EventRuleSummary[]; stats: EventStatsSummary } | undefined {
     const runner = this.#options.events;
     if (!runner) return undefined;
     const rules = [...runner.ruleResults].map(([rule, counts], index) => {
@@ -171,8 +172,13 @@ export class ServeRuntime implements ServeApi {
     this.#config = config;
     this.#scheduler = scheduler;
     scheduler.start(previous.stop());
+    // SLOs no longer configured leave the API and /metrics (no stale series).
     const names = new Set(config.slos.map((s) => s.config.metadata.name));
-    for (const name of this.#latest.keys()) if (!names.has(name)) this.#latest.delete(name);
+    for (const [name, steps] of this.#latest) {
+      if (names.has(name)) continue;
+      for (const step of steps.keys()) this.#options.context.reportMetrics.delete(reportKeyOf(name, step));
+      this.#latest.delete(name);
+    }
     this.#logger.info({ slos: config.slos.length }, 'config reloaded');
     return { reloaded: true, slos: config.slos.length };
   }
@@ -220,7 +226,10 @@ export class ServeRuntime implements ServeApi {
         .filter((slo) => exporterKeys(slo.spec.exporters, shared).some(isSelfExporter))
         .map((slo) => slo.metadata.name),
     );
+    // A run of a replaced scheduler may end after a reload: SLOs removed since are not brought back.
+    const current = new Set(this.#config.slos.map((s) => s.config.metadata.name));
     for (const report of reports) {
+      if (!current.has(report.valid ? report.name : report.metadata.name)) continue;
       this.#remember(report);
       if (report.valid && !exportsSelf.has(report.name))
         await this.#self.export(reportV2toV1(report), { name: 'prometheus_self' });
@@ -236,7 +245,7 @@ export class ServeRuntime implements ServeApi {
 }
 
 /** The pipeline's counts since start, as `GET /api/events/rules` gives them. */
-function statsOf(runner: PipelineRunner) {
+function statsOf(runner: PipelineRunner): EventStatsSummary {
   const { stats } = runner.classifier;
   return {
     processed: stats.processed,

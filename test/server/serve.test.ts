@@ -2,6 +2,7 @@
  * `slokit serve` over real HTTP (fastify on 127.0.0.1:0, in this process): the contract's API, bearer auth
  * of writes, /metrics (checked by the real `promtool`), probes, and reload (good and bad configs).
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { promtoolProblems } from '../helpers/promtool.js';
@@ -156,10 +157,12 @@ describe('slokit serve API', () => {
     expect([ready.status, await ready.text()]).toEqual([200, 'ok']);
   });
 
-  it('answers unknown routes and event ingest without a pipeline with 404 JSON', async () => {
+  it('answers unknown routes and event ingest without a pipeline with 404 JSON, counted as unmatched', async () => {
     const response = await post('/api/events', '{}', TOKEN);
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: 'no route POST /api/events' });
+    const text = await (await get('/metrics')).text();
+    expect(text).toMatch(/^http_requests_total\{method="POST",route="unmatched",status_code="404"\} [1-9]/m);
   });
 
   it('serves /metrics as text 0.0.4 that promtool accepts, with its own, scheduler and report metrics', async () => {
@@ -222,6 +225,19 @@ describe('slokit serve reload', () => {
       const search = (await (await fetch(`${server.base}/api/slos/search`)).json()) as Summary;
       expect(search.status).toBe('ok');
     });
+  });
+
+  it('drops the SLOs a reload removes from the API and from /metrics', async () => {
+    const metrics = async () => (await fetch(`${server.base}/metrics`)).text();
+    await vi.waitFor(async () => expect(await metrics()).toContain('slo="search"'));
+    rmSync(join(server.dir.root, 'slos/search.yaml'));
+    expect(await (await reload()).json()).toEqual({ reloaded: true, slos: 1 });
+    expect(await slos()).toEqual(['checkout']);
+    const text = await metrics();
+    expect(text).not.toContain('slo="search"');
+    expect(text).toContain('slo="checkout"');
+    server.dir.write('slos/search.yaml', sloFile('search'));
+    expect(await (await reload()).json()).toEqual({ reloaded: true, slos: 2 });
   });
 
   it('refuses a bad config with every issue and keeps the running one', async () => {
