@@ -107,10 +107,9 @@ export class ServeRuntime implements ServeApi {
 
   async compute(body: string): Promise<{ reports: SloReport[] } | Refusal> {
     const { doc, issues } = parseSource(body, 'request body');
-    const checked = doc.value === undefined ? { issues: [] } : validateWith(sloSchema, doc.value, doc);
-    const all = [...issues, ...checked.issues];
-    if (all.length || !('value' in checked) || !checked.value)
-      return { error: 'the body is not a valid SLO config', issues: all.map(formatIssue) };
+    const checked = issues.length ? { issues } : validateWith(sloSchema, doc.value, doc);
+    if (!checked.value)
+      return { error: 'the body is not a valid SLO config', issues: checked.issues.map(formatIssue) };
     const slo = checked.value as SloConfig;
     const config = this.#config;
     const problems = await validateConfig([{ config: slo, source: doc }], config.shared, {

@@ -5,6 +5,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
 import { promtoolProblems } from '../helpers/promtool.js';
 import { sloFile, startServe } from './serve-fixtures.js';
 
@@ -111,6 +112,8 @@ describe('slokit serve API', () => {
       ['adhoc', '1d', 0.999],
     ]);
     expect((await get('/api/slos/adhoc')).status).toBe(404);
+    const asJson = await post('/api/compute', JSON.stringify(parse(sloFile('adhoc', 0.99))), TOKEN);
+    expect(((await json(asJson)).reports as unknown[]).length).toBe(2);
   });
 
   it('refuses a compute body that is not a valid SLO, naming line and field', async () => {
