@@ -9,14 +9,17 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { ConfigError, formatIssue } from '../config/errors.js';
+import { ConfigError, type ConfigIssue, formatIssue } from '../config/errors.js';
 import { secretsOf } from '../config/secrets.js';
 import { loadSlokitConfig, type SlokitConfig } from '../config/slokit-config.js';
 import type { Logger } from '../engine/logger.js';
 import { validateConfig } from '../engine/validate.js';
 import { loadEventsSection } from '../events/pipeline-config/events-section.js';
+import type { PipelineRunner } from '../events/pipeline-runner.js';
+import type { PipelineSpec } from '../events/pipeline-spec.js';
 import { closeExporterContext, createExporterContext } from '../exporters/context.js';
 import { HistoryStore } from '../history/store.js';
+import type { EventsServerPipeline } from '../server/events-routes.js';
 import { parseListenAddress } from '../server/events-server.js';
 import { ServeMetrics } from '../server/metrics-route.js';
 import { ServeRuntime } from '../server/serve-runtime.js';
@@ -29,21 +32,94 @@ import type { ServeFlags } from './serve.js';
 /** Where `serve` keeps its history by default: `.slokit` beside the config file. */
 export const DEFAULT_DATA_DIR = '.slokit';
 
+/** slokit.yaml loaded and checked, with its event pipeline compiled (undefined without `events:`). */
+export interface ServeSetup {
+  config: SlokitConfig;
+  events: PipelineSpec | undefined;
+}
+
 /**
  * Loads slokit.yaml and checks it as `slokit compute --export` would (backends, exporters, policies of
- * every SLO). Throws `ConfigError` with every issue; warnings go to `logger`.
+ * every SLO), and compiles its `events:` section (rule files read). Throws `ConfigError` with every issue;
+ * warnings go to `logger`.
  */
-export async function loadServeConfig(file: string, logger: Logger): Promise<SlokitConfig> {
+export async function loadServeSetup(file: string, logger: Logger): Promise<ServeSetup> {
   const config = await loadSlokitConfig(file);
+  const warn = (issue: ConfigIssue) => logger.warn({ warning: formatIssue(issue) }, 'config warning');
   const issues = await validateConfig(config.slos, config.shared, {
     pluginDirs: config.pluginDirs,
     loadPlugins: false,
     unsupportedInUse: 'invalid-report',
     exporting: true,
-    onWarning: (issue) => logger.warn({ warning: formatIssue(issue) }, 'config warning'),
+    onWarning: warn,
   });
+  let events: PipelineSpec | undefined;
+  if (config.shared.config.events) {
+    const loaded = await loadEventsSection(config.file);
+    loaded.warnings.forEach(warn);
+    issues.push(...loaded.issues);
+    events = loaded.spec;
+  }
   if (issues.length) throw new ConfigError(issues);
-  return config;
+  return { config, events };
+}
+
+/**
+ * The event pipeline behind serve's routes and /metrics, replaced as a whole when a reload brings a new
+ * `events:` section: the old one drains and persists its store and positions, then the new one starts
+ * (resuming the stored positions; its counters start from zero, which Prometheus reads as a reset).
+ */
+class ServedEvents {
+  #current: OpenPipeline | undefined;
+  #reason: string | undefined = 'slokit.yaml has no "events:" section';
+  #fail!: (error: unknown) => void;
+  /** Resolves with the error of a source of the pipeline in force that failed. */
+  readonly failed = new Promise<unknown>((resolve) => {
+    this.#fail = resolve;
+  });
+  /** What the events routes serve (the pipeline in force, whichever it is). */
+  readonly served: EventsServerPipeline = {
+    families: () => this.#current?.runner.families() ?? [],
+    ingestText: (text) => {
+      if (!this.#current) throw new Error('no event pipeline'); // notReady() refuses first
+      return this.#current.runner.ingestText(text, 'http');
+    },
+    routes: new Map(),
+  };
+
+  constructor(private readonly logger: Logger) {}
+
+  get runner(): PipelineRunner | undefined {
+    return this.#current?.runner;
+  }
+
+  /** Why events are refused now (undefined: accepted). */
+  notReady(): string | undefined {
+    return this.#reason;
+  }
+
+  /** Stops the pipeline in force (drained, persisted), then opens and starts `spec`'s, if any. */
+  async replace(spec: PipelineSpec | undefined): Promise<void> {
+    const previous = this.#current;
+    this.#current = undefined;
+    this.#reason = 'the event pipeline is restarting';
+    await previous?.shutdown();
+    this.#reason = 'slokit.yaml has no "events:" section';
+    if (!spec) return;
+    let next: OpenPipeline;
+    try {
+      next = openPipeline(spec, { logger: this.logger });
+      await next.start();
+    } catch (error) {
+      this.#reason = `the event pipeline could not start: ${String(error)}`;
+      throw error;
+    }
+    this.#current = next;
+    this.#reason = undefined;
+    next.runner.ended().catch((error: unknown) => {
+      if (this.#current === next) this.#fail(error);
+    });
+  }
 }
 
 /** How `serve` runs (the flags, resolved). */
@@ -72,7 +148,8 @@ export interface ServeOptions {
  */
 export async function serve(options: ServeOptions): Promise<number> {
   const { logger } = options;
-  const config = await loadServeConfig(options.config, logger);
+  const setup = await loadServeSetup(options.config, logger);
+  const { config } = setup;
   const listen = options.listen ?? config.listen;
   let address: { host: string; port: number };
   try {
@@ -88,31 +165,25 @@ export async function serve(options: ServeOptions): Promise<number> {
     ...secretsOf(shared.exporters),
     ...(config.authToken ? [config.authToken] : []),
   ]);
-  let pipeline: OpenPipeline | undefined;
-  if (shared.events) {
-    const events = await loadEventsSection(config.file);
-    for (const warning of events.warnings) logger.warn({ warning: formatIssue(warning) }, 'config warning');
-    if (events.issues.length || !events.spec) throw new ConfigError(events.issues);
-    pipeline = openPipeline(events.spec, { logger });
-  }
   const dataDir = resolve(options.dataDir ?? join(dirname(config.file), DEFAULT_DATA_DIR));
-  let history: HistoryStore;
-  try {
-    mkdirSync(dataDir, { recursive: true });
-    history = new HistoryStore(join(dataDir, 'history.db'), { retention: config.historyRetention });
-  } catch (error) {
-    await pipeline?.shutdown();
-    throw error;
-  }
+  mkdirSync(dataDir, { recursive: true });
+  const history = new HistoryStore(join(dataDir, 'history.db'), { retention: config.historyRetention });
+  const events = new ServedEvents(logger);
   const context = createExporterContext({ pluginDirs: config.pluginDirs });
-  const runner = pipeline?.runner;
-  const metrics = new ServeMetrics(context.reportMetrics, runner ? () => runner.families() : undefined);
+  const metrics = new ServeMetrics(context.reportMetrics, events.served.families);
+  // The event pipeline of each loaded config, until the runtime puts that config in force.
+  const pipelines = new WeakMap<SlokitConfig, PipelineSpec | undefined>();
   const runtime = new ServeRuntime(config, {
-    load: () => loadServeConfig(options.config, logger),
+    load: async () => {
+      const next = await loadServeSetup(options.config, logger);
+      pipelines.set(next.config, next.events);
+      return next.config;
+    },
+    reloaded: (next) => events.replace(pipelines.get(next)),
     history,
     context,
     observer: metrics,
-    events: runner,
+    events: () => events.runner,
     logger,
   });
   const onReload = () => {
@@ -131,22 +202,22 @@ export async function serve(options: ServeOptions): Promise<number> {
       api: runtime,
       metrics,
       authToken: () => runtime.config.authToken,
-      events: pipeline?.served,
+      events: { pipeline: events.served, notReady: () => events.notReady() },
       logger,
     });
     logger.info({ url: server.url }, 'slokit serving');
     (options.stdout ?? process.stdout).write(`Dashboard: ${server.url}/\n`);
-    await pipeline?.start();
+    await events.replace(setup.events);
     runtime.start();
     server.setNotReady(undefined);
-    failure = await untilStopped(options.stop, runner?.ended());
+    failure = await untilStopped(options.stop, events.failed);
   } catch (error) {
     failure = error;
   }
   options.reload?.removeEventListener('reload', onReload);
   server?.setNotReady('shutting down');
   await runtime.stop();
-  await pipeline?.shutdown();
+  await events.replace(undefined);
   closeExporterContext(context);
   history.close();
   await server?.close();
@@ -154,12 +225,12 @@ export async function serve(options: ServeOptions): Promise<number> {
   return EXIT.ok;
 }
 
-/** Resolves when `stop` aborts (undefined) or `sources` rejects (its error); a source ending is no reason. */
-function untilStopped(stop: AbortSignal, sources: Promise<void> | undefined): Promise<unknown> {
+/** Resolves when `stop` aborts (undefined) or a source of the event pipeline fails (its error). */
+function untilStopped(stop: AbortSignal, failed: Promise<unknown>): Promise<unknown> {
   return new Promise((resolve) => {
     if (stop.aborted) resolve(undefined);
     stop.addEventListener('abort', () => resolve(undefined), { once: true });
-    sources?.catch((error: unknown) => resolve(error));
+    void failed.then(resolve);
   });
 }
 

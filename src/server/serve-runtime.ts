@@ -35,8 +35,13 @@ export interface ServeRuntimeOptions {
   /** The exporter context of the server's lifetime (its report metrics registry is served on /metrics). */
   context: Required<ExporterContext>;
   observer?: SchedulerObserver & { declareJob(job: string): void };
-  /** The event pipeline, when slokit.yaml has an `events:` section. */
-  events?: PipelineRunner;
+  /** The running event pipeline's runner, if any (read per request: a reload may replace it). */
+  events?: () => PipelineRunner | undefined;
+  /**
+   * Called once a reloaded config is in force (after the scheduler swap), to apply what the runtime does not
+   * own (the event pipeline). Its failure is logged; the new config stays.
+   */
+  reloaded?(config: SlokitConfig): Promise<void>;
   logger?: Logger;
   /** Clock, Unix seconds; default now. */
   now?: () => number;
@@ -135,7 +140,7 @@ export class ServeRuntime implements ServeApi {
   }
 
   eventRules(): { rules: EventRuleSummary[]; stats: EventStatsSummary } | undefined {
-    const runner = this.#options.events;
+    const runner = this.#options.events?.();
     if (!runner) return undefined;
     const rules = [...runner.ruleResults].map(([rule, counts], index) => {
       const matcher: Record<string, string> = {};
@@ -177,6 +182,11 @@ export class ServeRuntime implements ServeApi {
       if (names.has(name)) continue;
       for (const step of steps.keys()) this.#options.context.reportMetrics.delete(reportKeyOf(name, step));
       this.#latest.delete(name);
+    }
+    try {
+      await this.#options.reloaded?.(config);
+    } catch (error) {
+      this.#logger.error({ err: String(error) }, 'reload: applying the new config failed');
     }
     this.#logger.info({ slos: config.slos.length }, 'config reloaded');
     return { reloaded: true, slos: config.slos.length };

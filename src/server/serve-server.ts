@@ -24,8 +24,8 @@ export interface ServeServerOptions {
   metrics: ServeMetrics;
   /** The bearer token writes need, read per request (a reload may change it); undefined: writes open. */
   authToken: () => string | undefined;
-  /** The event pipeline's routes, when there is one. */
-  events?: EventsServerPipeline;
+  /** The event pipeline's routes; `notReady()` says why events are refused now (no pipeline, restarting). */
+  events: { pipeline: EventsServerPipeline; notReady(): string | undefined };
   logger: Logger;
 }
 
@@ -57,7 +57,8 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
       .send(notReady ?? 'ok');
   });
   await app.register(apiRoutes(options.api));
-  if (options.events) await app.register(eventsRoutes(options.events, () => notReady));
+  const { events } = options;
+  await app.register(eventsRoutes(events.pipeline, () => notReady ?? events.notReady()));
   await app.register(dashboardRoutes);
   await app.listen({ host, port });
   return {

@@ -160,12 +160,21 @@ describe('slokit serve API', () => {
     expect([ready.status, await ready.text()]).toEqual([200, 'ok']);
   });
 
-  it('answers unknown routes and event ingest without a pipeline with 404 JSON, counted as unmatched', async () => {
-    const response = await post('/api/events', '{}', TOKEN);
+  it('answers unknown routes with 404 JSON, counted as unmatched', async () => {
+    const response = await post('/api/nothing', '{}', TOKEN);
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: 'no route POST /api/events' });
+    expect(await response.json()).toEqual({ error: 'no route POST /api/nothing' });
     const text = await (await get('/metrics')).text();
     expect(text).toMatch(/^http_requests_total\{method="POST",route="unmatched",status_code="404"\} [1-9]/m);
+  });
+
+  it('refuses events with 503 and the reason when slokit.yaml has no events: section', async () => {
+    const response = await post('/api/events', '{}', TOKEN);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({
+      error: 'not accepting events: slokit.yaml has no "events:" section',
+    });
+    expect((await get('/api/events/rules')).status).toBe(404);
   });
 
   it('serves /metrics as text 0.0.4 that promtool accepts, with its own, scheduler and report metrics', async () => {
@@ -310,5 +319,32 @@ describe('slokit serve with an event pipeline', () => {
       'slo_domain_slo_class:slo_events_total{result="fail",slo_class="critical",slo_domain="shop"} 1',
     );
     expect(promtoolProblems(text)).toEqual([]);
+  });
+
+  it('keeps the running pipeline when a reload brings a bad rule file', async () => {
+    const before = await (await fetch(`${server.base}/api/events/rules`)).json();
+    server.dir.write('rules.yaml', 'rules:\n  - slo_matcher: {domain: [shop]}\n');
+    const response = await fetch(`${server.base}/api/reload`, { method: 'POST' });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { issues: string[] };
+    expect(body.issues).toEqual([
+      expect.stringMatching(/rules\.yaml:2:\d+: rules\[0\]\.slo_matcher\.domain: /),
+    ]);
+    expect(await (await fetch(`${server.base}/api/events/rules`)).json()).toEqual(before);
+  });
+
+  it('restarts the pipeline with the new rules on a good reload', async () => {
+    server.dir.write('rules.yaml', `${RULES}  - slo_matcher: {domain: other}\n`);
+    const response = await fetch(`${server.base}/api/reload`, { method: 'POST' });
+    expect(await response.json()).toEqual({ reloaded: true, slos: 1 });
+    const ingest = await fetch(`${server.base}/api/events`, { method: 'POST', body: '{"status": 200}' });
+    expect(await ingest.json()).toEqual({ accepted: 1, malformed: 0 });
+    const rules = (await (await fetch(`${server.base}/api/events/rules`)).json()) as {
+      rules: { slo_matcher: object; success: number; fail: number }[];
+    };
+    expect(rules.rules.map((r) => [r.slo_matcher, r.success, r.fail])).toEqual([
+      [{ domain: 'shop' }, 1, 0],
+      [{ domain: 'other' }, 0, 0],
+    ]);
   });
 });
