@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
-import { global } from './metrics-route.js';
+import { global } from './http-app.js';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -4,7 +4,7 @@
  * to receive a request, and every error answered as JSON `{"error": "<reason>"}` without closing the process.
  * fastify is imported only when a server starts, so the CLI does not load it for other commands.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Logger } from '../engine/logger.js';
 
 /** Longest time to receive a whole request, milliseconds. */
@@ -47,4 +47,13 @@ export function boundUrl(app: FastifyInstance, host: string, port: number): stri
   const bound = typeof address === 'object' && address ? address.port : port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return `http://${shownHost}:${bound}`;
+}
+
+/**
+ * Marks a plugin as not encapsulated (what the `fastify-plugin` package does), so its hooks apply to the
+ * routes of the whole app.
+ */
+export function global<P extends FastifyPluginAsync<never>>(plugin: P): P {
+  (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+  return plugin;
 }

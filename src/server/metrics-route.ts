@@ -23,6 +23,7 @@ import {
   renderOpenMetrics,
 } from '../lang/prometheus-text.js';
 import { acceptsOpenMetrics } from './content-negotiation.js';
+import { global } from './http-app.js';
 
 /** Buckets of the request duration histogram, seconds. */
 const REQUEST_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -187,13 +188,4 @@ export function metricsRoute(metrics: ServeMetrics): FastifyPluginAsync {
     });
   };
   return global(plugin);
-}
-
-/**
- * Marks a plugin as not encapsulated (what the `fastify-plugin` package does), so its hooks apply to the
- * routes of the whole app.
- */
-export function global<P extends FastifyPluginAsync<never>>(plugin: P): P {
-  (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
-  return plugin;
 }
