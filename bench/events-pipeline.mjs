@@ -26,7 +26,6 @@ import { parseExposition } from './lib/exposition.mjs';
 import { keepAliveClient } from './lib/keepalive-client.mjs';
 import { runProcess } from './lib/process.mjs';
 import { makeTempDir } from './lib/server-process.mjs';
-import { roundsFromEnv } from './lib/timing.mjs';
 
 const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 const MEMORY_EVENTS = QUICK ? 1_000_000 : 10_000_000;

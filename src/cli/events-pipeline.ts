@@ -22,6 +22,7 @@ import { PipelineRunner } from '../events/pipeline-runner.js';
 import type { PipelineSpec } from '../events/pipeline-spec.js';
 import { PipelineStore } from '../events/pipeline-store.js';
 import { renderFamilies } from '../lang/prometheus-text.js';
+import type { EventsServerPipeline } from '../server/events-routes.js';
 import { parseListenAddress, startEventsServer } from '../server/events-server.js';
 import { type CommandContext, EXIT, UsageError } from './context.js';
 import { createLogger } from './logger.js';
@@ -132,12 +133,28 @@ export interface RunPipelineOptions {
   now?: () => number;
 }
 
+/** A pipeline whose store is open and runner built, not yet reading: what a server mounts. */
+export interface OpenPipeline {
+  runner: PipelineRunner;
+  /** What the events routes serve (families, ingest, module routes). */
+  served: EventsServerPipeline;
+  /** Starts the sources (and `stdin`) and the periodic store flush. Throws as `PipelineRunner.start`. */
+  start(stdin?: Readable): Promise<void>;
+  /**
+   * Stops the sources, waits for the pipeline to drain (at most `maximumGracefulShutdownMs`), writes the
+   * store and positions and closes the store. Never throws (a failed write is logged).
+   */
+  shutdown(): Promise<void>;
+}
+
 /**
- * Runs a pipeline until its finite sources end (there is a file with `follow: false`, or stdin) or `stop`
- * is aborted, then shuts down (module comment). Returns `EXIT.ok`. Throws when the store cannot be opened,
- * the server cannot listen, or a source fails (after shutting down: store and positions are persisted).
+ * Opens the store of `spec` (if any) and builds the runner, resuming the stored positions. Throws when the
+ * store cannot be opened or the runner built (the store is closed again).
  */
-export async function runPipeline(spec: PipelineSpec, options: RunPipelineOptions = {}): Promise<number> {
+export function openPipeline(
+  spec: PipelineSpec,
+  options: { logger?: Logger; now?: () => number } = {},
+): OpenPipeline {
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? (() => Date.now() / 1000);
   const store = spec.store ? PipelineStore.open(spec.store, now()) : undefined;
@@ -153,7 +170,6 @@ export async function runPipeline(spec: PipelineSpec, options: RunPipelineOption
     store?.close();
     throw error;
   }
-  let server: Awaited<ReturnType<typeof startEventsServer>> | undefined;
   let flushTimer: NodeJS.Timeout | undefined;
   const flush = () => {
     if (!store) return;
@@ -163,45 +179,71 @@ export async function runPipeline(spec: PipelineSpec, options: RunPipelineOption
       logger.error({ err: String(error) }, 'cannot write the event store; retrying at the next flush');
     }
   };
+  const routes = new Map<string, readonly ModuleRoute[]>();
+  for (const processor of spec.processors) {
+    const own = processor.routes?.();
+    if (own?.length) routes.set(processor.moduleName, own);
+  }
+  return {
+    runner,
+    served: {
+      families: () => runner.families(),
+      ingestText: (text) => runner.ingestText(text, 'http'),
+      routes,
+    },
+    async start(stdin) {
+      await runner.start(stdin);
+      if (store) flushTimer = setInterval(flush, spec.store!.flushIntervalMs);
+    },
+    async shutdown() {
+      runner.stop();
+      const drained = await Promise.race([
+        runner.ended().then(
+          () => true,
+          () => true,
+        ),
+        sleep(spec.maximumGracefulShutdownMs, false, { ref: false }),
+      ]);
+      if (!drained)
+        logger.warn({ afterMs: spec.maximumGracefulShutdownMs }, 'pipeline did not drain in time');
+      clearInterval(flushTimer);
+      flush();
+      store?.close();
+    },
+  };
+}
+
+/**
+ * Runs a pipeline until its finite sources end (there is a file with `follow: false`, or stdin) or `stop`
+ * is aborted, then shuts down (module comment). Returns `EXIT.ok`. Throws when the store cannot be opened,
+ * the server cannot listen, or a source fails (after shutting down: store and positions are persisted).
+ */
+export async function runPipeline(spec: PipelineSpec, options: RunPipelineOptions = {}): Promise<number> {
+  const logger = options.logger ?? silentLogger;
+  const pipeline = openPipeline(spec, { logger, now: options.now });
+  let server: Awaited<ReturnType<typeof startEventsServer>> | undefined;
   let failure: unknown;
   try {
-    const routes = new Map<string, readonly ModuleRoute[]>();
-    for (const processor of spec.processors) {
-      const own = processor.routes?.();
-      if (own?.length) routes.set(processor.moduleName, own);
-    }
     server = await startEventsServer({
       listenAddress: spec.listenAddress,
-      pipeline: {
-        families: () => runner.families(),
-        ingestText: (text) => runner.ingestText(text, 'http'),
-        routes,
-      },
+      pipeline: pipeline.served,
       logger,
     });
     logger.info({ url: server.url }, 'events server listening');
-    await runner.start(options.stdin);
+    await pipeline.start(options.stdin);
     server.setNotReady(undefined);
-    if (store) flushTimer = setInterval(flush, spec.store!.flushIntervalMs);
-    failure = await untilShutdown(runner, runner.hasFiniteSource(options.stdin !== undefined), options.stop);
+    failure = await untilShutdown(
+      pipeline.runner,
+      pipeline.runner.hasFiniteSource(options.stdin !== undefined),
+      options.stop,
+    );
   } catch (error) {
     failure = error;
   }
   // Shutdown, whatever happened.
   server?.setNotReady('shutting down');
-  runner.stop();
-  const drained = await Promise.race([
-    runner.ended().then(
-      () => true,
-      () => true,
-    ),
-    sleep(spec.maximumGracefulShutdownMs, false, { ref: false }),
-  ]);
-  if (!drained) logger.warn({ afterMs: spec.maximumGracefulShutdownMs }, 'pipeline did not drain in time');
-  clearInterval(flushTimer);
-  flush();
-  store?.close();
-  if (options.printMetrics) options.printMetrics.write(renderFamilies(runner.families()));
+  await pipeline.shutdown();
+  if (options.printMetrics) options.printMetrics.write(renderFamilies(pipeline.runner.families()));
   await sleep(spec.afterPipelineShutdownDelayMs);
   await server?.close();
   if (failure !== undefined) throw failure;
@@ -212,7 +254,7 @@ export async function runPipeline(spec: PipelineSpec, options: RunPipelineOption
  * Waits for the reason to shut down: every source ended (when one is finite) or `stop` aborted. Returns
  * the error of a failed source, else undefined.
  */
-async function untilShutdown(
+export async function untilShutdown(
   runner: PipelineRunner,
   finite: boolean,
   stop: AbortSignal | undefined,

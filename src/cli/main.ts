@@ -12,6 +12,7 @@ import { registerKeptn } from './keptn.js';
 import { registerMetrics } from './metrics.js';
 import { registerRules } from './rules.js';
 import { registerSchema } from './schema.js';
+import { registerServe } from './serve.js';
 import { registerValidate } from './validate.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -57,6 +58,7 @@ registerConvert(program, exec);
 registerRules(program, exec);
 registerMetrics(program, exec);
 registerKeptn(program, exec);
+registerServe(program, exec);
 
 // Deadline timers are unref'd (they must not hold an embedder's process). The CLI holds the event loop for
 // the command instead: a plugin promise that nothing can settle then still meets its deadline, rather than

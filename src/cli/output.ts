@@ -32,6 +32,7 @@ const HEADER = [
   'GOAL',
   'GAP(pp)',
   'BURN RATE',
+  'BUDGET LEFT',
   'ALERT',
   'GOOD',
   'BAD',
@@ -58,11 +59,21 @@ function row(report: SloReport): string[] {
     `${percent(report.goal)}%`,
     percent(report.gap),
     `${report.error_budget_burn_rate.toFixed(1)} / ${report.error_budget_burn_rate_threshold}`,
+    budgetLeft(report),
     alertCell(report),
     count(report.good_events_count),
     count(report.bad_events_count),
     errors,
   ];
+}
+
+/**
+ * The BUDGET LEFT cell: the share of the window's error budget not yet consumed, in percent with one decimal
+ * (`100 - error_budget_consumed_ratio`; negative when overspent); `-` when the goal leaves no budget (1).
+ */
+export function budgetLeft(report: ValidReport): string {
+  if (report.error_budget_target <= 0) return '-';
+  return `${(100 - report.error_budget_consumed_ratio).toFixed(1)}%`;
 }
 
 /**

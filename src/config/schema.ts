@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { eventsSectionSchema } from '../events/pipeline-config/events-schema.js';
 import { durationSchema, minValidEventsSchema, secondsSchema } from './fields.js';
+import { serveSections } from './serve-sections.js';
 
 /** Free-form constructor fields of a backend or exporter entry (`prometheus: {url: ...}`); `{}` when empty. */
 const pluginBlock = z
@@ -130,6 +131,8 @@ export const sharedConfigSchema = z.strictObject({
   events: eventsSectionSchema
     .optional()
     .describe('The event pipeline of `slokit events run -c` (log files → rules → SLO event counters).'),
+  // slokit serve's sections (src/config/serve-sections.ts), all optional.
+  ...serveSections,
 });
 
 export type SharedConfig = z.output<typeof sharedConfigSchema>;

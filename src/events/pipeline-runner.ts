@@ -27,7 +27,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from '../engine/logger.js';
 import { silentLogger } from '../engine/logger.js';
 import type { MetricFamily, Sample } from '../lang/prometheus-text.js';
-import { Classifier, type RawEvent, type SloEvent } from './classifier.js';
+import { Classifier, type RawEvent, type SloEvent, type SloResult } from './classifier.js';
 import { SloEventCounters } from './counters.js';
 import { LineSplitter, pipelineEventFrom } from './event-lines.js';
 import { type EventStore, minuteOf } from './event-store.js';
@@ -105,6 +105,8 @@ export class PipelineRunner {
   readonly counters: SloEventCounters;
   readonly store: EventStore | undefined;
   readonly stats: PipelineStats;
+  /** SLO events by the rule that produced them and result (quantities summed), since start. */
+  readonly ruleResults = new Map<CompiledRule, Record<SloResult, number>>();
   readonly #spec: PipelineSpec;
   readonly #processors: readonly EventProcessor[];
   readonly #now: () => number;
@@ -160,7 +162,10 @@ export class PipelineRunner {
       errors: spec.processors.map(() => 0),
       timestampUnparsed: 0,
     };
+    const byRule = this.ruleResults;
+    for (const rule of spec.producer.rules) byRule.set(rule, { success: 0, fail: 0 });
     this.#emit = (slo) => {
+      byRule.get(slo.rule)![slo.result] += slo.quantity;
       if (this.#exactSums) {
         this.#quantityTotal += Math.abs(slo.quantity);
         if (Number.isInteger(slo.quantity) && this.#quantityTotal <= Number.MAX_SAFE_INTEGER) {

@@ -66,7 +66,7 @@ describe('renderTable with multiwindow steps', () => {
       .trimEnd()
       .split('\n')
       .slice(1)
-      .map((line) => line.split(/ {2,}/)[7]);
+      .map((line) => line.split(/ {2,}/)[8]);
     expect(alerts).toEqual(['ALERT (5m: 20.0)', 'ok (30m: 0.1)', 'ok (5m: no data)', 'ALERT']);
   });
 
@@ -74,5 +74,45 @@ describe('renderTable with multiwindow steps', () => {
     const table = renderTable([report('paging', [80, 20]), report('quiet', [-1, -1])], true);
     expect(table).toContain('\u001b[31mALERT (5m: 20.0)');
     expect(table).toContain('\u001b[32mok (5m: no data)');
+  });
+});
+
+describe('renderTable BUDGET LEFT column', () => {
+  const slo = (goal: number): SloConfig => ({
+    apiVersion: 'sre.google.com/v2',
+    kind: 'ServiceLevelObjective',
+    metadata: { name: 'api' },
+    spec: {
+      description: '',
+      backend: 'prometheus',
+      method: 'good_bad_ratio',
+      service_level_indicator: {},
+      goal,
+    },
+  });
+  const step: PolicyStep = {
+    name: '1h',
+    window: 3600,
+    burn_rate_threshold: 9,
+    message_alert: 'page',
+    message_ok: 'ok',
+  };
+  const cell = (goal: number, result: [number, number]) => {
+    const table = renderTable([buildReport({ slo: slo(goal), step, timestamp: 0, result })], false);
+    const [header, line] = table.trimEnd().split('\n');
+    const start = header!.indexOf('BUDGET LEFT');
+    return line!.slice(start).split(/\s{2,}/)[0];
+  };
+
+  it('shows the share of the error budget left: 1 bad in 1000 of a 1% budget leaves 90%', () => {
+    expect(cell(0.99, [999, 1])).toBe('90.0%');
+  });
+
+  it('goes negative when the budget is overspent (5% bad of a 1% budget: -400%)', () => {
+    expect(cell(0.99, [95, 5])).toBe('-400.0%');
+  });
+
+  it('shows "-" when a goal of 1 leaves no budget', () => {
+    expect(cell(1, [1000, 0])).toBe('-');
   });
 });

@@ -50,7 +50,7 @@ describe('slokit compute on the quickstart (no external service)', () => {
     expect(lines[0]).toMatch(/^SLO\s+STEP\s+WINDOW\s+SLI\s+GOAL/);
     expect(lines).toHaveLength(13);
     expect(lines.find((l) => l.startsWith('checkout-availability') && l.includes(' 1h '))).toMatch(
-      /10\.1 \/ 9\s+ALERT/,
+      /10\.1 \/ 9\s+-910\.0%\s+ALERT/,
     );
     const yaml = await runCli(['compute', ...QUICKSTART, '--output', 'yaml']);
     expect((parse(yaml.stdout) as SloReport[]).length).toBe(12);

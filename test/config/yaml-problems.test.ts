@@ -118,7 +118,7 @@ describe('many errors', () => {
     expect(lines[0]).toBe('20000 config errors:');
     expect(lines).toHaveLength(1 + MAX_REPORTED_ISSUES + 1);
     expect(lines[1]).toBe(
-      `  ${file}:2:1: unknown_0: unknown field "unknown_0" (expected one of: backends, exporters, error_budget_policies, default_exporters, min_valid_events, call_timeout, exporter_retry, pubsub_batch_handler, events)`,
+      `  ${file}:2:1: unknown_0: unknown field "unknown_0" (expected one of: backends, exporters, error_budget_policies, default_exporters, min_valid_events, call_timeout, exporter_retry, pubsub_batch_handler, events, server, slos, schedule, keptn, providers, history)`,
     );
     expect(lines[50]).toContain(`${file}:51:1: unknown_49: unknown field "unknown_49"`);
     expect(lines.at(-1)).toBe('  ... and 19950 more');

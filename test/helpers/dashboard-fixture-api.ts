@@ -106,10 +106,12 @@ export const FIXTURE_SLOS: readonly FixtureSlo[] = [
   },
 ];
 
-/** Requests in the hour ending `hoursAgo` hours before now: a daily cycle around 6000 per hour. */
-function requests(hoursAgo: number, now: number): number {
-  const hourOfDay = new Date((now - hoursAgo * HOUR) * 1000).getUTCHours();
-  return Math.round(6000 + 3000 * Math.sin((2 * Math.PI * (hourOfDay - 8)) / 24));
+/**
+ * Requests in the hour ending `hoursAgo` hours before now: a daily cycle around 6000 per hour, phased by
+ * `hoursAgo` rather than the clock so that every figure the tests check is the same whenever they run.
+ */
+function requests(hoursAgo: number): number {
+  return Math.round(6000 + 3000 * Math.sin((2 * Math.PI * (hoursAgo - 8)) / 24));
 }
 
 /** Reports of one SLO: one per step per hour over the last week, oldest first. */
@@ -120,7 +122,7 @@ function reportsOf(slo: FixtureSlo, now: number): SloReport[] {
   const good: number[] = [];
   const bad: number[] = [];
   for (let ago = 0; ago < span; ago++) {
-    const total = requests(ago, now);
+    const total = requests(ago);
     const badCount = Math.round(total * slo.badRatio(ago));
     good.push(total - badCount);
     bad.push(badCount);

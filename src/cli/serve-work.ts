@@ -1,0 +1,269 @@
+/**
+ * What `slokit serve` does (options in serve.ts): load and check slokit.yaml, open the history
+ * (`<data-dir>/history.db`), open the event pipeline of the `events:` section, start the HTTP server, start
+ * the scheduler, then serve until SIGTERM/SIGINT. SIGHUP reloads the config (serve-runtime.ts).
+ *
+ * Shutdown: readiness turns 503, the scheduler stops (runs in progress end), the event pipeline drains and
+ * its store and positions are written, the exporter context (history databases it opened) and the history
+ * close, then the server. A second signal exits at once (130 for SIGINT, 143 for SIGTERM).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ConfigError, type ConfigIssue, formatIssue } from '../config/errors.js';
+import { secretsOf } from '../config/secrets.js';
+import { loadSlokitConfig, type SlokitConfig } from '../config/slokit-config.js';
+import type { Logger } from '../engine/logger.js';
+import { validateConfig } from '../engine/validate.js';
+import { loadEventsSection } from '../events/pipeline-config/events-section.js';
+import type { PipelineRunner } from '../events/pipeline-runner.js';
+import type { PipelineSpec } from '../events/pipeline-spec.js';
+import { closeExporterContext, createExporterContext } from '../exporters/context.js';
+import { HistoryStore } from '../history/store.js';
+import type { EventsServerPipeline } from '../server/events-routes.js';
+import { parseListenAddress } from '../server/events-server.js';
+import { ServeMetrics } from '../server/metrics-route.js';
+import { ServeRuntime } from '../server/serve-runtime.js';
+import { startServeServer } from '../server/serve-server.js';
+import { type CommandContext, EXIT, UsageError } from './context.js';
+import { type OpenPipeline, openPipeline } from './events-pipeline.js';
+import { createLogger } from './logger.js';
+import type { ServeFlags } from './serve.js';
+
+/** Where `serve` keeps its history by default: `.slokit` beside the config file. */
+export const DEFAULT_DATA_DIR = '.slokit';
+
+/** slokit.yaml loaded and checked, with its event pipeline compiled (undefined without `events:`). */
+export interface ServeSetup {
+  config: SlokitConfig;
+  events: PipelineSpec | undefined;
+}
+
+/**
+ * Loads slokit.yaml and checks it as `slokit compute --export` would (backends, exporters, policies of
+ * every SLO), and compiles its `events:` section (rule files read). Throws `ConfigError` with every issue;
+ * warnings go to `logger`.
+ */
+export async function loadServeSetup(file: string, logger: Logger): Promise<ServeSetup> {
+  const config = await loadSlokitConfig(file);
+  const warn = (issue: ConfigIssue) => logger.warn({ warning: formatIssue(issue) }, 'config warning');
+  const issues = await validateConfig(config.slos, config.shared, {
+    pluginDirs: config.pluginDirs,
+    loadPlugins: false,
+    unsupportedInUse: 'invalid-report',
+    exporting: true,
+    onWarning: warn,
+  });
+  let events: PipelineSpec | undefined;
+  if (config.shared.config.events) {
+    const loaded = await loadEventsSection(config.file);
+    loaded.warnings.forEach(warn);
+    issues.push(...loaded.issues);
+    events = loaded.spec;
+  }
+  if (issues.length) throw new ConfigError(issues);
+  return { config, events };
+}
+
+/**
+ * The event pipeline behind serve's routes and /metrics, replaced as a whole when a reload brings a new
+ * `events:` section: the old one drains and persists its store and positions, then the new one starts
+ * (resuming the stored positions; its counters start from zero, which Prometheus reads as a reset).
+ */
+class ServedEvents {
+  #current: OpenPipeline | undefined;
+  #reason: string | undefined = 'slokit.yaml has no "events:" section';
+  #fail!: (error: unknown) => void;
+  /** Resolves with the error of a source of the pipeline in force that failed. */
+  readonly failed = new Promise<unknown>((resolve) => {
+    this.#fail = resolve;
+  });
+  /** What the events routes serve (the pipeline in force, whichever it is). */
+  readonly served: EventsServerPipeline = {
+    families: () => this.#current?.runner.families() ?? [],
+    ingestText: (text) => {
+      if (!this.#current) throw new Error('no event pipeline'); // notReady() refuses first
+      return this.#current.runner.ingestText(text, 'http');
+    },
+    routes: new Map(),
+  };
+
+  constructor(private readonly logger: Logger) {}
+
+  get runner(): PipelineRunner | undefined {
+    return this.#current?.runner;
+  }
+
+  /** Why events are refused now (undefined: accepted). */
+  notReady(): string | undefined {
+    return this.#reason;
+  }
+
+  /** Stops the pipeline in force (drained, persisted), then opens and starts `spec`'s, if any. */
+  async replace(spec: PipelineSpec | undefined): Promise<void> {
+    const previous = this.#current;
+    this.#current = undefined;
+    this.#reason = 'the event pipeline is restarting';
+    await previous?.shutdown();
+    this.#reason = 'slokit.yaml has no "events:" section';
+    if (!spec) return;
+    let next: OpenPipeline;
+    try {
+      next = openPipeline(spec, { logger: this.logger });
+      await next.start();
+    } catch (error) {
+      this.#reason = `the event pipeline could not start: ${String(error)}`;
+      throw error;
+    }
+    this.#current = next;
+    this.#reason = undefined;
+    next.runner.ended().catch((error: unknown) => {
+      if (this.#current === next) this.#fail(error);
+    });
+  }
+}
+
+/** How `serve` runs (the flags, resolved). */
+export interface ServeOptions {
+  /** slokit.yaml. */
+  config: string;
+  /** `host:port`, overriding `server.listen`. */
+  listen?: string;
+  /** Directory of history.db; default `.slokit` beside the config file. */
+  dataDir?: string;
+  logger: Logger;
+  /** Aborted to shut down. */
+  stop: AbortSignal;
+  /** SIGHUP's counterpart: each event reloads the config. */
+  reload?: EventTarget;
+  /** Where the dashboard URL line goes; default stdout. */
+  stdout?: NodeJS.WritableStream;
+  /** Secrets to redact from what the process prints (the process guard's). */
+  addSecrets?: (secrets: string[]) => void;
+}
+
+/**
+ * Serves until `stop` aborts or the event pipeline fails, then shuts down (module comment). Returns
+ * `EXIT.ok`; throws `ConfigError`/`UsageError` for a bad config or `--listen`, and the error that ended it
+ * (cannot listen, a failed source) after shutting down.
+ */
+export async function serve(options: ServeOptions): Promise<number> {
+  const { logger } = options;
+  const setup = await loadServeSetup(options.config, logger);
+  const { config } = setup;
+  const listen = options.listen ?? config.listen;
+  let address: { host: string; port: number };
+  try {
+    address = parseListenAddress(listen);
+  } catch (error) {
+    throw new UsageError(
+      `${options.listen === undefined ? config.file : '--listen'}: ${(error as Error).message}`,
+    );
+  }
+  const shared = config.shared.config;
+  options.addSecrets?.([
+    ...secretsOf(shared.backends),
+    ...secretsOf(shared.exporters),
+    ...(config.authToken ? [config.authToken] : []),
+  ]);
+  const dataDir = resolve(options.dataDir ?? join(dirname(config.file), DEFAULT_DATA_DIR));
+  mkdirSync(dataDir, { recursive: true });
+  const history = new HistoryStore(join(dataDir, 'history.db'), { retention: config.historyRetention });
+  const events = new ServedEvents(logger);
+  const context = createExporterContext({ pluginDirs: config.pluginDirs });
+  const metrics = new ServeMetrics(context.reportMetrics, events.served.families);
+  // The event pipeline of each loaded config, until the runtime puts that config in force.
+  const pipelines = new WeakMap<SlokitConfig, PipelineSpec | undefined>();
+  const runtime = new ServeRuntime(config, {
+    load: async () => {
+      const next = await loadServeSetup(options.config, logger);
+      pipelines.set(next.config, next.events);
+      return next.config;
+    },
+    reloaded: (next) => events.replace(pipelines.get(next)),
+    history,
+    context,
+    observer: metrics,
+    events: () => events.runner,
+    logger,
+  });
+  const onReload = () => {
+    void runtime.reload().then(
+      (answer) => 'issues' in answer || logger.info({ slos: answer.slos }, 'reloaded'),
+      (error: unknown) => logger.error({ err: String(error) }, 'reload failed'),
+    );
+  };
+  options.reload?.addEventListener('reload', onReload);
+  let server: Awaited<ReturnType<typeof startServeServer>> | undefined;
+  let failure: unknown;
+  try {
+    server = await startServeServer({
+      ...address,
+      bodyLimit: config.bodyLimit,
+      api: runtime,
+      metrics,
+      authToken: () => runtime.config.authToken,
+      events: { pipeline: events.served, notReady: () => events.notReady() },
+      logger,
+    });
+    logger.info({ url: server.url }, 'slokit serving');
+    (options.stdout ?? process.stdout).write(`Dashboard: ${server.url}/\n`);
+    await events.replace(setup.events);
+    runtime.start();
+    server.setNotReady(undefined);
+    failure = await untilStopped(options.stop, events.failed);
+  } catch (error) {
+    failure = error;
+  }
+  options.reload?.removeEventListener('reload', onReload);
+  server?.setNotReady('shutting down');
+  await runtime.stop();
+  await events.replace(undefined);
+  closeExporterContext(context);
+  history.close();
+  await server?.close();
+  if (failure !== undefined) throw failure;
+  return EXIT.ok;
+}
+
+/** Resolves when `stop` aborts (undefined) or a source of the event pipeline fails (its error). */
+function untilStopped(stop: AbortSignal, failed: Promise<unknown>): Promise<unknown> {
+  return new Promise((resolve) => {
+    if (stop.aborted) resolve(undefined);
+    stop.addEventListener('abort', () => resolve(undefined), { once: true });
+    void failed.then(resolve);
+  });
+}
+
+/** Runs `serve` with the process's signals; returns the exit code. */
+export async function run(flags: ServeFlags, context: CommandContext): Promise<number> {
+  const logger = createLogger(flags.logLevel);
+  const stop = new AbortController();
+  const reload = new EventTarget();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) context.guard.exit(signal === 'SIGINT' ? 130 : 143);
+    logger.info({ signal }, 'shutting down');
+    stop.abort();
+  };
+  const onHangup = () => {
+    logger.info({ signal: 'SIGHUP' }, 'reloading');
+    reload.dispatchEvent(new Event('reload'));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onHangup);
+  try {
+    return await serve({
+      config: flags.config,
+      listen: flags.listen,
+      dataDir: flags.dataDir,
+      logger,
+      stop: stop.signal,
+      reload,
+      addSecrets: (secrets) => context.guard.addSecrets(secrets),
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onHangup);
+  }
+}
