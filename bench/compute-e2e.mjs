@@ -189,6 +189,17 @@ async function main() {
       `  naive / slokit : ${ratio(naive, slokit)}   goal >= ${GOAL_NAIVE}x: ${naive.median / slokit.median >= GOAL_NAIVE ? 'met' : 'NOT met'}`,
     );
     if (CURL) console.log(`  slokit / curl  : ${ratio(slokit, stats.get('curl --parallel (8)'))}`);
+    // CPU time of the client processes: what the goals compare when other work shares the cores.
+    const cpu = new Map([...results].map(([name, runs]) => [name, summary(runs.map((r) => r.cpuMs))]));
+    const cpuFloor = cpu.get(variants[0].name);
+    const cpuSlokit = cpu.get('slokit compute (defaults)');
+    const cpuNaive = cpu.get('naive (--no-dedup --concurrency 1)');
+    console.log(
+      `  CPU (user + system, min / median): floor ${cpuFloor.min} / ${cpuFloor.median} ms, slokit ${cpuSlokit.min} / ${cpuSlokit.median} ms, naive ${cpuNaive.min} / ${cpuNaive.median} ms`,
+    );
+    console.log(
+      `  CPU slokit / floor : ${ratio(cpuSlokit, cpuFloor)}   CPU naive / slokit : ${ratio(cpuNaive, cpuSlokit)}`,
+    );
     console.log(
       '  noise = (median - min) / min per variant; other processes share these cores, so compare minimums too.',
     );
