@@ -143,6 +143,24 @@ export function identityResults(slos: readonly SloConfig[], shared: SharedConfig
   return results;
 }
 
+/**
+ * The identity of a backend call of a run at `timestamp`: `(slo, window) →
+ * stableKey([slo.spec.backend, slo.spec.method, window, timestamp, slo])`, undefined when the SLO is not
+ * plain data (never shared). The SLO's encoding, the costly part, is made once per SLO object rather than
+ * once per window: an array's key is its items' keys joined by `,` inside `[...]`, so the result is the
+ * same string.
+ */
+export function callKeys(timestamp: number): (slo: SloConfig, window: number) => string | undefined {
+  const timestampKey = stableKey(timestamp);
+  const sloKeys = new Map<SloConfig, string | undefined>();
+  return (slo, window) => {
+    if (!sloKeys.has(slo)) sloKeys.set(slo, stableKey(slo));
+    const { backend, method } = slo.spec;
+    const parts = [stableKey(backend), stableKey(method), stableKey(window), timestampKey, sloKeys.get(slo)];
+    return parts.includes(undefined) ? undefined : `[${parts.join(',')}]`;
+  };
+}
+
 /** Runs a compute over `slos` and returns every report, grouped by SLO in input order. */
 export async function compute(
   slos: readonly SloConfig[],
@@ -203,8 +221,9 @@ export async function compute(
     });
   // A call is shared only when its whole input is identical; an input that is not plain data is never shared.
   const calls = new KeyedOnce<CallOutcome>('remember');
+  const callKey = callKeys(timestamp);
   const callOnce = (slo: SloConfig, window: number) => {
-    const key = dedup ? stableKey([slo.spec.backend, slo.spec.method, window, timestamp, slo]) : undefined;
+    const key = dedup ? callKey(slo, window) : undefined;
     return key === undefined ? call(slo, window) : calls.get(key, () => call(slo, window));
   };
 
