@@ -3,9 +3,9 @@
  * first), interpolate `${VAR}`, parse with positions, validate. Every problem of every file is collected
  * before a single `ConfigError` is thrown.
  *
- * Files are read synchronously: config files are small regular files (checked before reading), and 200 of
- * them read in about 2 ms this way, against tens of milliseconds of main-thread time through fs/promises
- * (a file handle, four thread-pool round trips and their promises per file).
+ * Files are read synchronously: config files are small regular files (checked before reading), and the
+ * CPU profile of `compute` over 200 SLO files put 85 ms of main-thread samples in fs/promises' open, fstat,
+ * read and close (a file handle, four thread-pool round trips and their promises per file).
  */
 import { lstatSync, readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
@@ -110,6 +110,7 @@ function itemCount(text: string): number {
   return count;
 }
 
+/** The link itself (not its target), or undefined when even that cannot be read. */
 function lstatOrUndefined(file: string): Stats | undefined {
   try {
     return lstatSync(file);

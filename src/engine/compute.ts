@@ -194,6 +194,34 @@ export async function compute(
     return dedup ? instances.get(key, make) : make();
   };
 
+  // Per run, once per backend key: whether it names a plugin, and for slokit's own backends (whose classes
+  // never change their methods) the bound method of each instance. A plugin's method is looked up on
+  // every call, as the plugin may have changed its instance since.
+  const pluginKeys = new Map<string, boolean>();
+  const isPlugin = (key: string): boolean => {
+    let plugin = pluginKeys.get(key);
+    if (plugin === undefined) {
+      plugin = isPluginKey(key);
+      pluginKeys.set(key, plugin);
+    }
+    return plugin;
+  };
+  const builtinMethods = new WeakMap<Backend, Map<string, ReturnType<typeof resolveMethod>>>();
+  const methodOf = (backend: Backend, method: string, key: string) => {
+    if (isPlugin(key)) return resolveMethod(backend, method, key);
+    let methods = builtinMethods.get(backend);
+    if (!methods) {
+      methods = new Map();
+      builtinMethods.set(backend, methods);
+    }
+    let fn = methods.get(method);
+    if (!fn) {
+      fn = resolveMethod(backend, method, key); // throws for a missing method: nothing is remembered
+      methods.set(method, fn);
+    }
+    return fn;
+  };
+
   let backendCalls = 0;
   const limit = createLimiter(options.concurrency ?? 8);
   const call = (slo: SloConfig, window: number): Promise<CallOutcome> =>
@@ -202,11 +230,11 @@ export async function compute(
       const { backend: key, method } = slo.spec;
       try {
         const backend = await backendFor(key);
-        const fn = resolveMethod(backend, method, key);
+        const fn = methodOf(backend, method, key);
         // Plugin code gets its own copy of the SLO config (what it changes cannot leak into reports or other
         // calls) and runs tagged, so faults it raises later are attributed. slokit's own backends need
         // neither, and tagging would switch on async hooks for every promise of the run.
-        const pending = isPluginKey(key)
+        const pending = isPlugin(key)
           ? runInPluginScope(`backend "${key}" (SLO "${slo.metadata.name}")`, async () =>
               snapshotResult(await fn(timestamp, window, structuredClone(slo))),
             )
