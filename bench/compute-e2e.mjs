@@ -183,10 +183,10 @@ async function main() {
       `${(a.min / b.min).toFixed(2)}x (min) ${(a.median / b.median).toFixed(2)}x (median)`;
     console.log('\nChecked: all slokit and naive reports identical, floor and curl got every answer.');
     console.log(
-      `  slokit / floor : ${ratio(slokit, floor)}   goal <= ${GOAL_FLOOR}x: ${slokit.median / floor.median <= GOAL_FLOOR ? 'met' : 'NOT met'}`,
+      `  slokit / floor : ${ratio(slokit, floor)}   goal <= ${GOAL_FLOOR}x: ${slokit.median / floor.median <= GOAL_FLOOR && slokit.min / floor.min <= GOAL_FLOOR ? 'met' : 'NOT met'} (by min and median)`,
     );
     console.log(
-      `  naive / slokit : ${ratio(naive, slokit)}   goal >= ${GOAL_NAIVE}x: ${naive.median / slokit.median >= GOAL_NAIVE ? 'met' : 'NOT met'}`,
+      `  naive / slokit : ${ratio(naive, slokit)}   goal >= ${GOAL_NAIVE}x: ${naive.median / slokit.median >= GOAL_NAIVE && naive.min / slokit.min >= GOAL_NAIVE ? 'met' : 'NOT met'} (by min and median)`,
     );
     if (CURL) console.log(`  slokit / curl  : ${ratio(slokit, stats.get('curl --parallel (8)'))}`);
     // CPU time of the client processes: what the goals compare when other work shares the cores.
