@@ -183,12 +183,23 @@ async function main() {
       `${(a.min / b.min).toFixed(2)}x (min) ${(a.median / b.median).toFixed(2)}x (median)`;
     console.log('\nChecked: all slokit and naive reports identical, floor and curl got every answer.');
     console.log(
-      `  slokit / floor : ${ratio(slokit, floor)}   goal <= ${GOAL_FLOOR}x: ${slokit.median / floor.median <= GOAL_FLOOR ? 'met' : 'NOT met'}`,
+      `  slokit / floor : ${ratio(slokit, floor)}   goal <= ${GOAL_FLOOR}x: ${slokit.median / floor.median <= GOAL_FLOOR && slokit.min / floor.min <= GOAL_FLOOR ? 'met' : 'NOT met'} (by min and median)`,
     );
     console.log(
-      `  naive / slokit : ${ratio(naive, slokit)}   goal >= ${GOAL_NAIVE}x: ${naive.median / slokit.median >= GOAL_NAIVE ? 'met' : 'NOT met'}`,
+      `  naive / slokit : ${ratio(naive, slokit)}   goal >= ${GOAL_NAIVE}x: ${naive.median / slokit.median >= GOAL_NAIVE && naive.min / slokit.min >= GOAL_NAIVE ? 'met' : 'NOT met'} (by min and median)`,
     );
     if (CURL) console.log(`  slokit / curl  : ${ratio(slokit, stats.get('curl --parallel (8)'))}`);
+    // CPU time of the client processes: what the goals compare when other work shares the cores.
+    const cpu = new Map([...results].map(([name, runs]) => [name, summary(runs.map((r) => r.cpuMs))]));
+    const cpuFloor = cpu.get(variants[0].name);
+    const cpuSlokit = cpu.get('slokit compute (defaults)');
+    const cpuNaive = cpu.get('naive (--no-dedup --concurrency 1)');
+    console.log(
+      `  CPU (user + system, min / median): floor ${cpuFloor.min} / ${cpuFloor.median} ms, slokit ${cpuSlokit.min} / ${cpuSlokit.median} ms, naive ${cpuNaive.min} / ${cpuNaive.median} ms`,
+    );
+    console.log(
+      `  CPU slokit / floor : ${ratio(cpuSlokit, cpuFloor)}   CPU naive / slokit : ${ratio(cpuNaive, cpuSlokit)}`,
+    );
     console.log(
       '  noise = (median - min) / min per variant; other processes share these cores, so compare minimums too.',
     );

@@ -120,6 +120,8 @@ export interface QueryData {
 }
 
 const sli = (slo: SloConfig) => slo.spec.service_level_indicator as Record<string, unknown>;
+type Method = keyof typeof fields;
+type Fields<M extends Method> = z.output<(typeof fields)[M]>;
 const field = (name: string) => `service_level_indicator.${name}`;
 
 /** Prometheus backend (slo-generator's `PrometheusBackend`, timestamp-correct, see the module comment). */
@@ -129,6 +131,11 @@ export class PrometheusBackend {
   readonly #answers = new KeyedOnce<QueryData>('remember');
   /** Compiled PromQL fields: SLOs and windows sharing a filter parse it once (parsing dominates the CPU). */
   readonly #templates = new Map<string, QueryTemplate>();
+  /**
+   * Checked SLI fields per method and `service_level_indicator` object: the engine calls each SLO once per
+   * policy window with the same, unchanging config, so its fields are checked on the first call only.
+   */
+  readonly #checked = new Map<Method, WeakMap<object, unknown>>();
 
   /** How errors name this backend: `Prometheus backend "prometheus/prod"`. */
   readonly #name: string;
@@ -152,7 +159,7 @@ export class PrometheusBackend {
 
   /** good = filter_good; bad = filter_bad, or filter_valid − good (see the module comment for no data). */
   async good_bad_ratio(timestamp: number, window: number, slo: SloConfig): Promise<[number, number]> {
-    const f = fields.good_bad_ratio.parse(sli(slo));
+    const f = this.#fields('good_bad_ratio', slo);
     const ops = f.operators ?? DEFAULT_OPERATORS;
     const query = (name: 'filter_good' | 'filter_bad' | 'filter_valid') =>
       this.#value(this.#promql(f[name]!, ops, name)(window), timestamp);
@@ -169,13 +176,13 @@ export class PrometheusBackend {
 
   /** The expression's value is the SLI. */
   async query_sli(timestamp: number, window: number, slo: SloConfig): Promise<number> {
-    const f = fields.query_sli.parse(sli(slo));
+    const f = this.#fields('query_sli', slo);
     return this.#value(this.#promql(f.expression, [], 'expression')(window), timestamp);
   }
 
   /** good = buckets at or below `threshold_bucket`; valid = the matching `_count`. */
   async distribution_cut(timestamp: number, window: number, slo: SloConfig): Promise<[number, number]> {
-    const f = fields.distribution_cut.parse(sli(slo));
+    const f = this.#fields('distribution_cut', slo);
     const base = this.#promql(f.expression, f.operators ?? DEFAULT_OPERATORS, 'expression')(window);
     const le = thresholdLabel(f.threshold_bucket);
     const [below, valid] = await Promise.all([
@@ -186,6 +193,25 @@ export class PrometheusBackend {
     if (below === NO_DATA) throw await this.#noSuchBucket(f.expression, base, le, window, timestamp);
     const above = valid - below;
     return f.good_below_threshold === false ? [above, below] : [below, above];
+  }
+
+  /**
+   * The SLO's `service_level_indicator` checked against `method`'s fields, once per SLI object (see
+   * `#checked`). Throws a ZodError when they do not match (not remembered: every call throws it).
+   */
+  #fields<M extends Method>(method: M, slo: SloConfig): Fields<M> {
+    const raw = sli(slo);
+    let cache = this.#checked.get(method);
+    if (!cache) {
+      cache = new WeakMap();
+      this.#checked.set(method, cache);
+    }
+    let checked = cache.get(raw) as Fields<M> | undefined;
+    if (checked === undefined) {
+      checked = fields[method].parse(raw) as Fields<M>;
+      cache.set(raw, checked);
+    }
+    return checked;
   }
 
   /** The compiled template of an SLI field's PromQL; a field that does not compile throws on every build. */

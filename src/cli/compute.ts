@@ -4,6 +4,7 @@
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { MIN_VALID_EVENTS_EXPECTED, parseMinValidEvents } from '../config/min-valid-events.js';
+import type { SloResult } from '../engine/compute.js';
 import { type CommandContext, EXIT, type Exec, UsageError } from './context.js';
 import {
   callTimeoutOption,
@@ -44,28 +45,28 @@ async function run(flags: ComputeFlags, { guard }: CommandContext): Promise<numb
   const format = outputFormat(flags.output, Boolean(process.stdout.isTTY));
   const { timestamp, concurrency, minValidEvents, callTimeout } = flags;
   if (flags.export && flags.delete) throw new UsageError('--export and --delete cannot be combined');
+  const exporting = flags.export || flags.delete;
   const [
     { ConfigError },
     { secretsOf },
     { compute, identityResults },
-    { exportResults },
     { validateConfig },
-    { closeExporterContext, createExporterContext },
     { loadInputs },
     { createLogger },
     { colorEnabled, render, renderDeletions },
     { progressReporter },
+    exportModules,
   ] = await Promise.all([
     import('../config/errors.js'),
     import('../config/secrets.js'),
     import('../engine/compute.js'),
-    import('../engine/export.js'),
     import('../engine/validate.js'),
-    import('../exporters/context.js'),
     import('./inputs.js'),
     import('./logger.js'),
     import('./output.js'),
     import('./progress.js'),
+    // Exporters, their context and history stores only when this run exports or deletes.
+    exporting ? Promise.all([import('../engine/export.js'), import('../exporters/context.js')]) : undefined,
   ]);
   const logger = createLogger(flags.logLevel);
   const inputs = await loadInputs(flags.sloConfig, flags.config);
@@ -73,13 +74,15 @@ async function run(flags: ComputeFlags, { guard }: CommandContext): Promise<numb
     pluginDirs: inputs.pluginDirs,
     loadPlugins: false,
     unsupportedInUse: 'invalid-report',
-    exporting: flags.export || flags.delete,
+    exporting,
     onWarning: ({ message, ...where }) => logger.warn(where, message),
   });
   if (issues.length) throw new ConfigError(issues);
   const slos = inputs.slos.map((s) => s.config);
   const shared = inputs.shared.config;
   guard.addSecrets([...secretsOf(shared.backends), ...secretsOf(shared.exporters)]);
+  if (!exportModules) return computeReports();
+  const [{ exportResults }, { closeExporterContext, createExporterContext }] = exportModules;
   const retry = shared.exporter_retry;
   const exportOptions = { attempts: retry?.attempts, backoffMs: retry?.backoff_ms, logger, callTimeout };
   const context = createExporterContext({ pluginDirs: inputs.pluginDirs });
@@ -89,16 +92,10 @@ async function run(flags: ComputeFlags, { guard }: CommandContext): Promise<numb
     closeExporterContext(context); // history databases checkpoint and close, whatever happened
   }
 
-  async function computeAndExport(): Promise<number> {
-    if (flags.delete) {
-      // Deleting needs only each SLO's name and steps: no backend is queried.
-      const results = identityResults(slos, shared);
-      const { succeeded } = await exportResults(results, shared, context, { ...exportOptions, delete: true });
-      const reports = results.flatMap((r) => r.reports);
-      process.stdout.write(renderDeletions(reports, succeeded, format));
-      return reports.every((r) => r.errors.length === 0) ? EXIT.ok : EXIT.failed;
-    }
-
+  /** Computes and renders the reports; `exportReports` (with --export) gets them before rendering. */
+  async function computeReports(
+    exportReports?: (results: SloResult[]) => Promise<{ failed: number }>,
+  ): Promise<number> {
     const progress = progressReporter('computing');
     const result = await compute(slos, shared, {
       timestamp,
@@ -111,12 +108,22 @@ async function run(flags: ComputeFlags, { guard }: CommandContext): Promise<numb
       onProgress: progress.update,
     });
     progress.done();
-    const summary = flags.export
-      ? await exportResults(result.results, shared, context, exportOptions)
-      : undefined;
+    const summary = await exportReports?.(result.results);
     const reports = result.results.flatMap((r) => r.reports);
     process.stdout.write(render(reports, format, colorEnabled(process.env, Boolean(process.stdout.isTTY))));
     return reports.every((r) => r.valid) && !summary?.failed ? EXIT.ok : EXIT.failed;
+  }
+
+  async function computeAndExport(): Promise<number> {
+    if (flags.delete) {
+      // Deleting needs only each SLO's name and steps: no backend is queried.
+      const results = identityResults(slos, shared);
+      const { succeeded } = await exportResults(results, shared, context, { ...exportOptions, delete: true });
+      const reports = results.flatMap((r) => r.reports);
+      process.stdout.write(renderDeletions(reports, succeeded, format));
+      return reports.every((r) => r.errors.length === 0) ? EXIT.ok : EXIT.failed;
+    }
+    return computeReports((results) => exportResults(results, shared, context, exportOptions));
   }
 }
 

@@ -1,10 +1,13 @@
 /**
  * Loading of SLO files and the shared config from disk: find the files, read them (type and size checked
- * first, all files at once), interpolate `${VAR}`, parse with positions, validate. Every problem of every
- * file is collected before a single `ConfigError` is thrown.
+ * first), interpolate `${VAR}`, parse with positions, validate. Every problem of every file is collected
+ * before a single `ConfigError` is thrown.
+ *
+ * Files are read synchronously: config files are small regular files (checked before reading), and the
+ * CPU profile of `compute` over 200 SLO files put 85 ms of main-thread samples in fs/promises' open, fstat,
+ * read and close (a file handle, four thread-pool round trips and their promises per file).
  */
-import type { Stats } from 'node:fs';
-import { lstat, readdir, readFile, stat } from 'node:fs/promises';
+import { lstatSync, readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { SloConfig } from '../domain/types.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
@@ -107,6 +110,15 @@ function itemCount(text: string): number {
   return count;
 }
 
+/** The link itself (not its target), or undefined when even that cannot be read. */
+function lstatOrUndefined(file: string): Stats | undefined {
+  try {
+    return lstatSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A parsed document with its interpolation issues kept apart (with their offsets into the parsed text). */
 interface ReadDocument {
   doc?: SourceDocument;
@@ -116,13 +128,13 @@ interface ReadDocument {
   missing: { issue: ConfigIssue; name: string; offset: number }[];
 }
 
-async function readDocument(file: string, env: Env, info?: Stats): Promise<ReadDocument> {
+function readDocument(file: string, env: Env, info?: Stats): ReadDocument {
   let text: string;
   try {
     // Check the type first: opening a FIFO blocks until a writer comes, a device may never end.
-    const problem = unreadable(info ?? (await stat(file)));
+    const problem = unreadable(info ?? statSync(file));
     if (problem) return { issues: [issueFor(file, problem)], missing: [] };
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     return { issues: [issueFor(file, `cannot read file: ${fsReason(error)}`)], missing: [] };
   }
@@ -152,7 +164,7 @@ interface SloFile {
 export async function listSloFiles(path: string): Promise<{ files: SloFile[]; issues: ConfigIssue[] }> {
   let info: Stats;
   try {
-    info = await stat(path);
+    info = statSync(path);
   } catch (error) {
     return { files: [], issues: [issueFor(path, fsReason(error))] };
   }
@@ -164,7 +176,7 @@ export async function listSloFiles(path: string): Promise<{ files: SloFile[]; is
   }
   let names: string[];
   try {
-    names = await readdir(path);
+    names = readdirSync(path);
   } catch (error) {
     return { files: [], issues: [issueFor(path, `cannot list directory: ${fsReason(error)}`)] };
   }
@@ -172,20 +184,18 @@ export async function listSloFiles(path: string): Promise<{ files: SloFile[]; is
     .filter((name) => !name.startsWith('..') && CONFIG_EXTENSIONS.has(extname(name).toLowerCase()))
     .sort()
     .map((name) => join(path, name));
-  const checked = await Promise.all(
-    candidates.map(async (file): Promise<SloFile | ConfigIssue | undefined> => {
-      try {
-        const target = await stat(file);
-        if (target.isDirectory()) return undefined; // not recursive, as slo-generator
-        const problem = unreadable(target);
-        return problem ? issueFor(file, problem) : { file, info: target };
-      } catch (error) {
-        const link = await lstat(file).catch(() => undefined);
-        const dangling = link?.isSymbolicLink() && (error as NodeJS.ErrnoException).code === 'ENOENT';
-        return issueFor(file, dangling ? 'symbolic link to a missing file (ENOENT)' : fsReason(error));
-      }
-    }),
-  );
+  const checked = candidates.map((file): SloFile | ConfigIssue | undefined => {
+    try {
+      const target = statSync(file);
+      if (target.isDirectory()) return undefined; // not recursive, as slo-generator
+      const problem = unreadable(target);
+      return problem ? issueFor(file, problem) : { file, info: target };
+    } catch (error) {
+      const link = lstatOrUndefined(file);
+      const dangling = link?.isSymbolicLink() && (error as NodeJS.ErrnoException).code === 'ENOENT';
+      return issueFor(file, dangling ? 'symbolic link to a missing file (ENOENT)' : fsReason(error));
+    }
+  });
   const files: SloFile[] = [];
   const issues: ConfigIssue[] = [];
   for (const entry of checked) {
@@ -202,7 +212,7 @@ const isSloDocument = (value: unknown): boolean =>
   (value as { kind?: unknown }).kind === 'ServiceLevelObjective';
 
 /**
- * Loads every SLO from files or directories (all files read concurrently; results in path order).
+ * Loads every SLO from files or directories (results in path order).
  * Documents whose `kind` is not `ServiceLevelObjective` are skipped, as slo-generator does. SLOs sharing a
  * `metadata.name` are all loaded (`validateConfig` warns). Throws `ConfigError` with every problem found.
  */
@@ -210,7 +220,7 @@ export async function loadSlos(paths: string | string[], env: Env = process.env)
   const listed = await Promise.all([paths].flat().map(listSloFiles));
   const issues: ConfigIssue[] = listed.flatMap((l) => l.issues);
   const files = listed.flatMap((l) => l.files);
-  const reads = await Promise.all(files.map(({ file, info }) => readDocument(file, env, info)));
+  const reads = files.map(({ file, info }) => readDocument(file, env, info));
   const slos: LoadedSlo[] = [];
   for (const read of reads) {
     // Missing variables are errors in SLO files: every field of an SLO is used.
@@ -239,7 +249,7 @@ const ENTRY_SECTIONS = ['backends', 'exporters'] as const;
  * it is an error. Throws `ConfigError`.
  */
 export async function loadSharedConfig(file: string, env: Env = process.env): Promise<LoadedSharedConfig> {
-  const read = await readDocument(file, env);
+  const read = readDocument(file, env);
   if (!read.doc || read.doc.value === undefined)
     throw new ConfigError([...read.missing.map((m) => m.issue), ...read.issues]);
   const doc = read.doc;

@@ -21,6 +21,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import { type ConfigIssue, formatPath } from './errors.js';
+import { readFastYaml } from './yaml-fast.js';
 
 /** A parsed config document: its value and a way to find where any field was written. */
 export interface SourceDocument {
@@ -46,8 +47,30 @@ const aliasBudget = (text: string) => Math.max(1000, text.length);
  * Parses YAML or JSON text. Problems are returned as issues (all of them), never thrown. `doc.value` is
  * undefined when the text could not be read as a value (a syntax error); with only duplicate keys it is built
  * (the later value wins, as YAML libraries do) so callers can still report every other problem at once.
+ *
+ * Texts in the plain subset of yaml-fast.ts are read by that reader (same value, no issues); their
+ * positioned document is built only if a position is asked for, which happens when something is wrong.
  */
 export function parseSource(text: string, file: string): { doc: SourceDocument; issues: ConfigIssue[] } {
+  const fast = readFastYaml(text);
+  if (!fast) return parsePositioned(text, file);
+  let positioned: SourceDocument | undefined;
+  const full = () => {
+    positioned ??= parsePositioned(text, file).doc;
+    return positioned;
+  };
+  const doc: SourceDocument = {
+    file,
+    value: fast.value,
+    locate: (path, key) => full().locate(path, key),
+    sourceText: fast.sourceText,
+    pathAt: (offset) => full().pathAt(offset),
+  };
+  return { doc, issues: [] };
+}
+
+/** `parseSource` with the full parser: every text, every issue, positions from the start. */
+export function parsePositioned(text: string, file: string): { doc: SourceDocument; issues: ConfigIssue[] } {
   const lineCounter = new LineCounter();
   // yaml's own `uniqueKeys` check compares every key with every other (quadratic): `duplicateKeys` is linear.
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });

@@ -143,6 +143,24 @@ export function identityResults(slos: readonly SloConfig[], shared: SharedConfig
   return results;
 }
 
+/**
+ * The identity of a backend call of a run at `timestamp`: `(slo, window) →
+ * stableKey([slo.spec.backend, slo.spec.method, window, timestamp, slo])`, undefined when the SLO is not
+ * plain data (never shared). The SLO's encoding, the costly part, is made once per SLO object rather than
+ * once per window: an array's key is its items' keys joined by `,` inside `[...]`, so the result is the
+ * same string.
+ */
+export function callKeys(timestamp: number): (slo: SloConfig, window: number) => string | undefined {
+  const timestampKey = stableKey(timestamp);
+  const sloKeys = new Map<SloConfig, string | undefined>();
+  return (slo, window) => {
+    if (!sloKeys.has(slo)) sloKeys.set(slo, stableKey(slo));
+    const { backend, method } = slo.spec;
+    const parts = [stableKey(backend), stableKey(method), stableKey(window), timestampKey, sloKeys.get(slo)];
+    return parts.includes(undefined) ? undefined : `[${parts.join(',')}]`;
+  };
+}
+
 /** Runs a compute over `slos` and returns every report, grouped by SLO in input order. */
 export async function compute(
   slos: readonly SloConfig[],
@@ -176,6 +194,34 @@ export async function compute(
     return dedup ? instances.get(key, make) : make();
   };
 
+  // Per run, once per backend key: whether it names a plugin, and for slokit's own backends (whose classes
+  // never change their methods) the bound method of each instance. A plugin's method is looked up on
+  // every call, as the plugin may have changed its instance since.
+  const pluginKeys = new Map<string, boolean>();
+  const isPlugin = (key: string): boolean => {
+    let plugin = pluginKeys.get(key);
+    if (plugin === undefined) {
+      plugin = isPluginKey(key);
+      pluginKeys.set(key, plugin);
+    }
+    return plugin;
+  };
+  const builtinMethods = new WeakMap<Backend, Map<string, ReturnType<typeof resolveMethod>>>();
+  const methodOf = (backend: Backend, method: string, key: string) => {
+    if (isPlugin(key)) return resolveMethod(backend, method, key);
+    let methods = builtinMethods.get(backend);
+    if (!methods) {
+      methods = new Map();
+      builtinMethods.set(backend, methods);
+    }
+    let fn = methods.get(method);
+    if (!fn) {
+      fn = resolveMethod(backend, method, key); // throws for a missing method: nothing is remembered
+      methods.set(method, fn);
+    }
+    return fn;
+  };
+
   let backendCalls = 0;
   const limit = createLimiter(options.concurrency ?? 8);
   const call = (slo: SloConfig, window: number): Promise<CallOutcome> =>
@@ -184,11 +230,11 @@ export async function compute(
       const { backend: key, method } = slo.spec;
       try {
         const backend = await backendFor(key);
-        const fn = resolveMethod(backend, method, key);
+        const fn = methodOf(backend, method, key);
         // Plugin code gets its own copy of the SLO config (what it changes cannot leak into reports or other
         // calls) and runs tagged, so faults it raises later are attributed. slokit's own backends need
         // neither, and tagging would switch on async hooks for every promise of the run.
-        const pending = isPluginKey(key)
+        const pending = isPlugin(key)
           ? runInPluginScope(`backend "${key}" (SLO "${slo.metadata.name}")`, async () =>
               snapshotResult(await fn(timestamp, window, structuredClone(slo))),
             )
@@ -203,8 +249,9 @@ export async function compute(
     });
   // A call is shared only when its whole input is identical; an input that is not plain data is never shared.
   const calls = new KeyedOnce<CallOutcome>('remember');
+  const callKey = callKeys(timestamp);
   const callOnce = (slo: SloConfig, window: number) => {
-    const key = dedup ? stableKey([slo.spec.backend, slo.spec.method, window, timestamp, slo]) : undefined;
+    const key = dedup ? callKey(slo, window) : undefined;
     return key === undefined ? call(slo, window) : calls.get(key, () => call(slo, window));
   };
 

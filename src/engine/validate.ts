@@ -21,11 +21,11 @@ function reference(
   kind: string,
   key: string,
   defined: Record<string, unknown>,
-  at: { file: string; line: number; column: number },
+  at: () => { file: string; line: number; column: number },
   path: string,
 ): ConfigIssue | undefined {
   if (Object.hasOwn(defined, key)) return undefined;
-  return { ...at, path, message: notDefinedMessage(kind, key, Object.keys(defined)) };
+  return { ...at(), path, message: notDefinedMessage(kind, key, Object.keys(defined)) };
 }
 
 /** Why a plugin exporter cannot be used (module, class or `export` method missing), or undefined. */
@@ -104,16 +104,17 @@ async function checkEntries(
   for (const section of ['backends', 'exporters'] as const) {
     const role = section === 'backends' ? 'backend' : 'exporter';
     for (const [key, block] of Object.entries(config[section])) {
-      const at = { file: source.file, ...source.locate([section], key), path: `${section}.${key}` };
+      const path = `${section}.${key}`;
+      const at = () => ({ file: source.file, ...source.locate([section], key), path });
       const used = inUse[section].has(key);
       const missing = unresolved.get(`${section}\0${key}`);
       const type = section === 'backends' ? backendType(key) : exporterType(key);
-      if (type.kind === 'unknown') issues.push({ ...at, message: type.message });
+      if (type.kind === 'unknown') issues.push({ ...at(), message: type.message });
       if (!used && (missing || type.kind === 'unsupported')) {
         const parts = type.kind === 'unsupported' ? [type.message] : [];
         if (missing)
           parts.push(`environment variables not set: ${[...new Set(missing.variables)].join(', ')}`);
-        warn({ ...at, message: `not used by any SLO; ${parts.join('; ')}` });
+        warn({ ...at(), message: `not used by any SLO; ${parts.join('; ')}` });
         continue;
       }
       // Reported where an SLO uses it; its fields (and their variables) are never read.
@@ -122,7 +123,7 @@ async function checkEntries(
         issues.push(
           ...missing.issues.map((m) => ({
             ...m,
-            path: at.path,
+            path,
             message: `${m.message}; ${role} "${key}" is used`,
           })),
         );
@@ -132,8 +133,8 @@ async function checkEntries(
       if (builtin) issues.push(...validateWith(builtin.configSchema, block, source, [section, key]).issues);
       if (section === 'exporters' && type.kind === 'plugin' && options.loadPlugins) {
         const problem = await pluginExporterProblem(key, options.pluginDirs, timeoutSeconds);
-        if (problem && used) issues.push({ ...at, message: problem });
-        else if (problem) warn({ ...at, message: `not used by any SLO; ${problem}` });
+        if (problem && used) issues.push({ ...at(), message: problem });
+        else if (problem) warn({ ...at(), message: `not used by any SLO; ${problem}` });
       }
     }
   }
@@ -176,15 +177,16 @@ export async function validateConfig(
   warnDuplicateNames(slos, warn);
   const { source } = shared;
   /** The error of a used entry whose type slokit does not implement, when the mode says it is one. */
-  const unsupported = (type: EntryType, at: Omit<ConfigIssue, 'message'>) => {
+  // Positions are looked up only for an issue: a file read by the fast YAML reader is parsed again for them.
+  const unsupported = (type: EntryType, at: () => Omit<ConfigIssue, 'message'>) => {
     if (type.kind === 'unsupported' && (options.unsupportedInUse ?? 'error') === 'error')
-      issues.push({ ...at, message: type.message });
+      issues.push({ ...at(), message: type.message });
   };
   config.default_exporters.forEach((key, i) => {
-    const at = { file: source.file, ...source.locate(['default_exporters', i]) };
+    const at = () => ({ file: source.file, ...source.locate(['default_exporters', i]) });
     const issue = reference('exporter', key, config.exporters, at, `default_exporters[${i}]`);
     if (issue) issues.push(issue);
-    else unsupported(exporterType(key), { ...at, path: `default_exporters[${i}]` });
+    else unsupported(exporterType(key), () => ({ ...at(), path: `default_exporters[${i}]` }));
   });
   for (const { config: slo, source: doc } of slos) {
     const at = (path: PropertyKey[]) => ({ file: doc.file, ...doc.locate(path) });
@@ -193,7 +195,7 @@ export async function validateConfig(
       'backend',
       spec.backend,
       config.backends,
-      at(['spec', 'backend']),
+      () => at(['spec', 'backend']),
       'spec.backend',
     );
     if (backendIssue) issues.push(backendIssue);
@@ -202,7 +204,7 @@ export async function validateConfig(
       'error budget policy',
       policy,
       config.error_budget_policies,
-      at(spec.error_budget_policy ? ['spec', 'error_budget_policy'] : ['spec']),
+      () => at(spec.error_budget_policy ? ['spec', 'error_budget_policy'] : ['spec']),
       'spec.error_budget_policy',
     );
     if (policyIssue) issues.push(policyIssue);
@@ -211,14 +213,18 @@ export async function validateConfig(
         'exporter',
         key,
         config.exporters,
-        at(['spec', 'exporters', i]),
+        () => at(['spec', 'exporters', i]),
         `spec.exporters[${i}]`,
       );
       if (issue) issues.push(issue);
-      else unsupported(exporterType(key), { ...at(['spec', 'exporters', i]), path: `spec.exporters[${i}]` });
+      else
+        unsupported(exporterType(key), () => ({
+          ...at(['spec', 'exporters', i]),
+          path: `spec.exporters[${i}]`,
+        }));
     });
     if (backendIssue) continue;
-    unsupported(backendType(spec.backend), { ...at(['spec', 'backend']), path: 'spec.backend' });
+    unsupported(backendType(spec.backend), () => ({ ...at(['spec', 'backend']), path: 'spec.backend' }));
 
     const builtin = await builtinBackendFor(spec.backend);
     builtin?.prepareSlo?.(slo, doc);
