@@ -21,8 +21,9 @@
  *   `filter_valid: sum(count_over_time((Q)[window:1m]))`.
  * - bad/total: `filter_good` is total minus bad (a bad counter without series yet counts 0) and `filter_valid`
  *   the total, written out with `[window]` and `operators: []`.
- * - The policy `openslo-<window>`: the SRE workbook's multiwindow burn-rate steps with thresholds derived
- *   from the window (see `workbookPolicy`), and a last step over the whole window at burn rate 1.
+ * - The policy `openslo-<window>`: the SRE workbook's multiwindow burn-rate steps, the window pairs and
+ *   factors of src/alerting/windows.ts (the ones `rules generate` alerts on; see `workbookPolicy`), and a last
+ *   step over the whole window at burn rate 1.
  * - `Service`: `SLO.spec.service` becomes the `service_name` label; `DataSource`: its `type` and
  *   `connectionDetails.url` (the backend's URL; default `${PROMETHEUS_URL:-http://localhost:9090}`).
  *
@@ -34,6 +35,7 @@ import type { Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
+import { BURN_RATE_WINDOWS, burnRateFactor } from '../alerting/windows.js';
 import type { PolicyStep, SloConfig } from '../domain/types.js';
 import { formatDuration } from '../lang/duration.js';
 import { type ConfigIssue, formatPath } from './errors.js';
@@ -225,34 +227,23 @@ const SHORTHAND = /^([1-9]\d*)([mhdwMQY])$/;
 const UNIT_SECONDS: Readonly<Record<string, number>> = { m: 60, h: 3600, d: 86_400, w: 604_800 };
 
 /**
- * The SRE workbook's multiwindow alerts: share of the error budget spent within `window` that alerts, the
- * short window (1/12 of the long one) and the severity (https://sre.google/workbook/alerting-on-slos/).
- */
-const WORKBOOK_ALERTS = [
-  { severity: 'page', budget: 0.02, window: 3600, short: 300 },
-  { severity: 'page', budget: 0.05, window: 6 * 3600, short: 1800 },
-  { severity: 'ticket', budget: 0.1, window: 86_400, short: 7200 },
-  { severity: 'ticket', budget: 0.1, window: 3 * 86_400, short: 6 * 3600 },
-] as const;
-
-/**
- * The error budget policy of an SLO window of `period` seconds: the workbook's alerts whose window is shorter
- * than the period, burn rate threshold `budget × period / window` rounded to 3 decimals and at least 1
- * (14.4, 6, 3 and 1 for 30 days; 13.44, 5.6, 2.8 and 1 for 28 days; 3.36, 1.4, 1 for 7 days), then one step
- * over the whole period at burn rate 1 (the SLO is missed over its window).
+ * The error budget policy of an SLO window of `period` seconds: one step per alert window pair of
+ * src/alerting/windows.ts (the SRE workbook's) whose long window is shorter than the period, with its short
+ * window and the same burn-rate factor `rules generate` writes (`burnRateFactor`, neither rounded nor
+ * clamped: 14.4, 6, 3 and 1 for 30 days; 13.44, 5.6, 2.8 and 0.9333… for 28 days), so a report's step and
+ * the Prometheus alert of the same window pair fire on the same number; then one step over the whole period
+ * at burn rate 1 (the SLO is missed over its window).
  */
 export function workbookPolicy(period: number): ConvertedStep[] {
   const span = formatDuration(period);
-  const steps: ConvertedStep[] = WORKBOOK_ALERTS.filter((a) => a.window < period).map((a) => {
-    const window = formatDuration(a.window);
-    const percent = `${Math.round(a.budget * 100)}%`;
+  const steps: ConvertedStep[] = BURN_RATE_WINDOWS.filter((w) => w.long < period).map((w) => {
+    const window = formatDuration(w.long);
     return {
-      name: `${a.severity} ${window}`,
+      name: `${w.severity} ${window}`,
       window,
-      short_window: formatDuration(a.short),
-      // Below 1 the budget outlasts the SLO window: nothing to alert on before the last step does.
-      burn_rate_threshold: Math.max(1, Math.round(((a.budget * period) / a.window) * 1000) / 1000),
-      message_alert: `${a.severity === 'page' ? 'Page' : 'Ticket'}: ${percent} of the ${span} error budget burnt in ${window}`,
+      short_window: formatDuration(w.short),
+      burn_rate_threshold: burnRateFactor(w, period),
+      message_alert: `${w.severity === 'page' ? 'Page' : 'Ticket'}: ${w.budgetPercent}% of the ${span} error budget burnt in ${window}`,
       message_ok: `Last ${window} within the ${span} error budget`,
     };
   });

@@ -250,25 +250,25 @@ describe('workbookPolicy', () => {
     ]);
   });
 
-  it('derives them from the period (budget share x period / window), at least 1', () => {
+  it('derives them from the period (budget share x period / window), neither rounded nor clamped', () => {
     expect(summary(28 * 86400)).toEqual([
       'page 1h: 1h/5m > 13.44',
       'page 6h: 6h/30m > 5.6',
       'ticket 1d: 1d/2h > 2.8',
-      'ticket 3d: 3d/6h > 1',
+      'ticket 3d: 3d/6h > 0.9333333333333333',
       'window 28d: 28d/- > 1',
     ]);
     expect(summary(7 * 86400)).toEqual([
       'page 1h: 1h/5m > 3.36',
       'page 6h: 6h/30m > 1.4',
-      'ticket 1d: 1d/2h > 1',
-      'ticket 3d: 3d/6h > 1',
+      'ticket 1d: 1d/2h > 0.7',
+      'ticket 3d: 3d/6h > 0.23333333333333334',
       'window 7d: 7d/- > 1',
     ]);
   });
 
   it('leaves out alert windows not shorter than the period', () => {
-    expect(summary(86400)).toEqual(['page 1h: 1h/5m > 1', 'page 6h: 6h/30m > 1', 'window 1d: 1d/- > 1']);
+    expect(summary(86400)).toEqual(['page 1h: 1h/5m > 0.48', 'page 6h: 6h/30m > 0.2', 'window 1d: 1d/- > 1']);
     expect(summary(3600)).toEqual(['window 1h: 1h/- > 1']);
   });
 
