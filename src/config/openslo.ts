@@ -29,7 +29,8 @@
  *
  * Nothing is dropped silently: every object, field or feature not converted is a note with file, line,
  * column and field path, saying `not converted:` (the SLO or objective is skipped) or `ignored:` (the SLO
- * is converted without it).
+ * is converted without it). An SLO's independent checks all run (window, budgeting method, each metric
+ * source and query, each objective), so one conversion shows every unsupported feature of the SLO.
  */
 import type { Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
@@ -218,6 +219,33 @@ class Refusal extends Error {
   ) {
     super(message);
   }
+}
+
+/** Every refusal found in one part of an SLO (its checks are independent), thrown together. */
+class Refusals extends Error {
+  constructor(readonly refusals: readonly Refusal[]) {
+    super(refusals.map((r) => r.message).join('; '));
+  }
+}
+
+/**
+ * Runs `check`; a Refusal (or Refusals) it throws is added to `into` and undefined is returned, so the next
+ * independent check still runs and the user sees every unsupported feature of an SLO at once.
+ */
+function attempt<T>(into: Refusal[], check: () => T): T | undefined {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof Refusal) into.push(error);
+    else if (error instanceof Refusals) into.push(...error.refusals);
+    else throw error;
+    return undefined;
+  }
+}
+
+/** Throws the refusals collected, if any. */
+function throwRefusals(refusals: readonly Refusal[]): void {
+  if (refusals.length) throw new Refusals(refusals);
 }
 
 // ------------------------------------------------------------------------------------------------------------
@@ -430,12 +458,17 @@ function convertIndicator(context: Context, name: string, spec: SliSpec, at: Ref
   if (spec.thresholdMetric) {
     const source = spec.thresholdMetric.metricSource;
     const where = under('thresholdMetric', 'metricSource');
-    const backend = backendOf(context, source, where);
-    const query = queryOf(source, where);
-    promql(query, { object: at.object, path: [...where.path, 'spec', 'query'] });
+    const refusals: Refusal[] = [];
+    const backend = attempt(refusals, () => backendOf(context, source, where));
+    const query = attempt(refusals, () => {
+      const text = queryOf(source, where);
+      promql(text, { object: at.object, path: [...where.path, 'spec', 'query'] });
+      return text;
+    });
+    throwRefusals(refusals);
     return {
+      backend: backend!,
       name,
-      backend,
       threshold: true,
       sli: (objective, objectiveAt) => {
         if (objective.op === undefined || objective.value === undefined) {
@@ -469,15 +502,21 @@ function convertIndicator(context: Context, name: string, spec: SliSpec, at: Ref
   const counter = ratio.counter === true;
   const filters: Record<string, Filter> = {};
   const backends: { key: string; url: string }[] = [];
+  const refusals: Refusal[] = [];
   for (const [part, metric] of Object.entries(parts)) {
     const where = under('ratioMetric', part, 'metricSource');
-    backends.push(backendOf(context, metric.metricSource, where));
-    filters[part] = ratioFilter(
-      queryOf(metric.metricSource, where),
-      counter,
-      under('ratioMetric', part, 'metricSource', 'spec', 'query'),
+    const backend = attempt(refusals, () => backendOf(context, metric.metricSource, where));
+    if (backend) backends.push(backend);
+    const filter = attempt(refusals, () =>
+      ratioFilter(
+        queryOf(metric.metricSource, where),
+        counter,
+        under('ratioMetric', part, 'metricSource', 'spec', 'query'),
+      ),
     );
+    if (filter) filters[part] = filter;
   }
+  throwRefusals(refusals);
   if (backends[0]!.key !== backends[1]!.key) {
     throw new Refusal(
       under('ratioMetric', 'total', 'metricSource'),
@@ -691,83 +730,95 @@ export function convertOpenslo(docs: readonly SourceDocument[]): Conversion {
   const taken = new Map<string, string>();
   for (const { object, slo } of sources) {
     // A refusal inside a referenced SLI is reported there, naming the SLO it stops.
-    const refuse = (error: unknown) => {
-      if (!(error instanceof Refusal)) throw error;
-      const elsewhere = error.at.object !== object ? ` (SLO "${slo.metadata.name}" uses it)` : '';
-      notes.push(noteAt(error.at.object, error.at.path, `${error.message}${elsewhere}`));
+    const report = (refusal: Refusal) => {
+      const elsewhere = refusal.at.object !== object ? ` (SLO "${slo.metadata.name}" uses it)` : '';
+      notes.push(noteAt(refusal.at.object, refusal.at.path, `${refusal.message}${elsewhere}`));
     };
-    try {
-      const period = windowSeconds(object, slo);
-      if (slo.spec.budgetingMethod !== 'Occurrences') {
-        throw new Refusal(
+    // The SLO's own checks are independent: all run, so every unsupported feature is reported at once.
+    const refusals: Refusal[] = [];
+    const period = attempt(refusals, () => windowSeconds(object, slo));
+    if (slo.spec.budgetingMethod !== 'Occurrences') {
+      refusals.push(
+        new Refusal(
           { object, path: ['spec', 'budgetingMethod'] },
           `not converted: budgetingMethod ${slo.spec.budgetingMethod} is not supported (slokit counts Occurrences: good and total events over the window)`,
-        );
-      }
-      const indicator = resolveIndicator(context, object, slo);
-      const { objectives } = slo.spec;
-      if (indicator.threshold && objectives.length > 1) {
-        throw new Refusal(
+        ),
+      );
+    }
+    const indicator = attempt(refusals, () => resolveIndicator(context, object, slo));
+    const { objectives } = slo.spec;
+    if (indicator?.threshold && objectives.length > 1) {
+      refusals.push(
+        new Refusal(
           { object, path: ['spec', 'objectives'] },
           'not converted: a thresholdMetric SLO has exactly one objective (OpenSLO v1)',
-        );
-      }
-      if (slo.spec.alertPolicies?.length) {
-        notes.push(
-          noteAt(
-            object,
-            ['spec', 'alertPolicies'],
-            `ignored: alertPolicies are not converted; ${NOT_CONVERTED_KINDS.AlertPolicy}`,
+        ),
+      );
+    }
+    const converts = !refusals.length;
+    if (converts && slo.spec.alertPolicies?.length) {
+      notes.push(
+        noteAt(
+          object,
+          ['spec', 'alertPolicies'],
+          `ignored: alertPolicies are not converted; ${NOT_CONVERTED_KINDS.AlertPolicy}`,
+        ),
+      );
+    }
+    const policy = period === undefined ? '' : `openslo-${formatDuration(period)}`;
+    const names = objectiveNames(slo.metadata.name, objectives);
+    const from = `${object.doc.file}:${object.doc.locate(object.path).line}`;
+    objectives.forEach((objective, i) => {
+      const at = { object, path: ['spec', 'objectives', i] };
+      const own: Refusal[] = [];
+      if (
+        objective.indicator !== undefined ||
+        objective.indicatorRef !== undefined ||
+        objective.compositeWeight !== undefined
+      ) {
+        own.push(
+          new Refusal(
+            at,
+            'not converted: composite SLOs (an indicator or weight per objective) are not supported',
           ),
         );
       }
-      const policy = `openslo-${formatDuration(period)}`;
-      const names = objectiveNames(slo.metadata.name, objectives);
-      const from = `${object.doc.file}:${object.doc.locate(object.path).line}`;
-      objectives.forEach((objective, i) => {
-        const at = { object, path: ['spec', 'objectives', i] };
-        try {
-          if (
-            objective.indicator !== undefined ||
-            objective.indicatorRef !== undefined ||
-            objective.compositeWeight !== undefined
-          ) {
-            throw new Refusal(
-              at,
-              'not converted: composite SLOs (an indicator or weight per objective) are not supported',
-            );
-          }
-          const goal = goalOf(objective, at);
-          const sli = indicator.sli(objective, at);
-          const name = names[i]!;
-          if (!SAFE_NAME.test(name)) {
-            throw new Refusal(
-              { object, path: ['metadata', 'name'] },
-              `not converted: "${name}" cannot name a file; use letters, digits, "-", "_" and "."`,
-            );
-          }
-          const other = taken.get(name);
-          if (other)
-            throw new Refusal(
-              { object, path: ['metadata', 'name'] },
-              `not converted: the SLO from ${other} is already named "${name}"`,
-            );
-          taken.set(name, from);
-          for (const [field, message] of ignoredObjectiveFields(objective, indicator.threshold)) {
-            notes.push(noteAt(object, [...at.path, field], message));
-          }
-          slos.push({
-            config: sloConfig(slo, name, objective, objectives.length, indicator, policy, goal, sli),
-            from,
-          });
-          config.backends[indicator.backend.key] = { url: indicator.backend.url };
-          config.error_budget_policies[policy] ??= { steps: workbookPolicy(period) };
-        } catch (error) {
-          refuse(error);
+      const goal = attempt(own, () => goalOf(objective, at));
+      const sli = indicator && attempt(own, () => indicator.sli(objective, at));
+      refusals.push(...own);
+      if (!converts || own.length || !indicator || goal === undefined || !sli || period === undefined) return;
+      const name = names[i]!;
+      attempt(refusals, () => {
+        if (!SAFE_NAME.test(name)) {
+          throw new Refusal(
+            { object, path: ['metadata', 'name'] },
+            `not converted: "${name}" cannot name a file; use letters, digits, "-", "_" and "."`,
+          );
         }
+        const other = taken.get(name);
+        if (other)
+          throw new Refusal(
+            { object, path: ['metadata', 'name'] },
+            `not converted: the SLO from ${other} is already named "${name}"`,
+          );
+        taken.set(name, from);
+        for (const [field, message] of ignoredObjectiveFields(objective, indicator.threshold)) {
+          notes.push(noteAt(object, [...at.path, field], message));
+        }
+        slos.push({
+          config: sloConfig(slo, name, objective, objectives.length, indicator, policy, goal, sli),
+          from,
+        });
+        config.backends[indicator.backend.key] = { url: indicator.backend.url };
+        config.error_budget_policies[policy] ??= { steps: workbookPolicy(period) };
       });
-    } catch (error) {
-      refuse(error);
+    });
+    // One reason shared by several objectives (a bad SLI they all use) is said once.
+    const said = new Set<string>();
+    for (const refusal of refusals) {
+      const key = `${refusal.at.object.doc.file}|${formatPath([...refusal.at.object.path, ...refusal.at.path])}|${refusal.message}`;
+      if (!said.has(key)) report(refusal);
+      said.add(key);
     }
   }
   notes.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
