@@ -259,7 +259,7 @@ const UNIT_SECONDS: Readonly<Record<string, number>> = { m: 60, h: 3600, d: 86_4
  * src/alerting/windows.ts (the SRE workbook's) whose long window is shorter than the period, with its short
  * window and the same burn-rate factor `rules generate` writes (`burnRateFactor`, neither rounded nor
  * clamped: 14.4, 6, 3 and 1 for 30 days; 13.44, 5.6, 2.8 and 0.9333… for 28 days), so a report's step and
- * the Prometheus alert of the same window pair fire on the same number; then one step over the whole period
+ * the Prometheus alert of the same window pair compare against the same number; then one step over the whole period
  * at burn rate 1 (the SLO is missed over its window).
  */
 export function workbookPolicy(period: number): ConvertedStep[] {
