@@ -15,10 +15,10 @@
  *   would make the ratio vanish and hide a total outage.
  * - `events` backend: the counters the event pipeline exposes (src/events/counters.ts, slo-exporter's
  *   families), from the coarsest family that carries every filtered label (`slo_domain:slo_events_total`
- *   without class/app/event_key filters, then `slo_domain_slo_class:`, `..._slo_app:`, `..._event_key:`),
+ *   without class/app/event_key filters, then `slo_domain_slo_class:`, `..._slo_app:`, `..._event_key:`;
+ *   the metric and label names those of the pipeline's `counters` settings, as the counters name them),
  *   filters as matchers (exact text `=`, `{regexp}` `=~`: both anchored RE2 in slokit and Prometheus, and an
  *   absent label matches the empty text in both): `sum(rate(F{M,result="fail"}[r])) / sum(rate(F{M}[r]))`.
- *   Default counter and label names.
  * Pure. Throws `SliQueryError` naming the SLI field when an SLO cannot be written as PromQL.
  */
 import {
@@ -30,6 +30,12 @@ import {
   withBucketLabel,
 } from '../backends/prometheus-query.js';
 import type { SloConfig } from '../domain/types.js';
+import {
+  type CounterLabelNames,
+  type CounterOptions,
+  counterFamilyName,
+  counterNames,
+} from '../events/counters.js';
 import type { EventFilter, FieldMatcher } from '../events/event-store.js';
 
 /** PromQL of an SLO's error ratio over a range written as a Prometheus duration (`5m`, `30d`). */
@@ -64,14 +70,19 @@ const ratio = (errors: string, valid: string) => `(${errors})\n/\n(${valid})\n`;
 
 /**
  * The error-ratio query of a validated SLO (its `service_level_indicator` already checked against the
- * backend's method schema). Throws `SliQueryError` for a method rules cannot use or PromQL that does not
+ * backend's method schema). `counters` names the event counters an `events` SLO reads (the pipeline's
+ * `counters.metric_name` / `label_names`); unset names are the defaults. Throws `SliQueryError` for a method rules cannot use or PromQL that does not
  * compile.
  */
-export function errorRatioQuery(slo: SloConfig, type: RuleBackendType): ErrorRatioQuery {
+export function errorRatioQuery(
+  slo: SloConfig,
+  type: RuleBackendType,
+  counters: EventCounterNames = {},
+): ErrorRatioQuery {
   const sli = slo.spec.service_level_indicator;
   if (type === 'events') {
     if (slo.spec.method !== 'good_bad_ratio') throw unsupportedMethod(slo, ['good_bad_ratio']);
-    return eventsErrorRatio(sli as EventFilter);
+    return eventsErrorRatio(sli as EventFilter, counters);
   }
   const operators = (sli.operators as string[] | undefined) ?? DEFAULT_OPERATORS;
   // Built once for a range here: a template that cannot be built (no placeholder in a compound expression)
@@ -140,39 +151,46 @@ function unsupportedMethod(slo: SloConfig, methods: string[]): SliQueryError {
   );
 }
 
-/** Default label names of the event counters, by events-backend filter field, coarsest level first. */
+/** Events-backend filter fields, coarsest level first, and the counter label role each is written to. */
 const EVENT_LEVELS = [
-  ['domain', 'slo_domain'],
-  ['class', 'slo_class'],
-  ['app', 'slo_app'],
-  ['event_key', 'event_key'],
-] as const;
-const EVENT_METRIC = 'slo_events_total';
+  ['domain', 'sloDomain'],
+  ['class', 'sloClass'],
+  ['app', 'sloApp'],
+  ['event_key', 'eventKey'],
+] as const satisfies readonly (readonly [keyof EventFilter, keyof CounterLabelNames])[];
+
+/** Counter names of the event pipeline (its `counters` settings); unset names are slo-exporter's defaults. */
+export type EventCounterNames = Pick<CounterOptions, 'metricName' | 'labelNames'>;
 
 /**
  * The counter family an events SLO reads: the coarsest level whose labels include every filtered
- * classification label (`slo_type` is rule metadata, on every level).
+ * classification label (`slo_type` is rule metadata, on every level), named as counters.ts names it.
  */
-export function eventCounterFamily(filter: EventFilter): string {
+export function eventCounterFamily(filter: EventFilter, counters: EventCounterNames = {}): string {
+  const { metricName, labelNames } = counterNames(counters);
   let level = 0;
   EVENT_LEVELS.forEach(([field], i) => {
     if (filter[field] !== undefined) level = i;
   });
-  return `${EVENT_LEVELS.slice(0, level + 1)
-    .map(([, label]) => label)
-    .join('_')}:${EVENT_METRIC}`;
+  return counterFamilyName(
+    EVENT_LEVELS.slice(0, level + 1).map(([, role]) => labelNames[role]),
+    metricName,
+  );
 }
 
 const matcher = (label: string, m: FieldMatcher) =>
   typeof m === 'string' ? `${label}=${JSON.stringify(m)}` : `${label}=~${JSON.stringify(m.regexp)}`;
 
-function eventsErrorRatio(filter: EventFilter): ErrorRatioQuery {
-  const family = eventCounterFamily(filter);
+function eventsErrorRatio(filter: EventFilter, counters: EventCounterNames): ErrorRatioQuery {
+  const { labelNames } = counterNames(counters);
+  const family = eventCounterFamily(filter, counters);
   const matchers: string[] = [];
-  for (const [field, label] of [...EVENT_LEVELS, ['slo_type', 'slo_type'] as const]) {
+  for (const [field, role] of EVENT_LEVELS) {
     const m = filter[field];
-    if (m !== undefined) matchers.push(matcher(label, m));
+    if (m !== undefined) matchers.push(matcher(labelNames[role], m));
   }
+  if (filter.slo_type !== undefined) matchers.push(matcher('slo_type', filter.slo_type));
   const selector = (extra: string[]) => `${family}{${[...matchers, ...extra].join(', ')}}`;
-  return (r) => ratio(`sum(rate(${selector(['result="fail"'])}[${r}]))`, `sum(rate(${selector([])}[${r}]))`);
+  const fail = `${labelNames.result}="fail"`;
+  return (r) => ratio(`sum(rate(${selector([fail])}[${r}]))`, `sum(rate(${selector([])}[${r}]))`);
 }

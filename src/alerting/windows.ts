@@ -15,7 +15,12 @@
  *
  * (budget consumed = burn rate × window / period). For a 30-day period this gives the workbook's 14.4, 6, 3
  * and 1; for 28 days 13.44, 5.6, 2.8 and 0.933; for other periods the same formula, so an alert always means
- * "this share of the period's budget is gone". The windows stay fixed (they set detection and reset times);
+ * "this share of the period's budget is gone". The factor is neither rounded nor clamped, and it is the one
+ * number of a window pair: `rules generate` alerts on it and `convert --from openslo` writes it as the
+ * report policy's `burn_rate_threshold`, so a report's step and the Prometheus alert compare against one
+ * number (the report's burn rate is slo-generator's, rounded to 0.1; the alert's is exact). A factor
+ * below 1 stays below 1: clamping 28 days' 0.933 up to 1 would make the ticket wait for 10.7 % of the budget
+ * instead of the table's 10 % (Sloth's `google-28d` windows ship the same 0.9333…). The windows stay fixed (they set detection and reset times);
  * a period must be longer than the longest window (3d). Pure: no I/O.
  */
 

@@ -6,7 +6,11 @@
  * other backends are skipped with a warning (their SLI is not PromQL). The period is `--period`, else the
  * largest window of the SLO's error budget policy (the compliance window the policy defends, e.g. its 28-day
  * step). Labels: `--label`s, then the SLO's `metadata.labels` (`service_name` → `service`, `feature_name` →
- * `feature`, others as written), then `slo` = `metadata.name`. Annotations: defaults, then `--annotation`,
+ * `feature`, others as written), then `slo` = `metadata.name` (a `--label slo=...` is refused: `slo` identifies
+ * the SLO). A goal of 1 is refused (no error budget: every burn rate would divide by zero). `events` SLOs
+ * read the event counters under the names of the shared config's `events.counters` (`metric_name`,
+ * `label_names`), the config `slokit events run -c` exposes them with; a shared config without an `events`
+ * section means the pipeline's defaults (`slo_domain:slo_events_total`...). Annotations: defaults, then `--annotation`,
  * `--runbook-url`, `--dashboard-url`, then the SLO's `metadata.annotations`.
  */
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -29,6 +33,7 @@ import { type LoadedSlo, listSloFiles } from '../config/load.js';
 import { lookup } from '../config/lookup.js';
 import { validateWith } from '../config/validate.js';
 import { parseSource } from '../config/yaml-source.js';
+import { counterOptions } from '../events/pipeline-config/events-section.js';
 import { parseDuration } from '../lang/duration.js';
 import { isValidLabelName, isValidMetricName } from '../lang/prometheus-text.js';
 import { EXIT, UsageError } from './context.js';
@@ -80,6 +85,8 @@ export async function generateRules(specs: string[], flags: RulesFlags): Promise
       );
     if (!flags.sloConfig?.length)
       throw new UsageError('-f, --slo-config <path...> is required (SLO files or directories)');
+    if (Object.hasOwn(labels, 'slo'))
+      throw new UsageError(`--label slo=${labels.slo}: slo is reserved for each SLO's name`);
     groups = await slokitGroups(flags, period, labels);
   }
   const text = renderRuleFile(groups, HEADER);
@@ -146,6 +153,8 @@ async function slokitGroups(
     alertName: flags.alertName,
     severity: { page: flags.pageSeverity, ticket: flags.ticketSeverity },
   };
+  const { events } = inputs.shared.config;
+  const counters = events ? counterOptions(events) : {};
   const issues: ConfigIssue[] = [];
   const groups: RuleGroup[] = [];
   const names = new Map<string, LoadedSlo>();
@@ -174,6 +183,14 @@ async function slokitGroups(
     }
     names.set(slo.metadata.name, loaded);
     const sloIssues = await checkSli(loaded);
+    if (slo.spec.goal >= 1)
+      sloIssues.push(
+        issueAt(
+          loaded,
+          ['spec', 'goal'],
+          `goal ${slo.spec.goal} leaves no error budget (1 - goal = 0): burn rates are errors / (1 - goal); rules need a goal below 1`,
+        ),
+      );
     const sloPeriod = period ?? policyPeriod(loaded, inputs.shared.config.error_budget_policies, sloIssues);
     const labels = sloLabels(loaded, flagLabels, sloIssues);
     const annotations = validateWith(annotationsSchema, slo.metadata.annotations, loaded.source, [
@@ -184,7 +201,7 @@ async function slokitGroups(
     let errorRatio: ReturnType<typeof errorRatioQuery> | undefined;
     if (!sloIssues.length) {
       try {
-        errorRatio = errorRatioQuery(slo, type.type as RuleBackendType);
+        errorRatio = errorRatioQuery(slo, type.type as RuleBackendType, counters);
       } catch (error) {
         if (!(error instanceof SliQueryError)) throw error;
         sloIssues.push(issueAt(loaded, error.path, error.message));

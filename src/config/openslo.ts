@@ -21,19 +21,22 @@
  *   `filter_valid: sum(count_over_time((Q)[window:1m]))`.
  * - bad/total: `filter_good` is total minus bad (a bad counter without series yet counts 0) and `filter_valid`
  *   the total, written out with `[window]` and `operators: []`.
- * - The policy `openslo-<window>`: the SRE workbook's multiwindow burn-rate steps with thresholds derived
- *   from the window (see `workbookPolicy`), and a last step over the whole window at burn rate 1.
+ * - The policy `openslo-<window>`: the SRE workbook's multiwindow burn-rate steps, the window pairs and
+ *   factors of src/alerting/windows.ts (the ones `rules generate` alerts on; see `workbookPolicy`), and a last
+ *   step over the whole window at burn rate 1.
  * - `Service`: `SLO.spec.service` becomes the `service_name` label; `DataSource`: its `type` and
  *   `connectionDetails.url` (the backend's URL; default `${PROMETHEUS_URL:-http://localhost:9090}`).
  *
  * Nothing is dropped silently: every object, field or feature not converted is a note with file, line,
  * column and field path, saying `not converted:` (the SLO or objective is skipped) or `ignored:` (the SLO
- * is converted without it).
+ * is converted without it). An SLO's independent checks all run (window, budgeting method, each metric
+ * source and query, each objective), so one conversion shows every unsupported feature of the SLO.
  */
 import type { Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { parseAllDocuments } from 'yaml';
 import { z } from 'zod';
+import { BURN_RATE_WINDOWS, burnRateFactor } from '../alerting/windows.js';
 import type { PolicyStep, SloConfig } from '../domain/types.js';
 import { formatDuration } from '../lang/duration.js';
 import { type ConfigIssue, formatPath } from './errors.js';
@@ -218,6 +221,33 @@ class Refusal extends Error {
   }
 }
 
+/** Every refusal found in one part of an SLO (its checks are independent), thrown together. */
+class Refusals extends Error {
+  constructor(readonly refusals: readonly Refusal[]) {
+    super(refusals.map((r) => r.message).join('; '));
+  }
+}
+
+/**
+ * Runs `check`; a Refusal (or Refusals) it throws is added to `into` and undefined is returned, so the next
+ * independent check still runs and the user sees every unsupported feature of an SLO at once.
+ */
+function attempt<T>(into: Refusal[], check: () => T): T | undefined {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof Refusal) into.push(error);
+    else if (error instanceof Refusals) into.push(...error.refusals);
+    else throw error;
+    return undefined;
+  }
+}
+
+/** Throws the refusals collected, if any. */
+function throwRefusals(refusals: readonly Refusal[]): void {
+  if (refusals.length) throw new Refusals(refusals);
+}
+
 // ------------------------------------------------------------------------------------------------------------
 // Time windows and the error budget policy.
 
@@ -225,34 +255,23 @@ const SHORTHAND = /^([1-9]\d*)([mhdwMQY])$/;
 const UNIT_SECONDS: Readonly<Record<string, number>> = { m: 60, h: 3600, d: 86_400, w: 604_800 };
 
 /**
- * The SRE workbook's multiwindow alerts: share of the error budget spent within `window` that alerts, the
- * short window (1/12 of the long one) and the severity (https://sre.google/workbook/alerting-on-slos/).
- */
-const WORKBOOK_ALERTS = [
-  { severity: 'page', budget: 0.02, window: 3600, short: 300 },
-  { severity: 'page', budget: 0.05, window: 6 * 3600, short: 1800 },
-  { severity: 'ticket', budget: 0.1, window: 86_400, short: 7200 },
-  { severity: 'ticket', budget: 0.1, window: 3 * 86_400, short: 6 * 3600 },
-] as const;
-
-/**
- * The error budget policy of an SLO window of `period` seconds: the workbook's alerts whose window is shorter
- * than the period, burn rate threshold `budget × period / window` rounded to 3 decimals and at least 1
- * (14.4, 6, 3 and 1 for 30 days; 13.44, 5.6, 2.8 and 1 for 28 days; 3.36, 1.4, 1 for 7 days), then one step
- * over the whole period at burn rate 1 (the SLO is missed over its window).
+ * The error budget policy of an SLO window of `period` seconds: one step per alert window pair of
+ * src/alerting/windows.ts (the SRE workbook's) whose long window is shorter than the period, with its short
+ * window and the same burn-rate factor `rules generate` writes (`burnRateFactor`, neither rounded nor
+ * clamped: 14.4, 6, 3 and 1 for 30 days; 13.44, 5.6, 2.8 and 0.9333… for 28 days), so a report's step and
+ * the Prometheus alert of the same window pair compare against the same number; then one step over the whole period
+ * at burn rate 1 (the SLO is missed over its window).
  */
 export function workbookPolicy(period: number): ConvertedStep[] {
   const span = formatDuration(period);
-  const steps: ConvertedStep[] = WORKBOOK_ALERTS.filter((a) => a.window < period).map((a) => {
-    const window = formatDuration(a.window);
-    const percent = `${Math.round(a.budget * 100)}%`;
+  const steps: ConvertedStep[] = BURN_RATE_WINDOWS.filter((w) => w.long < period).map((w) => {
+    const window = formatDuration(w.long);
     return {
-      name: `${a.severity} ${window}`,
+      name: `${w.severity} ${window}`,
       window,
-      short_window: formatDuration(a.short),
-      // Below 1 the budget outlasts the SLO window: nothing to alert on before the last step does.
-      burn_rate_threshold: Math.max(1, Math.round(((a.budget * period) / a.window) * 1000) / 1000),
-      message_alert: `${a.severity === 'page' ? 'Page' : 'Ticket'}: ${percent} of the ${span} error budget burnt in ${window}`,
+      short_window: formatDuration(w.short),
+      burn_rate_threshold: burnRateFactor(w, period),
+      message_alert: `${w.severity === 'page' ? 'Page' : 'Ticket'}: ${w.budgetPercent}% of the ${span} error budget burnt in ${window}`,
       message_ok: `Last ${window} within the ${span} error budget`,
     };
   });
@@ -439,12 +458,17 @@ function convertIndicator(context: Context, name: string, spec: SliSpec, at: Ref
   if (spec.thresholdMetric) {
     const source = spec.thresholdMetric.metricSource;
     const where = under('thresholdMetric', 'metricSource');
-    const backend = backendOf(context, source, where);
-    const query = queryOf(source, where);
-    promql(query, { object: at.object, path: [...where.path, 'spec', 'query'] });
+    const refusals: Refusal[] = [];
+    const backend = attempt(refusals, () => backendOf(context, source, where));
+    const query = attempt(refusals, () => {
+      const text = queryOf(source, where);
+      promql(text, { object: at.object, path: [...where.path, 'spec', 'query'] });
+      return text;
+    });
+    throwRefusals(refusals);
     return {
+      backend: backend!,
       name,
-      backend,
       threshold: true,
       sli: (objective, objectiveAt) => {
         if (objective.op === undefined || objective.value === undefined) {
@@ -478,15 +502,21 @@ function convertIndicator(context: Context, name: string, spec: SliSpec, at: Ref
   const counter = ratio.counter === true;
   const filters: Record<string, Filter> = {};
   const backends: { key: string; url: string }[] = [];
+  const refusals: Refusal[] = [];
   for (const [part, metric] of Object.entries(parts)) {
     const where = under('ratioMetric', part, 'metricSource');
-    backends.push(backendOf(context, metric.metricSource, where));
-    filters[part] = ratioFilter(
-      queryOf(metric.metricSource, where),
-      counter,
-      under('ratioMetric', part, 'metricSource', 'spec', 'query'),
+    const backend = attempt(refusals, () => backendOf(context, metric.metricSource, where));
+    if (backend) backends.push(backend);
+    const filter = attempt(refusals, () =>
+      ratioFilter(
+        queryOf(metric.metricSource, where),
+        counter,
+        under('ratioMetric', part, 'metricSource', 'spec', 'query'),
+      ),
     );
+    if (filter) filters[part] = filter;
   }
+  throwRefusals(refusals);
   if (backends[0]!.key !== backends[1]!.key) {
     throw new Refusal(
       under('ratioMetric', 'total', 'metricSource'),
@@ -700,83 +730,95 @@ export function convertOpenslo(docs: readonly SourceDocument[]): Conversion {
   const taken = new Map<string, string>();
   for (const { object, slo } of sources) {
     // A refusal inside a referenced SLI is reported there, naming the SLO it stops.
-    const refuse = (error: unknown) => {
-      if (!(error instanceof Refusal)) throw error;
-      const elsewhere = error.at.object !== object ? ` (SLO "${slo.metadata.name}" uses it)` : '';
-      notes.push(noteAt(error.at.object, error.at.path, `${error.message}${elsewhere}`));
+    const report = (refusal: Refusal) => {
+      const elsewhere = refusal.at.object !== object ? ` (SLO "${slo.metadata.name}" uses it)` : '';
+      notes.push(noteAt(refusal.at.object, refusal.at.path, `${refusal.message}${elsewhere}`));
     };
-    try {
-      const period = windowSeconds(object, slo);
-      if (slo.spec.budgetingMethod !== 'Occurrences') {
-        throw new Refusal(
+    // The SLO's own checks are independent: all run, so every unsupported feature is reported at once.
+    const refusals: Refusal[] = [];
+    const period = attempt(refusals, () => windowSeconds(object, slo));
+    if (slo.spec.budgetingMethod !== 'Occurrences') {
+      refusals.push(
+        new Refusal(
           { object, path: ['spec', 'budgetingMethod'] },
           `not converted: budgetingMethod ${slo.spec.budgetingMethod} is not supported (slokit counts Occurrences: good and total events over the window)`,
-        );
-      }
-      const indicator = resolveIndicator(context, object, slo);
-      const { objectives } = slo.spec;
-      if (indicator.threshold && objectives.length > 1) {
-        throw new Refusal(
+        ),
+      );
+    }
+    const indicator = attempt(refusals, () => resolveIndicator(context, object, slo));
+    const { objectives } = slo.spec;
+    if (indicator?.threshold && objectives.length > 1) {
+      refusals.push(
+        new Refusal(
           { object, path: ['spec', 'objectives'] },
           'not converted: a thresholdMetric SLO has exactly one objective (OpenSLO v1)',
-        );
-      }
-      if (slo.spec.alertPolicies?.length) {
-        notes.push(
-          noteAt(
-            object,
-            ['spec', 'alertPolicies'],
-            `ignored: alertPolicies are not converted; ${NOT_CONVERTED_KINDS.AlertPolicy}`,
+        ),
+      );
+    }
+    const converts = !refusals.length;
+    if (converts && slo.spec.alertPolicies?.length) {
+      notes.push(
+        noteAt(
+          object,
+          ['spec', 'alertPolicies'],
+          `ignored: alertPolicies are not converted; ${NOT_CONVERTED_KINDS.AlertPolicy}`,
+        ),
+      );
+    }
+    const policy = period === undefined ? '' : `openslo-${formatDuration(period)}`;
+    const names = objectiveNames(slo.metadata.name, objectives);
+    const from = `${object.doc.file}:${object.doc.locate(object.path).line}`;
+    objectives.forEach((objective, i) => {
+      const at = { object, path: ['spec', 'objectives', i] };
+      const own: Refusal[] = [];
+      if (
+        objective.indicator !== undefined ||
+        objective.indicatorRef !== undefined ||
+        objective.compositeWeight !== undefined
+      ) {
+        own.push(
+          new Refusal(
+            at,
+            'not converted: composite SLOs (an indicator or weight per objective) are not supported',
           ),
         );
       }
-      const policy = `openslo-${formatDuration(period)}`;
-      const names = objectiveNames(slo.metadata.name, objectives);
-      const from = `${object.doc.file}:${object.doc.locate(object.path).line}`;
-      objectives.forEach((objective, i) => {
-        const at = { object, path: ['spec', 'objectives', i] };
-        try {
-          if (
-            objective.indicator !== undefined ||
-            objective.indicatorRef !== undefined ||
-            objective.compositeWeight !== undefined
-          ) {
-            throw new Refusal(
-              at,
-              'not converted: composite SLOs (an indicator or weight per objective) are not supported',
-            );
-          }
-          const goal = goalOf(objective, at);
-          const sli = indicator.sli(objective, at);
-          const name = names[i]!;
-          if (!SAFE_NAME.test(name)) {
-            throw new Refusal(
-              { object, path: ['metadata', 'name'] },
-              `not converted: "${name}" cannot name a file; use letters, digits, "-", "_" and "."`,
-            );
-          }
-          const other = taken.get(name);
-          if (other)
-            throw new Refusal(
-              { object, path: ['metadata', 'name'] },
-              `not converted: the SLO from ${other} is already named "${name}"`,
-            );
-          taken.set(name, from);
-          for (const [field, message] of ignoredObjectiveFields(objective, indicator.threshold)) {
-            notes.push(noteAt(object, [...at.path, field], message));
-          }
-          slos.push({
-            config: sloConfig(slo, name, objective, objectives.length, indicator, policy, goal, sli),
-            from,
-          });
-          config.backends[indicator.backend.key] = { url: indicator.backend.url };
-          config.error_budget_policies[policy] ??= { steps: workbookPolicy(period) };
-        } catch (error) {
-          refuse(error);
+      const goal = attempt(own, () => goalOf(objective, at));
+      const sli = indicator && attempt(own, () => indicator.sli(objective, at));
+      refusals.push(...own);
+      if (!converts || own.length || !indicator || goal === undefined || !sli || period === undefined) return;
+      const name = names[i]!;
+      attempt(refusals, () => {
+        if (!SAFE_NAME.test(name)) {
+          throw new Refusal(
+            { object, path: ['metadata', 'name'] },
+            `not converted: "${name}" cannot name a file; use letters, digits, "-", "_" and "."`,
+          );
         }
+        const other = taken.get(name);
+        if (other)
+          throw new Refusal(
+            { object, path: ['metadata', 'name'] },
+            `not converted: the SLO from ${other} is already named "${name}"`,
+          );
+        taken.set(name, from);
+        for (const [field, message] of ignoredObjectiveFields(objective, indicator.threshold)) {
+          notes.push(noteAt(object, [...at.path, field], message));
+        }
+        slos.push({
+          config: sloConfig(slo, name, objective, objectives.length, indicator, policy, goal, sli),
+          from,
+        });
+        config.backends[indicator.backend.key] = { url: indicator.backend.url };
+        config.error_budget_policies[policy] ??= { steps: workbookPolicy(period) };
       });
-    } catch (error) {
-      refuse(error);
+    });
+    // One reason shared by several objectives (a bad SLI they all use) is said once.
+    const said = new Set<string>();
+    for (const refusal of refusals) {
+      const key = `${refusal.at.object.doc.file}|${formatPath([...refusal.at.object.path, ...refusal.at.path])}|${refusal.message}`;
+      if (!said.has(key)) report(refusal);
+      said.add(key);
     }
   }
   notes.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);

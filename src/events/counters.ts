@@ -63,6 +63,28 @@ const DEFAULT_LABELS: CounterLabelNames = {
   sloApp: 'slo_app',
   eventKey: 'event_key',
 };
+/**
+ * The counter names an `options` resolves to, slo-exporter's defaults filling the gaps: the metric name and
+ * the label name of each role.
+ */
+export function counterNames(options: Pick<CounterOptions, 'metricName' | 'labelNames'> = {}): {
+  metricName: string;
+  labelNames: CounterLabelNames;
+} {
+  return {
+    metricName: options.metricName ?? 'slo_events_total',
+    labelNames: { ...DEFAULT_LABELS, ...options.labelNames },
+  };
+}
+
+/**
+ * The family name of an aggregation level, slo-exporter's rule: the level's classification label names,
+ * coarsest first, joined by `_`, then `:` and the metric name (`slo_domain_slo_class:slo_events_total`).
+ */
+export function counterFamilyName(levelLabels: readonly string[], metricName: string): string {
+  return `${levelLabels.join('_')}:${metricName}`;
+}
+
 const HELP = "Total number of SLO events exported with it's result and metadata.";
 const LEVELS = 4;
 
@@ -127,8 +149,7 @@ export class SloEventCounters {
 
   /** Throws a TypeError when a label name repeats or the key limit is not a non-negative integer. */
   constructor(options: CounterOptions = {}) {
-    this.metricName = options.metricName ?? 'slo_events_total';
-    this.names = { ...DEFAULT_LABELS, ...options.labelNames };
+    ({ metricName: this.metricName, labelNames: this.names } = counterNames(options));
     this.limit = options.maximumUniqueEventKeys ?? 0;
     this.placeholder = options.exceededKeyLimitPlaceholder ?? 'cardinalityLimitExceeded';
     if (!Number.isInteger(this.limit) || this.limit < 0)
@@ -200,7 +221,7 @@ export class SloEventCounters {
       let samples: Sample[] | undefined;
       const counters = this;
       return {
-        name: `${this.partNames.slice(0, level + 1).join('_')}:${this.metricName}`,
+        name: counterFamilyName(this.partNames.slice(0, level + 1), this.metricName),
         help: HELP,
         type: 'counter' as const,
         get samples(): readonly Sample[] {

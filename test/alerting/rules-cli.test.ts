@@ -42,9 +42,9 @@ const AVAILABILITY = `  backend: prometheus
 `;
 
 /** Writes the shared config and SLO files, runs `rules generate -f slos -c config.yaml` plus `args`. */
-async function generate(slos: Record<string, string>, args: string[] = []) {
+async function generate(slos: Record<string, string>, args: string[] = [], config = CONFIG) {
   dir = tempDir();
-  dir.write('config.yaml', CONFIG);
+  dir.write('config.yaml', config);
   for (const [file, text] of Object.entries(slos)) dir.write(`slos/${file}`, text);
   return runCli(['rules', 'generate', '-f', 'slos', '-c', 'config.yaml', ...args], { cwd: dir.root });
 }
@@ -107,6 +107,52 @@ describe('slokit rules generate (slokit SLO files)', () => {
     });
   });
 
+  const EVENTS_SLO = `  backend: events
+  method: good_bad_ratio
+  service_level_indicator: {domain: shop, class: critical, slo_type: availability}
+  goal: 0.99
+`;
+  const errorRatio1h = (stdout: string) =>
+    String(
+      (parse(stdout) as RuleFile).groups[0]!.rules.find(
+        (r) => r.record === 'slokit:slo_errors_per_request:ratio_rate1h',
+      )?.expr,
+    );
+
+  it("reads the event counters under the names of the shared config's events.counters", async () => {
+    const renamed = `${CONFIG}events:
+  sources: [{file: access.log, format: combined}]
+  rules_files: [rules.yaml]
+  counters:
+    metric_name: requests_total
+    label_names: {result: outcome, domain: team, class: tier}
+`;
+    const { code, stdout, stderr } = await generate({ 'e.yaml': sloFile('e', EVENTS_SLO) }, [], renamed);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const selector = 'team_tier:requests_total{team="shop", tier="critical", slo_type="availability"';
+    expect(errorRatio1h(stdout)).toBe(
+      `(sum(rate(${selector}, outcome="fail"}[1h])))\n/\n(sum(rate(${selector}}[1h])))\n`,
+    );
+  });
+
+  it('reads the default counter names when the shared config has no events section', async () => {
+    const { code, stdout } = await generate({ 'e.yaml': sloFile('e', EVENTS_SLO) });
+    expect(code).toBe(0);
+    expect(errorRatio1h(stdout)).toContain(
+      'sum(rate(slo_domain_slo_class:slo_events_total{slo_domain="shop", slo_class="critical", slo_type="availability", result="fail"}[1h]))',
+    );
+  });
+
+  it('refuses a goal of 1 at its position: there is no error budget to burn', async () => {
+    const { code, stdout, stderr } = await generate({
+      'a.yaml': sloFile('a', AVAILABILITY.replace('goal: 0.99', 'goal: 1')),
+    });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('slos/a.yaml:12:9: spec.goal: goal 1 leaves no error budget (1 - goal = 0)');
+  });
+
   it('skips SLOs on other backends with a warning naming the file and line', async () => {
     const plugin = sloFile(
       'p',
@@ -166,6 +212,7 @@ describe('slokit rules generate (slokit SLO files)', () => {
       ['-l', 'bad-name=x'],
       '--label bad-name=x: expected name=value with a non-empty value and a Prometheus label name',
     ],
+    [['-l', 'slo=x'], "--label slo=x: slo is reserved for each SLO's name"],
     [['extra.yaml'], 'unexpected arguments extra.yaml'],
     [['--alert-name', 'SLO burn'], '--alert-name SLO burn: expected a Prometheus metric name'],
     [['--page-severity', ''], '--page-severity and --ticket-severity must not be empty'],

@@ -9,6 +9,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { SloReport, ValidReport } from '../../src/domain/types.js';
 import { EVAL_TIME, type PrometheusServer, startPrometheus } from '../helpers/prometheus.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -121,6 +122,40 @@ spec:
     expect((await convert(join(dir.root, 'missing.yaml'))).code).toBe(2);
   });
 
+  it('writes the burn-rate thresholds rules generate alerts on: a report step and its alert share one factor', async () => {
+    expect((await convert(EXAMPLE, '-o', out())).code).toBe(0);
+    const config = parse(readFileSync(join(out(), 'config.yaml'), 'utf8')) as {
+      error_budget_policies: Record<string, { steps: Record<string, unknown>[] }>;
+    };
+    const steps = config.error_budget_policies['openslo-28d']!.steps.filter((s) => s.short_window);
+    const rules = await runCli([
+      'rules',
+      'generate',
+      '-f',
+      join(out(), 'slos', 'checkout-availability-good.yaml'),
+      '-c',
+      join(out(), 'config.yaml'),
+    ]);
+    expect(rules.code, rules.stderr).toBe(0);
+    const alerts = (parse(rules.stdout) as { groups: { rules: { alert?: string; expr: string }[] }[] }).groups
+      .flatMap((g) => g.rules)
+      .filter((r) => r.alert)
+      .map((r) => r.expr)
+      .join('\n');
+    const factor = (window: unknown, side: 'long' | 'short') => {
+      const match = new RegExp(`ratio_rate${window}\\{[^}]*\\} > ([0-9.]+)`, 'g');
+      const found = [...alerts.matchAll(match)].map((m) => Number(m[1]));
+      expect(found, `${side} window ${window}`).not.toHaveLength(0);
+      return found;
+    };
+    expect(steps.map((s) => s.window)).toEqual(['1h', '6h', '1d', '3d']);
+    for (const step of steps) {
+      expect(factor(step.window, 'long')).toContain(step.burn_rate_threshold);
+      expect(factor(step.short_window, 'short')).toContain(step.burn_rate_threshold);
+    }
+    expect(steps.map((s) => s.burn_rate_threshold)).toEqual([13.44, 5.6, 2.8, 0.9333333333333333]);
+  });
+
   it('refuses to overwrite files unless --force, writing nothing', async () => {
     dir.write('out/config.yaml', 'mine\n');
     const refused = await convert(EXAMPLE, '-o', out());
@@ -194,7 +229,7 @@ describe('converted OpenSLO SLOs computed against Prometheus', () => {
       ['window 28d', 0.996875, undefined],
     ]);
     expect(twoNines.map((r) => r.alert)).toEqual([false, false, false, false, false]);
-    // 99.9 %: every window burns above its threshold (1h 50 > 13.44, 6h 16.7 > 5.6, 1d 7.5 > 2.8, 3d 3.6 > 1).
+    // 99.9 %: every window burns above its threshold (1h 50 > 13.44, 6h 16.7 > 5.6, 1d 7.5 > 2.8, 3d 3.6 > 0.933).
     expect(reports.get('api-availability-three-nines')!.map((r) => r.alert)).toEqual([
       true,
       true,
@@ -217,8 +252,10 @@ describe('converted OpenSLO SLOs computed against Prometheus', () => {
       ['ticket 3d', 0.996389, 0.983333],
       ['window 7d', 0.9975, undefined],
     ]);
-    // 7 days at 99 %: pages at 3.36 (1h burns 5.0) and 1.4 (6h burns 1.7), not the tickets at 1.
-    expect(errors.map((r) => r.alert)).toEqual([true, true, false, false, false]);
+    // 7 days at 99 %: pages at 3.36 (1h burns 5.0) and 1.4 (6h burns 1.7); the 3d ticket at 0.2333 (3d
+    // burns 0.4, 6h 1.7); not the 1d ticket at 0.7 (the report's burn rate, rounded to 0.1 as slo-generator
+    // does, is 0.7: not above).
+    expect(errors.map((r) => r.alert)).toEqual([true, true, false, true, false]);
 
     // Threshold: the 5xx rate (at most 0.5/s) is under 1 every minute; the 1-minute subquery includes both
     // ends of the window in Prometheus 2.x, so a day has 1441 points, an hour 61, five minutes 6.

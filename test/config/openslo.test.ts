@@ -250,25 +250,25 @@ describe('workbookPolicy', () => {
     ]);
   });
 
-  it('derives them from the period (budget share x period / window), at least 1', () => {
+  it('derives them from the period (budget share x period / window), neither rounded nor clamped', () => {
     expect(summary(28 * 86400)).toEqual([
       'page 1h: 1h/5m > 13.44',
       'page 6h: 6h/30m > 5.6',
       'ticket 1d: 1d/2h > 2.8',
-      'ticket 3d: 3d/6h > 1',
+      'ticket 3d: 3d/6h > 0.9333333333333333',
       'window 28d: 28d/- > 1',
     ]);
     expect(summary(7 * 86400)).toEqual([
       'page 1h: 1h/5m > 3.36',
       'page 6h: 6h/30m > 1.4',
-      'ticket 1d: 1d/2h > 1',
-      'ticket 3d: 3d/6h > 1',
+      'ticket 1d: 1d/2h > 0.7',
+      'ticket 3d: 3d/6h > 0.23333333333333334',
       'window 7d: 7d/- > 1',
     ]);
   });
 
   it('leaves out alert windows not shorter than the period', () => {
-    expect(summary(86400)).toEqual(['page 1h: 1h/5m > 1', 'page 6h: 6h/30m > 1', 'window 1d: 1d/- > 1']);
+    expect(summary(86400)).toEqual(['page 1h: 1h/5m > 0.48', 'page 6h: 6h/30m > 0.2', 'window 1d: 1d/- > 1']);
     expect(summary(3600)).toEqual(['window 1h: 1h/- > 1']);
   });
 
@@ -414,12 +414,55 @@ describe('what is not converted is reported with its position', () => {
         `query "${query}": slokit takes the increase of a counter over each window itself, so it needs the counter: a selector (http_requests_total{code="200"}) or sum(selector); or write the count over the window with slokit's [window] placeholder, e.g. sum(increase(x[window]))`,
       );
     }
-    refused(
-      SLO.replace('counter: true', 'counter: false'),
-      'sum(http',
-      'spec.indicator.spec.ratioMetric.good.metricSource.spec.query',
-      `query "sum(${GOOD})": a gauge (counter: false) has no count over a window slokit can derive; or write the count over the window with slokit's [window] placeholder, e.g. sum(increase(x[window]))`,
-    );
+    // Both queries are gauges then: both are reported.
+    const gauges = SLO.replace('counter: true', 'counter: false');
+    const gauge = (part: string, query: string) =>
+      `${FILE}:${at(gauges, `sum(${query})`)}: spec.indicator.spec.ratioMetric.${part}.metricSource.spec.query: not converted: query "sum(${query})": a gauge (counter: false) has no count over a window slokit can derive; or write the count over the window with slokit's [window] placeholder, e.g. sum(increase(x[window]))`;
+    expect(convert(gauges)).toMatchObject({
+      slos: [],
+      messages: [gauge('good', GOOD), gauge('total', TOTAL)],
+    });
+  });
+
+  it('every problem of one SLO at once: window, budgeting method, metric sources, objectives', () => {
+    const text = SLO.replace('isRolling: true', 'isRolling: false')
+      .replace('Occurrences', 'Timeslices')
+      .replace(/type: Prometheus/g, 'type: Datadog')
+      .replace(
+        '- target: 0.999',
+        '- {target: 0.999, targetPercent: 99.9}\n    - {target: 0.99, indicatorRef: x}',
+      );
+    const note = (needle: string, path: string, message: string) =>
+      `${FILE}:${at(text, needle)}: ${path}: not converted: ${message}`;
+    const datadog = (part: string) => `spec.indicator.spec.ratioMetric.${part}.metricSource.type`;
+    const unsupported = 'metric source type "Datadog" is not supported (slokit converts Prometheus sources)';
+    expect(convert(text)).toMatchObject({
+      slos: [],
+      messages: [
+        note(`Datadog\n            spec:\n              query: sum(${GOOD}`, datadog('good'), unsupported),
+        note(`Datadog\n            spec:\n              query: sum(${TOTAL}`, datadog('total'), unsupported),
+        note(
+          'false',
+          'spec.timeWindow[0].isRolling',
+          'slokit windows roll: the time window needs isRolling: true',
+        ),
+        note(
+          'Timeslices',
+          'spec.budgetingMethod',
+          'budgetingMethod Timeslices is not supported (slokit counts Occurrences: good and total events over the window)',
+        ),
+        note(
+          '{target: 0.999',
+          'spec.objectives[0]',
+          'an objective needs exactly one of target and targetPercent',
+        ),
+        note(
+          '{target: 0.99,',
+          'spec.objectives[1]',
+          'composite SLOs (an indicator or weight per objective) are not supported',
+        ),
+      ],
+    });
   });
 
   it('queries that are not PromQL', () => {
@@ -545,10 +588,18 @@ spec:
 `;
     const ref = SLO.replace(/ {2}indicator:[\s\S]*?(?=\n {2}timeWindow)/, '  indicatorRef: dd-good');
     const text = `${sli}---\n${ref}---\n${ref.replace('api-availability', 'api-other')}`;
-    const where = `${FILE}:${at(text, 'Datadog')}: spec.ratioMetric.good.metricSource.type: not converted: metric source type "Datadog" is not supported (slokit converts Prometheus sources)`;
+    const where = (part: string, needle: string) =>
+      `${FILE}:${at(text, needle)}: spec.ratioMetric.${part}.metricSource.type: not converted: metric source type "Datadog" is not supported (slokit converts Prometheus sources)`;
+    const good = where('good', "Datadog, spec: {query: 'a'");
+    const total = where('total', "Datadog, spec: {query: 'b'");
     expect(convert(text)).toMatchObject({
       slos: [],
-      messages: [`${where} (SLO "api-availability" uses it)`, `${where} (SLO "api-other" uses it)`],
+      messages: [
+        `${good} (SLO "api-availability" uses it)`,
+        `${good} (SLO "api-other" uses it)`,
+        `${total} (SLO "api-availability" uses it)`,
+        `${total} (SLO "api-other" uses it)`,
+      ],
     });
   });
 

@@ -235,7 +235,8 @@ function processors(section: EventsSection, fields: EventFieldNames): EventProce
   return list;
 }
 
-function counterOptions(section: EventsSection): CounterOptions {
+/** The `counters` settings of an events section as counter options. */
+export function counterOptions(section: Pick<EventsSection, 'counters'>): CounterOptions {
   const { counters } = section;
   const options: CounterOptions = { maximumUniqueEventKeys: counters.max_event_keys };
   if (counters.metric_name) options.metricName = counters.metric_name;
