@@ -35,19 +35,20 @@ export type ReceivedEvent = CloudEvent<unknown>;
 /**
  * The CloudEvent of an HTTP message, in structured mode (`application/cloudevents+json`) or binary mode
  * (`ce-*` headers, the data as the body). Throws MalformedEventError with the SDK's or the JSON parser's
- * reason; batches are refused.
+ * reason; a structured body that is not a JSON object, or a batch, is refused.
  */
 export function readCloudEvent(message: HttpMessage): ReceivedEvent {
-  let event: ReceivedEvent | ReceivedEvent[];
+  checkStructuredBody(message);
+  let event: ReceivedEvent;
   try {
-    event = HTTP.toEvent<unknown>({ headers: { ...message.headers }, body: message.body ?? '' }) as
-      | ReceivedEvent
-      | ReceivedEvent[];
+    // One event: checkStructuredBody has refused batches.
+    event = HTTP.toEvent<unknown>({
+      headers: { ...message.headers },
+      body: message.body ?? '',
+    }) as ReceivedEvent;
   } catch (error) {
     throw new MalformedEventError(`not a CloudEvent: ${reasonOf(error)}`);
   }
-  if (Array.isArray(event))
-    throw new MalformedEventError('batched CloudEvents are not accepted: send one event per request');
   const missing = missingAttributes(message);
   if (missing.length)
     throw new MalformedEventError(
@@ -68,25 +69,50 @@ export function readCloudEvent(message: HttpMessage): ReceivedEvent {
 
 const REQUIRED = ['specversion', 'id', 'source', 'type'] as const;
 
+/** A header of the message, whatever the case of its name. */
+function headerOf(message: HttpMessage, name: string): string | string[] | undefined {
+  return Object.entries(message.headers).find(([k]) => k.toLowerCase() === name)?.[1];
+}
+
+/** Whether the message is in structured (or batch) mode: a CloudEvents content type. */
+const isStructured = (message: HttpMessage) =>
+  /^application\/cloudevents/i.test(String(headerOf(message, 'content-type') ?? ''));
+
+/**
+ * A structured-mode body must be one JSON object: the SDK answers `null` with a JavaScript TypeError and
+ * takes a JSON array as a batch (CloudEvents HTTP binding §3.3), which Keptn never sends. Throws
+ * MalformedEventError with the reason.
+ */
+function checkStructuredBody(message: HttpMessage): void {
+  if (!isStructured(message)) return;
+  if (/^application\/cloudevents-batch/i.test(String(headerOf(message, 'content-type'))))
+    throw new MalformedEventError('batch mode is not supported: send one event per request');
+  let body: unknown;
+  try {
+    body = JSON.parse(message.body ?? '');
+  } catch (error) {
+    throw new MalformedEventError(`not a CloudEvent: the body is not JSON: ${(error as Error).message}`);
+  }
+  if (Array.isArray(body))
+    throw new MalformedEventError('batch mode is not supported: send one event per request');
+  if (!isMap(body)) {
+    throw new MalformedEventError(
+      `not a CloudEvent: a structured-mode body must be a JSON object, got ${body === null ? 'null' : typeof body}`,
+    );
+  }
+}
+
 /**
  * Required attributes absent from the message itself: the SDK fills a missing `id` (a new UUID) and
  * `specversion` in, which would make two deliveries of one id-less event two different events.
  */
 function missingAttributes(message: HttpMessage): string[] {
-  const header = (name: string) => {
-    const entry = Object.entries(message.headers).find(([k]) => k.toLowerCase() === name);
-    return entry?.[1];
-  };
-  const binary = !/^application\/cloudevents/i.test(String(header('content-type') ?? ''));
   let attributes: Record<string, unknown> = {};
-  if (binary) {
-    for (const name of REQUIRED) attributes[name] = header(`ce-${name}`);
+  if (!isStructured(message)) {
+    for (const name of REQUIRED) attributes[name] = headerOf(message, `ce-${name}`);
   } else {
-    try {
-      attributes = JSON.parse(message.body ?? '') as Record<string, unknown>;
-    } catch {
-      return []; // the SDK has already refused what is not JSON
-    }
+    // checkStructuredBody has made sure it is a JSON object.
+    attributes = JSON.parse(message.body ?? '') as Record<string, unknown>;
   }
   return REQUIRED.filter((name) => typeof attributes[name] !== 'string' || attributes[name] === '');
 }

@@ -90,7 +90,19 @@ describe('readCloudEvent', () => {
     [structured({ ...TRIGGERED, source: '' }), /^invalid CloudEvent: required attribute source missing/],
     [
       { headers: { 'content-type': 'application/cloudevents-batch+json' }, body: '[]' },
-      /^batched CloudEvents/,
+      /^batch mode is not supported/,
+    ],
+    [
+      { headers: { 'content-type': 'application/cloudevents+json' }, body: '[]' },
+      /^batch mode is not supported: send one event per request$/,
+    ],
+    [
+      { headers: { 'content-type': 'application/cloudevents+json' }, body: 'null' },
+      /^not a CloudEvent: a structured-mode body must be a JSON object, got null$/,
+    ],
+    [
+      { headers: { 'content-type': 'application/cloudevents+json' }, body: '42' },
+      /^not a CloudEvent: a structured-mode body must be a JSON object, got number$/,
     ],
     [
       structured({ ...TRIGGERED, dataschema: 'not a uri' }),
