@@ -132,6 +132,15 @@ function reasonOf(error: unknown): string {
   return `${head}${details.length ? ` (${details.join('; ')})` : ''}`.replace(/\s+/g, ' ');
 }
 
+/**
+ * Keptn's rule for project, stage and service names (its API refuses others): a lowercase letter, then
+ * lowercase letters, digits and `-`. Checked on input since the names become URL path segments of the
+ * resource service: `..` would climb out of the project.
+ */
+const KEPTN_NAME = /^[a-z][a-z0-9-]*$/;
+/** Longest accepted name: a Kubernetes label / DNS label, which Keptn names become (namespaces). */
+export const KEPTN_NAME_MAX_LENGTH = 63;
+
 /** `data` of a get-sli.triggered event, as slokit reads it. */
 export interface GetSliTriggered {
   project: string;
@@ -209,7 +218,9 @@ export function readGetSliTriggered(event: ReceivedEvent): GetSliTriggered {
 
 /**
  * Reads the `data` of a get-sli.triggered event (`gitCommitId` left ''). Throws MalformedEventError naming
- * every bad field and what was expected (`data.get-sli.start: required, expected a string`).
+ * every bad field and what was expected (`data.get-sli.start: required, expected a string`); project, stage
+ * and service, when given, must be Keptn names (`KEPTN_NAME`, at most KEPTN_NAME_MAX_LENGTH characters;
+ * labels are free text).
  */
 export function readGetSliData(value: unknown): GetSliTriggered {
   if (!isMap(value)) throw new MalformedEventError('data: expected a JSON object');
@@ -255,10 +266,22 @@ export function readGetSliData(value: unknown): GetSliTriggered {
         else problems.push(`data.get-sli.customFilters[${i}]: expected {key: string, value: string}`);
       });
   }
+  /** A project, stage or service name: empty (not given) or a Keptn name. */
+  const name = (key: 'project' | 'stage' | 'service'): string => {
+    const value = text(data, key, `data.${key}`, false);
+    if (value === '') return value;
+    if (value.length > KEPTN_NAME_MAX_LENGTH)
+      problems.push(`data.${key}: longer than ${KEPTN_NAME_MAX_LENGTH} characters`);
+    else if (!KEPTN_NAME.test(value))
+      problems.push(
+        `data.${key}: ${JSON.stringify(value)} is not a Keptn name (expected a lowercase letter, then lowercase letters, digits or "-")`,
+      );
+    return value;
+  };
   const triggered: GetSliTriggered = {
-    project: text(data, 'project', 'data.project', false),
-    stage: text(data, 'stage', 'data.stage', false),
-    service: text(data, 'service', 'data.service', false),
+    project: name('project'),
+    stage: name('stage'),
+    service: name('service'),
     labels,
     deployment: text(data, 'deployment', 'data.deployment', false),
     sliProvider: text(getSli, 'sliProvider', 'data.get-sli.sliProvider', true),
@@ -295,7 +318,11 @@ export interface GetSliFinishedData {
   status: KeptnStatus;
   result: KeptnResult;
   message?: string;
-  'get-sli': { start: string; end: string; indicatorValues: IndicatorValue[] };
+  /**
+   * `start`/`end` echo the triggered event (the spec's schema requires both). `indicatorValues` is absent in
+   * an errored answer: no indicator was asked (prometheus-service sends none either, reference/keptn.md §1.7).
+   */
+  'get-sli': { start: string; end: string; indicatorValues?: IndicatorValue[] };
 }
 
 /** An answer event: type, data, and the trigger it answers. */
