@@ -157,6 +157,16 @@ describe('slokit serve with a keptn section', () => {
       status: 413,
       body: { error: 'request body larger than the limit of 4096 bytes' },
     });
+    // Chunked (no content-length): refused once read.
+    const { headers, body } = HTTP.structured(big);
+    const chunked = await fetch(`${server.base}/keptn/event`, {
+      method: 'POST',
+      headers: headers as Record<string, string>,
+      body: new Blob([body as string]).stream(),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(await chunked.json()).toEqual({ error: 'request body larger than the limit of 4096 bytes' });
     expect((await keptnCounters(server.base)).slokit_keptn_events_received_total).toBe(3);
   });
 
