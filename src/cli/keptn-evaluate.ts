@@ -73,6 +73,22 @@ function openHistory(path: string): HistoryStore {
   }
 }
 
+/**
+ * `--history` names a database that does not exist: with `--history-db` and without `--store` that is a
+ * mistake (a typo would silently compare with nothing): UsageError (exit 2) naming the file. Otherwise
+ * (the default database, or a first `--store` creating it) a warning on stderr says nothing is compared.
+ */
+function checkMissingHistory(flags: KeptnEvaluateFlags, dbPath: string): void {
+  if (flags.historyDb !== undefined && !flags.store)
+    throw new UsageError(
+      `--history-db ${dbPath}: no such file (it holds the evaluations --history compares with)`,
+    );
+  const created = flags.store ? '; it is created to store this evaluation' : '';
+  process.stderr.write(
+    `slokit: warning: history database ${dbPath} does not exist: no previous evaluations to compare with${created}\n`,
+  );
+}
+
 /** Runs `slokit keptn evaluate`; returns the exit code: 0 pass, 1 warning or fail (2 is thrown). */
 export async function runKeptnEvaluate(flags: KeptnEvaluateFlags): Promise<number> {
   if (flags.previous !== undefined && flags.history)
@@ -80,8 +96,10 @@ export async function runKeptnEvaluate(flags: KeptnEvaluateFlags): Promise<numbe
   const { slo, sli, previous: candidates } = await loadInputs(flags);
   const query = previousEvaluationQuery(slo.slo.comparison);
   const dbPath = flags.historyDb ?? DEFAULT_HISTORY_PATH;
+  const exists = existsSync(dbPath);
+  if (flags.history && !exists) checkMissingHistory(flags, dbPath);
   // Reading a history that does not exist yet finds nothing: create the file only to store into it.
-  const store = flags.store || (flags.history && existsSync(dbPath)) ? openHistory(dbPath) : undefined;
+  const store = flags.store || (flags.history && exists) ? openHistory(dbPath) : undefined;
   try {
     const evaluations = store && new EvaluationStore(store);
     const previous =

@@ -98,7 +98,7 @@ export async function getSliCommand(
 
 /** The finished data as a table of indicators and a status line. */
 export function renderFinished(data: GetSliFinishedData): string {
-  const rows = data['get-sli'].indicatorValues.map((v) => [
+  const rows = (data['get-sli'].indicatorValues ?? []).map((v) => [
     v.metric,
     v.success ? String(v.value) : '-',
     v.success ? 'ok' : 'failed',

@@ -4,7 +4,7 @@
  * the scheduler, then serve until SIGTERM/SIGINT. SIGHUP reloads the config (serve-runtime.ts).
  *
  * Shutdown: readiness turns 503, the scheduler stops (runs in progress end), the event pipeline drains and
- * its store and positions are written, the exporter context (history databases it opened) and the history
+ * its store and positions are written, the Keptn answers in flight are sent, the exporter context (history databases it opened) and the history
  * close, then the server. A second signal exits at once (130 for SIGINT, 143 for SIGTERM).
  */
 import { mkdirSync } from 'node:fs';
@@ -19,8 +19,10 @@ import type { PipelineRunner } from '../events/pipeline-runner.js';
 import type { PipelineSpec } from '../events/pipeline-spec.js';
 import { closeExporterContext, createExporterContext } from '../exporters/context.js';
 import { HistoryStore } from '../history/store.js';
+import type { KeptnSettings } from '../keptn/keptn-config.js';
 import type { EventsServerPipeline } from '../server/events-routes.js';
 import { parseListenAddress } from '../server/events-server.js';
+import { keptnSettingsOf, ServedKeptn } from '../server/keptn-endpoint.js';
 import { ServeMetrics } from '../server/metrics-route.js';
 import { ServeRuntime } from '../server/serve-runtime.js';
 import { startServeServer } from '../server/serve-server.js';
@@ -32,15 +34,20 @@ import type { ServeFlags } from './serve.js';
 /** Where `serve` keeps its history by default: `.slokit` beside the config file. */
 export const DEFAULT_DATA_DIR = '.slokit';
 
-/** slokit.yaml loaded and checked, with its event pipeline compiled (undefined without `events:`). */
+/**
+ * slokit.yaml loaded and checked, with its event pipeline compiled (undefined without `events:`) and its
+ * Keptn section resolved (undefined without `keptn:`).
+ */
 export interface ServeSetup {
   config: SlokitConfig;
   events: PipelineSpec | undefined;
+  keptn: KeptnSettings | undefined;
 }
 
 /**
  * Loads slokit.yaml and checks it as `slokit compute --export` would (backends, exporters, policies of
- * every SLO), and compiles its `events:` section (rule files read). Throws `ConfigError` with every issue;
+ * every SLO), compiles its `events:` section (rule files read) and resolves its `keptn:` section (token
+ * read, backend found). Throws `ConfigError` with every issue;
  * warnings go to `logger`.
  */
 export async function loadServeSetup(file: string, logger: Logger): Promise<ServeSetup> {
@@ -60,8 +67,10 @@ export async function loadServeSetup(file: string, logger: Logger): Promise<Serv
     issues.push(...loaded.issues);
     events = loaded.spec;
   }
+  const keptn = keptnSettingsOf(config);
+  issues.push(...keptn.issues);
   if (issues.length) throw new ConfigError(issues);
-  return { config, events };
+  return { config, events, keptn: keptn.settings };
 }
 
 /**
@@ -164,22 +173,33 @@ export async function serve(options: ServeOptions): Promise<number> {
     ...secretsOf(shared.backends),
     ...secretsOf(shared.exporters),
     ...(config.authToken ? [config.authToken] : []),
+    ...(setup.keptn?.apiToken ? [setup.keptn.apiToken] : []),
   ]);
   const dataDir = resolve(options.dataDir ?? join(dirname(config.file), DEFAULT_DATA_DIR));
   mkdirSync(dataDir, { recursive: true });
   const history = new HistoryStore(join(dataDir, 'history.db'), { retention: config.historyRetention });
   const events = new ServedEvents(logger);
   const context = createExporterContext({ pluginDirs: config.pluginDirs });
-  const metrics = new ServeMetrics(context.reportMetrics, events.served.families);
-  // The event pipeline of each loaded config, until the runtime puts that config in force.
-  const pipelines = new WeakMap<SlokitConfig, PipelineSpec | undefined>();
+  const keptn = new ServedKeptn(logger);
+  keptn.replace(setup.keptn);
+  const metrics = new ServeMetrics(context.reportMetrics, () => [
+    ...events.served.families(),
+    ...keptn.families(),
+  ]);
+  // The event pipeline and Keptn settings of each loaded config, until the runtime puts that config in force.
+  const setups = new WeakMap<SlokitConfig, ServeSetup>();
   const runtime = new ServeRuntime(config, {
     load: async () => {
       const next = await loadServeSetup(options.config, logger);
-      pipelines.set(next.config, next.events);
+      setups.set(next.config, next);
       return next.config;
     },
-    reloaded: (next) => events.replace(pipelines.get(next)),
+    reloaded: async (next) => {
+      const setup = setups.get(next);
+      if (setup?.keptn?.apiToken) options.addSecrets?.([setup.keptn.apiToken]);
+      keptn.replace(setup?.keptn);
+      await events.replace(setup?.events);
+    },
     history,
     context,
     observer: metrics,
@@ -203,6 +223,7 @@ export async function serve(options: ServeOptions): Promise<number> {
       metrics,
       authToken: () => runtime.config.authToken,
       events: { pipeline: events.served, notReady: () => events.notReady() },
+      keptn,
       logger,
     });
     logger.info({ url: server.url }, 'slokit serving');
@@ -218,6 +239,8 @@ export async function serve(options: ServeOptions): Promise<number> {
   server?.setNotReady('shutting down');
   await runtime.stop();
   await events.replace(undefined);
+  keptn.replace(undefined);
+  await keptn.settled();
   closeExporterContext(context);
   history.close();
   await server?.close();

@@ -1,11 +1,13 @@
 /**
  * Schemas of the slokit.yaml sections `slokit serve` reads beside the shared config (contract:
- * `server`, `slos`, `schedule`, `keptn`, `providers`, `history`; `events` has its own schema). Each section is
+ * `server`, `slos`, `schedule`, `keptn` (src/keptn/keptn-config.ts), `providers`, `history`; `events` has its
+ * own schema). Each section is
  * optional, so one file serves `compute -c`, `events run -c` and `serve -c` alike. Pure zod: no file access,
  * so `slokit validate` and `slokit schema` use it as is.
  */
 import { z } from 'zod';
 import { parseListenAddress } from '../events/pipeline-config/listen-address.js';
+import { keptnSectionSchema } from '../keptn/keptn-config.js';
 import { durationSchema } from './fields.js';
 
 /** Default listen address of `slokit serve`. */
@@ -110,10 +112,11 @@ export const serveSections = {
   server: serverSectionSchema.optional(),
   slos: slosSectionSchema.optional(),
   schedule: scheduleSectionSchema.optional(),
-  keptn: z
-    .record(z.string(), z.unknown())
+  keptn: keptnSectionSchema
     .optional()
-    .describe('Keptn SLI-provider settings (checked by the Keptn integration).'),
+    .describe(
+      'slokit as a Keptn SLI provider: `slokit serve` answers get-sli.triggered CloudEvents POSTed to /keptn/event.',
+    ),
   providers: z
     .record(z.string(), z.string().min(1))
     .optional()

@@ -4,8 +4,10 @@
  * - every requested indicator has a value: `succeeded` / `pass`;
  * - some have none: `succeeded` / `warning`, each failed one with `success: false`, `value: 0` and a message;
  * - none has: `succeeded` / `fail`, message `unable to retrieve metrics`;
- * - the SLI configuration cannot be read, or the time frame is unusable: `errored` / `fail` with the reason
- *   and no indicator values (lighthouse then fails the evaluation with that message).
+ * - the SLI configuration cannot be read, or the time frame is unusable: `errored` / `fail` with the reason,
+ *   and `get-sli` carries only `start` and `end` (the spec's schema requires the block with both; an empty
+ *   `indicatorValues` would claim indicators were asked; lighthouse reads only the top-level status and
+ *   message of an errored answer, reference/keptn.md §4.5, and fails the evaluation with that message).
  * Indicators are asked concurrently (bounded), each under a deadline; one slow or failing indicator never
  * hides the others. Never throws.
  */
@@ -49,7 +51,8 @@ export async function getSli(
     status: 'errored',
     result: 'fail',
     message,
-    'get-sli': { start, end, indicatorValues: [] },
+    // No indicatorValues: none was asked (module comment).
+    'get-sli': { start, end },
   });
   const from = parseKeptnTime(start);
   if (!from)

@@ -24,6 +24,9 @@ import { lookup } from '../config/lookup.js';
 import { MiB } from '../http/client.js';
 import { httpUrl, timeoutSeconds } from '../http/schema.js';
 
+/** Largest `max_body_bytes` a section may set: 64 MiB. */
+export const KEPTN_MAX_BODY_BYTES = 64 * MiB;
+
 /** Default `source` of the events slokit sends. */
 export const DEFAULT_KEPTN_SOURCE = 'slokit';
 
@@ -128,7 +131,7 @@ export const keptnSectionSchema = z
       .number()
       .int()
       .min(1024)
-      .max(64 * MiB)
+      .max(KEPTN_MAX_BODY_BYTES)
       .default(MiB)
       .describe('Largest accepted CloudEvent request body, bytes (larger: 413).'),
     remembered_events: z
@@ -169,9 +172,19 @@ export interface KeptnSettings {
   sliFile: string | undefined;
 }
 
-/** A reference of the `keptn` section that cannot be resolved (token variable unset, unknown backend). */
+/**
+ * A reference of the `keptn` section that cannot be resolved (token variable unset, unknown backend).
+ * `path`: the field inside the section (`['api_token', 'env']`); `reason`: what is wrong; the message is
+ * `keptn.<path>: <reason>`.
+ */
 export class KeptnConfigError extends Error {
   override name = 'KeptnConfigError';
+  constructor(
+    readonly path: readonly string[],
+    readonly reason: string,
+  ) {
+    super(`keptn.${path.join('.')}: ${reason}`);
+  }
 }
 
 /**
@@ -194,7 +207,8 @@ export function resolveKeptnSection(
     apiToken = env[section.api_token.env];
     if (!apiToken) {
       throw new KeptnConfigError(
-        `keptn.api_token.env: environment variable ${section.api_token.env} is not set`,
+        ['api_token', 'env'],
+        `environment variable ${section.api_token.env} is not set`,
       );
     }
   } else if (section.api_token?.file !== undefined) {
@@ -203,13 +217,14 @@ export function resolveKeptnSection(
       apiToken = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
     } catch (error) {
       throw new KeptnConfigError(
-        `keptn.api_token.file: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+        ['api_token', 'file'],
+        `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
       );
     }
-    if (!apiToken) throw new KeptnConfigError(`keptn.api_token.file: ${file} is empty`);
+    if (!apiToken) throw new KeptnConfigError(['api_token', 'file'], `${file} is empty`);
   }
   if (section.events.api_url !== undefined && apiToken === undefined) {
-    throw new KeptnConfigError('keptn.api_token: required with keptn.events.api_url (the API wants x-token)');
+    throw new KeptnConfigError(['api_token'], 'required with keptn.events.api_url (the API wants x-token)');
   }
   let prometheus: KeptnSettings['prometheus'];
   if (section.prometheus !== undefined) {
@@ -219,11 +234,13 @@ export function resolveKeptnSection(
     const config = lookup(backends, section.backend);
     if (!config)
       throw new KeptnConfigError(
-        `keptn.backend: ${notDefinedMessage('backend', section.backend, Object.keys(backends))}`,
+        ['backend'],
+        notDefinedMessage('backend', section.backend, Object.keys(backends)),
       );
     if (!/^prometheus(\/|$)/.test(section.backend)) {
       throw new KeptnConfigError(
-        `keptn.backend: ${section.backend} is not a prometheus backend (expected prometheus or prometheus/<name>)`,
+        ['backend'],
+        `${section.backend} is not a prometheus backend (expected prometheus or prometheus/<name>)`,
       );
     }
     prometheus = { config, key: section.backend };

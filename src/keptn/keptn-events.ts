@@ -35,19 +35,20 @@ export type ReceivedEvent = CloudEvent<unknown>;
 /**
  * The CloudEvent of an HTTP message, in structured mode (`application/cloudevents+json`) or binary mode
  * (`ce-*` headers, the data as the body). Throws MalformedEventError with the SDK's or the JSON parser's
- * reason; batches are refused.
+ * reason; a structured body that is not a JSON object, or a batch, is refused.
  */
 export function readCloudEvent(message: HttpMessage): ReceivedEvent {
-  let event: ReceivedEvent | ReceivedEvent[];
+  checkStructuredBody(message);
+  let event: ReceivedEvent;
   try {
-    event = HTTP.toEvent<unknown>({ headers: { ...message.headers }, body: message.body ?? '' }) as
-      | ReceivedEvent
-      | ReceivedEvent[];
+    // One event: checkStructuredBody has refused batches.
+    event = HTTP.toEvent<unknown>({
+      headers: { ...message.headers },
+      body: message.body ?? '',
+    }) as ReceivedEvent;
   } catch (error) {
     throw new MalformedEventError(`not a CloudEvent: ${reasonOf(error)}`);
   }
-  if (Array.isArray(event))
-    throw new MalformedEventError('batched CloudEvents are not accepted: send one event per request');
   const missing = missingAttributes(message);
   if (missing.length)
     throw new MalformedEventError(
@@ -68,25 +69,50 @@ export function readCloudEvent(message: HttpMessage): ReceivedEvent {
 
 const REQUIRED = ['specversion', 'id', 'source', 'type'] as const;
 
+/** A header of the message, whatever the case of its name. */
+function headerOf(message: HttpMessage, name: string): string | string[] | undefined {
+  return Object.entries(message.headers).find(([k]) => k.toLowerCase() === name)?.[1];
+}
+
+/** Whether the message is in structured (or batch) mode: a CloudEvents content type. */
+const isStructured = (message: HttpMessage) =>
+  /^application\/cloudevents/i.test(String(headerOf(message, 'content-type') ?? ''));
+
+/**
+ * A structured-mode body must be one JSON object: the SDK answers `null` with a JavaScript TypeError and
+ * takes a JSON array as a batch (CloudEvents HTTP binding §3.3), which Keptn never sends. Throws
+ * MalformedEventError with the reason.
+ */
+function checkStructuredBody(message: HttpMessage): void {
+  if (!isStructured(message)) return;
+  if (/^application\/cloudevents-batch/i.test(String(headerOf(message, 'content-type'))))
+    throw new MalformedEventError('batch mode is not supported: send one event per request');
+  let body: unknown;
+  try {
+    body = JSON.parse(message.body ?? '');
+  } catch (error) {
+    throw new MalformedEventError(`not a CloudEvent: the body is not JSON: ${(error as Error).message}`);
+  }
+  if (Array.isArray(body))
+    throw new MalformedEventError('batch mode is not supported: send one event per request');
+  if (!isMap(body)) {
+    throw new MalformedEventError(
+      `not a CloudEvent: a structured-mode body must be a JSON object, got ${body === null ? 'null' : typeof body}`,
+    );
+  }
+}
+
 /**
  * Required attributes absent from the message itself: the SDK fills a missing `id` (a new UUID) and
  * `specversion` in, which would make two deliveries of one id-less event two different events.
  */
 function missingAttributes(message: HttpMessage): string[] {
-  const header = (name: string) => {
-    const entry = Object.entries(message.headers).find(([k]) => k.toLowerCase() === name);
-    return entry?.[1];
-  };
-  const binary = !/^application\/cloudevents/i.test(String(header('content-type') ?? ''));
   let attributes: Record<string, unknown> = {};
-  if (binary) {
-    for (const name of REQUIRED) attributes[name] = header(`ce-${name}`);
+  if (!isStructured(message)) {
+    for (const name of REQUIRED) attributes[name] = headerOf(message, `ce-${name}`);
   } else {
-    try {
-      attributes = JSON.parse(message.body ?? '') as Record<string, unknown>;
-    } catch {
-      return []; // the SDK has already refused what is not JSON
-    }
+    // checkStructuredBody has made sure it is a JSON object.
+    attributes = JSON.parse(message.body ?? '') as Record<string, unknown>;
   }
   return REQUIRED.filter((name) => typeof attributes[name] !== 'string' || attributes[name] === '');
 }
@@ -105,6 +131,15 @@ function reasonOf(error: unknown): string {
   const head = (e.message ?? String(error)).replace(/\s*[[{][\s\S]*$/, '');
   return `${head}${details.length ? ` (${details.join('; ')})` : ''}`.replace(/\s+/g, ' ');
 }
+
+/**
+ * Keptn's rule for project, stage and service names (its API refuses others): a lowercase letter, then
+ * lowercase letters, digits and `-`. Checked on input since the names become URL path segments of the
+ * resource service: `..` would climb out of the project.
+ */
+const KEPTN_NAME = /^[a-z][a-z0-9-]*$/;
+/** Longest accepted name: a Kubernetes label / DNS label, which Keptn names become (namespaces). */
+export const KEPTN_NAME_MAX_LENGTH = 63;
 
 /** `data` of a get-sli.triggered event, as slokit reads it. */
 export interface GetSliTriggered {
@@ -183,7 +218,9 @@ export function readGetSliTriggered(event: ReceivedEvent): GetSliTriggered {
 
 /**
  * Reads the `data` of a get-sli.triggered event (`gitCommitId` left ''). Throws MalformedEventError naming
- * every bad field and what was expected (`data.get-sli.start: required, expected a string`).
+ * every bad field and what was expected (`data.get-sli.start: required, expected a string`); project, stage
+ * and service, when given, must be Keptn names (`KEPTN_NAME`, at most KEPTN_NAME_MAX_LENGTH characters;
+ * labels are free text).
  */
 export function readGetSliData(value: unknown): GetSliTriggered {
   if (!isMap(value)) throw new MalformedEventError('data: expected a JSON object');
@@ -229,10 +266,22 @@ export function readGetSliData(value: unknown): GetSliTriggered {
         else problems.push(`data.get-sli.customFilters[${i}]: expected {key: string, value: string}`);
       });
   }
+  /** A project, stage or service name: empty (not given) or a Keptn name. */
+  const name = (key: 'project' | 'stage' | 'service'): string => {
+    const value = text(data, key, `data.${key}`, false);
+    if (value === '') return value;
+    if (value.length > KEPTN_NAME_MAX_LENGTH)
+      problems.push(`data.${key}: longer than ${KEPTN_NAME_MAX_LENGTH} characters`);
+    else if (!KEPTN_NAME.test(value))
+      problems.push(
+        `data.${key}: ${JSON.stringify(value)} is not a Keptn name (expected a lowercase letter, then lowercase letters, digits or "-")`,
+      );
+    return value;
+  };
   const triggered: GetSliTriggered = {
-    project: text(data, 'project', 'data.project', false),
-    stage: text(data, 'stage', 'data.stage', false),
-    service: text(data, 'service', 'data.service', false),
+    project: name('project'),
+    stage: name('stage'),
+    service: name('service'),
     labels,
     deployment: text(data, 'deployment', 'data.deployment', false),
     sliProvider: text(getSli, 'sliProvider', 'data.get-sli.sliProvider', true),
@@ -269,7 +318,11 @@ export interface GetSliFinishedData {
   status: KeptnStatus;
   result: KeptnResult;
   message?: string;
-  'get-sli': { start: string; end: string; indicatorValues: IndicatorValue[] };
+  /**
+   * `start`/`end` echo the triggered event (the spec's schema requires both). `indicatorValues` is absent in
+   * an errored answer: no indicator was asked (prometheus-service sends none either, reference/keptn.md §1.7).
+   */
+  'get-sli': { start: string; end: string; indicatorValues?: IndicatorValue[] };
 }
 
 /** An answer event: type, data, and the trigger it answers. */

@@ -49,12 +49,24 @@ export class ResourceServiceClient {
     });
   }
 
-  /** The URL path of `resourceUri` at one level (`service` given: service level, and so on). */
+  /**
+   * The URL path of `resourceUri` at one level (`service` given: service level, and so on). Throws
+   * ResourceServiceError for a name that would be a `.` or `..` segment (escaping keeps dots, and a URL
+   * parser collapses such segments: `project: ".."` would read another path of the service).
+   */
   static path(resourceUri: string, level: { project: string; stage?: string; service?: string }): string {
-    let path = `/v1/project/${goQueryEscape(level.project)}`;
-    if (level.stage !== undefined) path += `/stage/${goQueryEscape(level.stage)}`;
-    if (level.service !== undefined) path += `/service/${goQueryEscape(level.service)}`;
-    return `${path}/resource/${goQueryEscape(resourceUri)}`;
+    const segment = (what: string, name: string) => {
+      const escaped = goQueryEscape(name);
+      if (escaped === '.' || escaped === '..' || escaped === '')
+        throw new ResourceServiceError(
+          `${what} ${JSON.stringify(name)} cannot be a resource service path segment`,
+        );
+      return escaped;
+    };
+    let path = `/v1/project/${segment('project', level.project)}`;
+    if (level.stage !== undefined) path += `/stage/${segment('stage', level.stage)}`;
+    if (level.service !== undefined) path += `/service/${segment('service', level.service)}`;
+    return `${path}/resource/${segment('resource', resourceUri)}`;
   }
 
   /**

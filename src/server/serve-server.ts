@@ -1,7 +1,8 @@
 /**
  * The HTTP server of `slokit serve`: one fastify app (http-app.ts) with the route plugins mounted on it —
  * `/metrics` and request instrumentation (metrics-route.ts), bearer auth of writes (auth.ts), `/api/*`
- * (api-routes.ts), the event pipeline's routes (events-routes.ts), the dashboard (dashboard-routes.ts) —
+ * (api-routes.ts), the event pipeline's routes (events-routes.ts), the Keptn CloudEvents endpoint
+ * `POST /keptn/event` (keptn-routes.ts), the dashboard (dashboard-routes.ts) —
  * and the probes: `GET /healthz` → 200 `ok` while the process serves; `GET /readyz` → 200 `ok`, or 503 with
  * the reason (starting, shutting down).
  */
@@ -11,6 +12,7 @@ import { bearerAuth } from './auth.js';
 import { dashboardRoutes } from './dashboard-routes.js';
 import { type EventsServerPipeline, eventsRoutes } from './events-routes.js';
 import { boundUrl, createHttpApp } from './http-app.js';
+import { type KeptnEndpoint, keptnRoutes } from './keptn-routes.js';
 import { metricsRoute, type ServeMetrics } from './metrics-route.js';
 
 /** What the server serves. */
@@ -26,6 +28,8 @@ export interface ServeServerOptions {
   authToken: () => string | undefined;
   /** The event pipeline's routes; `notReady()` says why events are refused now (no pipeline, restarting). */
   events: { pipeline: EventsServerPipeline; notReady(): string | undefined };
+  /** The Keptn endpoint and its body limit, bytes, read per request (a reload may change both). */
+  keptn: KeptnEndpoint & { bodyLimit(): number };
   logger: Logger;
 }
 
@@ -59,6 +63,8 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
   await app.register(apiRoutes(options.api));
   const { events } = options;
   await app.register(eventsRoutes(events.pipeline, () => notReady ?? events.notReady()));
+  const { keptn } = options;
+  await app.register(keptnRoutes, { provider: keptn, bodyLimit: () => keptn.bodyLimit() });
   await app.register(dashboardRoutes);
   await app.listen({ host, port });
   return {

@@ -90,7 +90,19 @@ describe('readCloudEvent', () => {
     [structured({ ...TRIGGERED, source: '' }), /^invalid CloudEvent: required attribute source missing/],
     [
       { headers: { 'content-type': 'application/cloudevents-batch+json' }, body: '[]' },
-      /^batched CloudEvents/,
+      /^batch mode is not supported/,
+    ],
+    [
+      { headers: { 'content-type': 'application/cloudevents+json' }, body: '[]' },
+      /^batch mode is not supported: send one event per request$/,
+    ],
+    [
+      { headers: { 'content-type': 'application/cloudevents+json' }, body: 'null' },
+      /^not a CloudEvent: a structured-mode body must be a JSON object, got null$/,
+    ],
+    [
+      { headers: { 'content-type': 'application/cloudevents+json' }, body: '42' },
+      /^not a CloudEvent: a structured-mode body must be a JSON object, got number$/,
     ],
     [
       structured({ ...TRIGGERED, dataschema: 'not a uri' }),
@@ -134,6 +146,26 @@ describe('readGetSliData', () => {
     );
     expect(() => readGetSliData({ project: 'p' })).toThrow('data.get-sli: required, expected an object');
     expect(() => readGetSliData([])).toThrow('data: expected a JSON object');
+  });
+
+  it.each([
+    [
+      'project',
+      '..',
+      'data.project: ".." is not a Keptn name (expected a lowercase letter, then lowercase letters, digits or "-")',
+    ],
+    ['stage', 'Dev', 'data.stage: "Dev" is not a Keptn name'],
+    ['service', 'a/b', 'data.service: "a/b" is not a Keptn name'],
+    ['service', '1carts', 'data.service: "1carts" is not a Keptn name'],
+    ['project', `p${'x'.repeat(63)}`, 'data.project: longer than 63 characters'],
+  ])('refuses a %s that is not a Keptn name: %j', (field, value, reason) => {
+    expect(() => readGetSliData({ ...TRIGGERED.data, [field]: value })).toThrow(reason);
+  });
+
+  it('accepts the longest Keptn name and any label text', () => {
+    const project = `p${'-'.repeat(62)}`;
+    const data = { ...TRIGGERED.data, project, labels: { 'Build ID': '../17 x' } };
+    expect(readGetSliData(data)).toMatchObject({ project, labels: { 'Build ID': '../17 x' } });
   });
 
   it('requires shkeptncontext on an event', () => {

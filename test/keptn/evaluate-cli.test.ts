@@ -90,6 +90,9 @@ describe('slokit keptn evaluate', () => {
     const db = join(dir.root, 'history.db');
     const first = await evaluate('--slo', SLO, '--sli', SLI, '--history', '--store', '--history-db', db);
     expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(
+      /^slokit: warning: history database .* does not exist: no previous evaluations to compare with; it is created to store this evaluation\n/,
+    );
     const stored = /stored in .* as ([0-9a-f-]{36})\n$/.exec(first.stderr)?.[1];
     expect(stored).toBeDefined();
 
@@ -125,11 +128,33 @@ describe('slokit keptn evaluate', () => {
     store.close();
   });
 
-  it('--history without a database yet compares with nothing and creates no file', async () => {
+  it('--history with an explicit --history-db that does not exist: exit 2 naming the file, no file created', async () => {
     const db = join(dir.root, 'none.db');
-    const { code } = await evaluate('--slo', SLO, '--sli', SLI, '--history', '--history-db', db);
-    expect(code).toBe(0);
+    const { code, stdout, stderr } = await evaluate(
+      '--slo',
+      SLO,
+      '--sli',
+      SLI,
+      '--history',
+      '--history-db',
+      db,
+    );
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      `slokit: --history-db ${db}: no such file (it holds the evaluations --history compares with)\n`,
+    );
     expect(existsSync(db)).toBe(false);
+  });
+
+  it('--history without the default database yet: a warning, compares with nothing, creates no file', async () => {
+    const args = ['--slo', join(REPO, SLO), '--sli', join(REPO, SLI), '--history'];
+    const { code, stderr } = await runCli(['keptn', 'evaluate', ...args], { cwd: dir.root });
+    expect(code).toBe(0);
+    expect(stderr).toBe(
+      'slokit: warning: history database .slokit/history.db does not exist: no previous evaluations to compare with\n',
+    );
+    expect(existsSync(join(dir.root, '.slokit'))).toBe(false);
   });
 
   it('a failed key SLI fails the gate: exit 1 and the reason', async () => {

@@ -70,7 +70,6 @@ describe('getSli', () => {
         'get-sli': {
           start: frame.start ?? triggered.start,
           end: frame.end ?? triggered.end,
-          indicatorValues: [],
         },
       });
     },

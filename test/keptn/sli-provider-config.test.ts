@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { validateWith } from '../../src/config/validate.js';
 import { parseSource } from '../../src/config/yaml-source.js';
 import { KeptnConfigError, keptnSectionSchema, resolveKeptnSection } from '../../src/keptn/keptn-config.js';
-import { goQueryEscape, ResourceServiceClient } from '../../src/keptn/resource-service.js';
+import {
+  goQueryEscape,
+  ResourceServiceClient,
+  ResourceServiceError,
+} from '../../src/keptn/resource-service.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const minimal = {
@@ -122,5 +126,14 @@ describe('resource service paths', () => {
       '/v1/project/p/resource/dynatrace%2Fsli.yaml',
     );
     expect(ResourceServiceClient.path('x', { project: '../p' })).toBe('/v1/project/..%2Fp/resource/x');
+  });
+
+  it.each([
+    [{ project: '..' }, 'project ".." cannot be a resource service path segment'],
+    [{ project: 'p', stage: '.' }, 'stage "." cannot be a resource service path segment'],
+    [{ project: 'p', stage: 's', service: '..' }, 'service ".." cannot be a resource service path segment'],
+  ])('never builds a URL with a dot segment: %j', (level, reason) => {
+    expect(() => ResourceServiceClient.path('prometheus/sli.yaml', level)).toThrow(ResourceServiceError);
+    expect(() => ResourceServiceClient.path('prometheus/sli.yaml', level)).toThrow(reason);
   });
 });
