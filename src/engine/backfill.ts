@@ -122,6 +122,13 @@ export async function backfill(
   const steps = new Map(slos.map((slo) => [slo, stepNames(slo, shared)]));
 
   let done = 0;
+  // One `compute finished` per instant would drown the progress logs: a backfill's runs log it at debug.
+  const runLogger: Logger = {
+    debug: (fields, message) => logger.debug(fields, message),
+    info: (fields, message) => logger.debug(fields, message),
+    warn: (fields, message) => logger.warn(fields, message),
+    error: (fields, message) => logger.error(fields, message),
+  };
   let aborted = 0;
   await mapLimit(instants, options.concurrency ?? 4, async (timestamp) => {
     if (options.signal?.aborted) {
@@ -136,7 +143,7 @@ export async function backfill(
       return absent.length > 0;
     });
     if (missing.length > 0) {
-      const run = await compute(missing, shared, { ...options.compute, timestamp, logger });
+      const run = await compute(missing, shared, { ...options.compute, timestamp, logger: runLogger });
       const fresh: ValidReport[] = [];
       for (const { reports } of run.results) {
         for (const report of reports) {
