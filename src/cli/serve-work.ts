@@ -201,6 +201,8 @@ export async function serve(options: ServeOptions): Promise<number> {
   let server: Awaited<ReturnType<typeof startServeServer>> | undefined;
   let failure: unknown;
   let backfilling: Promise<unknown> | undefined;
+  // Aborted at shutdown, whatever its cause (a signal or a failed source).
+  const stopBackfill = new AbortController();
   try {
     server = await startServeServer({
       ...address,
@@ -223,9 +225,12 @@ export async function serve(options: ServeOptions): Promise<number> {
     };
     if (backfillNeeded) {
       ready.setNotReady('backfilling history');
-      backfilling = backfillOnStart(config, history, logger, options.stop).then(announce, (error) =>
-        logger.error({ err: String(error) }, 'backfill on start failed; serving without it'),
-      );
+      backfilling = backfillOnStart(config, history, logger, stopBackfill.signal)
+        .catch((error: unknown) =>
+          logger.error({ err: String(error) }, 'backfill on start failed; serving without it'),
+        )
+        // Stopped meanwhile: shutting down, neither ready nor announced.
+        .then(() => stopBackfill.signal.aborted || announce());
     } else announce();
     failure = await untilStopped(options.stop, events.failed);
   } catch (error) {
@@ -233,6 +238,7 @@ export async function serve(options: ServeOptions): Promise<number> {
   }
   options.reload?.removeEventListener('reload', onReload);
   server?.setNotReady('shutting down');
+  stopBackfill.abort();
   await backfilling;
   await runtime.stop();
   await events.replace(undefined);
@@ -245,8 +251,8 @@ export async function serve(options: ServeOptions): Promise<number> {
 
 /**
  * Computes and stores the reports of `history.backfill`'s lookback ending now (instants on its `every`
- * grid), logging progress every tenth; `stop` leaves the rest for the next start's run. Throws only the
- * history store's errors.
+ * grid), logging progress every tenth; `stop` leaves the instants not yet started to `slokit backfill` (the
+ * next start finds a history that is not empty). Throws only the history store's errors.
  */
 async function backfillOnStart(
   config: SlokitConfig,

@@ -94,4 +94,23 @@ describe('serve: backfill on start', () => {
     expect(running.lines.filter((l) => l.message === 'backfill progress').length).toBe(instants);
     expect(reportsAtHours(join(running.dir.root, '.slokit/history.db'))).toHaveLength(instants * 2);
   });
+
+  it('a shutdown during the backfill neither turns ready nor prints the Dashboard line', async () => {
+    const gate = newGate();
+    const started = await startServe({
+      slos: ['checkout'],
+      extra: BACKFILL,
+      files: { 'fixed.js': GATED_BACKEND },
+      waitReady: false,
+    });
+    await vi.waitFor(() =>
+      expect(started.lines.map((l) => l.message)).toContain('backfill on start: the history is empty'),
+    );
+    const stopped = started.stop();
+    // The instants in flight end once their backend calls answer; the shutdown waits for them.
+    gate.open();
+    expect(await stopped).toBe(0);
+    expect(started.stdout.join('')).toBe('');
+    expect(started.lines.map((l) => l.message)).toContain('backfill done');
+  });
 });
