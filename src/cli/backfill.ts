@@ -4,7 +4,6 @@
  * is imported when the command runs. Progress: a counter on stderr when it is a terminal, else structured
  * logs (`backfill progress`, every 10 %). The summary is printed as JSON on stdout.
  */
-import { dirname, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { durationSeconds } from '../config/fields.js';
 import { TIMESTAMP_PARSERS } from '../events/pipeline-config/timestamp-formats.js';
@@ -59,24 +58,27 @@ async function run(flags: BackfillFlags, { guard }: CommandContext): Promise<num
   const [
     { ConfigError },
     { secretsOf },
-    { backfill },
+    { backfill, logBackfillProgress },
     { validateConfig },
     { HistoryStore },
-    inputs,
+    { loadSlokitConfig },
     logs,
     progressModule,
+    { dataDirOf, historyPathOf },
   ] = await Promise.all([
     import('../config/errors.js'),
     import('../config/secrets.js'),
     import('../engine/backfill.js'),
     import('../engine/validate.js'),
     import('../history/store.js'),
-    import('./backfill-inputs.js'),
+    import('../config/slokit-config.js'),
     import('./logger.js'),
     import('./progress.js'),
+    import('./serve-data-dir.js'),
   ]);
   const logger = logs.createLogger(flags.logLevel);
-  const loaded = await inputs.loadBackfillInputs(flags.config);
+  // slokit.yaml read exactly as `serve` reads it (its serve sections checked too).
+  const loaded = await loadSlokitConfig(flags.config);
   const issues = await validateConfig(loaded.slos, loaded.shared, {
     pluginDirs: loaded.pluginDirs,
     loadPlugins: false,
@@ -88,19 +90,9 @@ async function run(flags: BackfillFlags, { guard }: CommandContext): Promise<num
   const shared = loaded.shared.config;
   guard.addSecrets([...secretsOf(shared.backends), ...secretsOf(shared.exporters)]);
 
-  // The serve contract's data directory: `.slokit` beside slokit.yaml unless given.
-  const dataDir = flags.dataDir ?? join(dirname(resolve(flags.config)), '.slokit');
-  const history = new HistoryStore(join(dataDir, 'history.db'));
+  const history = new HistoryStore(historyPathOf(dataDirOf(loaded.file, flags.dataDir)));
   const terminal = progressModule.progressReporter('backfilling');
-  let logged = 0;
-  const onProgress = process.stderr.isTTY
-    ? terminal.update
-    : (done: number, total: number) => {
-        const tenth = Math.floor((done * 10) / total);
-        if (tenth === logged) return;
-        logged = tenth;
-        logger.info({ done, total }, 'backfill progress');
-      };
+  const onProgress = process.stderr.isTTY ? terminal.update : logBackfillProgress(logger);
   try {
     const summary = await backfill(
       loaded.slos.map((slo) => slo.config),

@@ -3,15 +3,22 @@
  * (`<data-dir>/history.db`), open the event pipeline of the `events:` section, start the HTTP server, start
  * the scheduler, then serve until SIGTERM/SIGINT. SIGHUP reloads the config (serve-runtime.ts).
  *
+ * Backfill on start (`history.backfill`): when the history holds no report, the reports of the lookback are
+ * computed and stored (src/engine/backfill.ts, the same grid as `slokit backfill`, so either can run first)
+ * while the scheduler already runs. `/healthz` answers at once; `/readyz` answers 503 `backfilling history`
+ * until it is done, and the `Dashboard:` line is printed only then, so whoever opens it sees the charts full.
+ * The event pipeline's `follow: false` files must have been read before (`slokit events run`, as `npm start`
+ * does): the backfill reads the event buckets stored when it runs.
+ *
  * Shutdown: readiness turns 503, the scheduler stops (runs in progress end), the event pipeline drains and
  * its store and positions are written, the Keptn answers in flight are sent, the exporter context (history databases it opened) and the history
  * close, then the server. A second signal exits at once (130 for SIGINT, 143 for SIGTERM).
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import { ConfigError, type ConfigIssue, formatIssue } from '../config/errors.js';
 import { secretsOf } from '../config/secrets.js';
 import { loadSlokitConfig, type SlokitConfig } from '../config/slokit-config.js';
+import { backfill, logBackfillProgress } from '../engine/backfill.js';
 import type { Logger } from '../engine/logger.js';
 import { validateConfig } from '../engine/validate.js';
 import { loadEventsSection } from '../events/pipeline-config/events-section.js';
@@ -30,9 +37,7 @@ import { type CommandContext, EXIT, UsageError } from './context.js';
 import { type OpenPipeline, openPipeline } from './events-pipeline.js';
 import { createLogger } from './logger.js';
 import type { ServeFlags } from './serve.js';
-
-/** Where `serve` keeps its history by default: `.slokit` beside the config file. */
-export const DEFAULT_DATA_DIR = '.slokit';
+import { dataDirOf, historyPathOf } from './serve-data-dir.js';
 
 /**
  * slokit.yaml loaded and checked, with its event pipeline compiled (undefined without `events:`) and its
@@ -175,9 +180,9 @@ export async function serve(options: ServeOptions): Promise<number> {
     ...(config.authToken ? [config.authToken] : []),
     ...(setup.keptn?.apiToken ? [setup.keptn.apiToken] : []),
   ]);
-  const dataDir = resolve(options.dataDir ?? join(dirname(config.file), DEFAULT_DATA_DIR));
+  const dataDir = dataDirOf(config.file, options.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const history = new HistoryStore(join(dataDir, 'history.db'), { retention: config.historyRetention });
+  const history = new HistoryStore(historyPathOf(dataDir), { retention: config.historyRetention });
   const events = new ServedEvents(logger);
   const context = createExporterContext({ pluginDirs: config.pluginDirs });
   const keptn = new ServedKeptn(logger);
@@ -215,6 +220,9 @@ export async function serve(options: ServeOptions): Promise<number> {
   options.reload?.addEventListener('reload', onReload);
   let server: Awaited<ReturnType<typeof startServeServer>> | undefined;
   let failure: unknown;
+  let backfilling: Promise<unknown> | undefined;
+  // Aborted at shutdown, whatever its cause (a signal or a failed source).
+  const stopBackfill = new AbortController();
   try {
     server = await startServeServer({
       ...address,
@@ -227,16 +235,32 @@ export async function serve(options: ServeOptions): Promise<number> {
       logger,
     });
     logger.info({ url: server.url }, 'slokit serving');
-    (options.stdout ?? process.stdout).write(`Dashboard: ${server.url}/\n`);
     await events.replace(setup.events);
+    // Checked before the scheduler's first run can store a report.
+    const backfillNeeded = config.backfill !== undefined && history.count() === 0;
     runtime.start();
-    server.setNotReady(undefined);
+    const ready = server;
+    const announce = () => {
+      ready.setNotReady(undefined);
+      (options.stdout ?? process.stdout).write(`Dashboard: ${ready.url}/\n`);
+    };
+    if (backfillNeeded) {
+      ready.setNotReady('backfilling history');
+      backfilling = backfillOnStart(config, history, logger, stopBackfill.signal)
+        .catch((error: unknown) =>
+          logger.error({ err: String(error) }, 'backfill on start failed; serving without it'),
+        )
+        // Stopped meanwhile: shutting down, neither ready nor announced.
+        .then(() => stopBackfill.signal.aborted || announce());
+    } else announce();
     failure = await untilStopped(options.stop, events.failed);
   } catch (error) {
     failure = error;
   }
   options.reload?.removeEventListener('reload', onReload);
   server?.setNotReady('shutting down');
+  stopBackfill.abort();
+  await backfilling;
   await runtime.stop();
   await events.replace(undefined);
   keptn.replace(undefined);
@@ -246,6 +270,36 @@ export async function serve(options: ServeOptions): Promise<number> {
   await server?.close();
   if (failure !== undefined) throw failure;
   return EXIT.ok;
+}
+
+/**
+ * Computes and stores the reports of `history.backfill`'s lookback ending now (instants on its `every`
+ * grid), logging progress every tenth; `stop` leaves the instants not yet started to `slokit backfill` (the
+ * next start finds a history that is not empty). Throws only the history store's errors.
+ */
+async function backfillOnStart(
+  config: SlokitConfig,
+  history: HistoryStore,
+  logger: Logger,
+  stop: AbortSignal,
+): Promise<void> {
+  const { lookback, every } = config.backfill!;
+  const to = Date.now() / 1000;
+  logger.info({ lookback, every }, 'backfill on start: the history is empty');
+  await backfill(
+    config.slos.map((slo) => slo.config),
+    config.shared.config,
+    history,
+    {
+      from: to - lookback,
+      to,
+      every,
+      compute: { pluginDirs: config.pluginDirs },
+      logger,
+      onProgress: logBackfillProgress(logger),
+      signal: stop,
+    },
+  );
 }
 
 /** Resolves when `stop` aborts (undefined) or a source of the event pipeline fails (its error). */

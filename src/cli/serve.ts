@@ -31,7 +31,7 @@ export function registerServe(program: Command, exec: Exec): void {
     )
     .addHelpText(
       'after',
-      '\nSignals: SIGHUP reloads slokit.yaml (a bad config is refused, the running one kept); SIGTERM/SIGINT shut down\ngracefully (a second one exits at once).\nExit codes: 0 after a graceful shutdown, 1 the server failed (cannot listen, a source failed), 2 usage or config error.',
+      '\nWith history.backfill and an empty history, the lookback is backfilled on start: /healthz answers at once,\n/readyz and the Dashboard line wait for it.\nSignals: SIGHUP reloads slokit.yaml (a bad config is refused, the running one kept); SIGTERM/SIGINT shut down\ngracefully (a second one exits at once).\nExit codes: 0 after a graceful shutdown, 1 the server failed (cannot listen, a source failed), 2 usage or config error.',
     )
     .action((flags: ServeFlags) =>
       exec(async (context) => {

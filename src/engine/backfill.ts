@@ -37,6 +37,8 @@ export interface BackfillOptions {
   logger?: Logger;
   /** Called after each instant with the instants done and the total. */
   onProgress?: (done: number, total: number) => void;
+  /** Aborted: instants not yet started are left out (a later run computes them); the summary counts them. */
+  signal?: AbortSignal;
 }
 
 /** Outcome of a backfill. */
@@ -49,6 +51,22 @@ export interface BackfillSummary {
   skipped: number;
   /** Reports computed as invalid (not stored). */
   invalid: number;
+  /** Instants left out because the run was aborted (present only then). */
+  aborted?: number;
+}
+
+/**
+ * A progress callback for `BackfillOptions.onProgress` that logs `backfill progress` with `{done, total}`
+ * (instants) each time another tenth of them is done: readable in a log file, unlike a terminal counter.
+ */
+export function logBackfillProgress(logger: Logger): (done: number, total: number) => void {
+  let logged = 0;
+  return (done, total) => {
+    const tenth = Math.floor((done * 10) / total);
+    if (tenth === logged) return;
+    logged = tenth;
+    logger.info({ done, total }, 'backfill progress');
+  };
 }
 
 /** The instants of a range: multiples of `every` in [from, to], ascending. Throws a RangeError for bad input. */
@@ -104,7 +122,19 @@ export async function backfill(
   const steps = new Map(slos.map((slo) => [slo, stepNames(slo, shared)]));
 
   let done = 0;
+  // One `compute finished` per instant would drown the progress logs: a backfill's runs log it at debug.
+  const runLogger: Logger = {
+    debug: (fields, message) => logger.debug(fields, message),
+    info: (fields, message) => logger.debug(fields, message),
+    warn: (fields, message) => logger.warn(fields, message),
+    error: (fields, message) => logger.error(fields, message),
+  };
+  let aborted = 0;
   await mapLimit(instants, options.concurrency ?? 4, async (timestamp) => {
+    if (options.signal?.aborted) {
+      aborted++;
+      return;
+    }
     // An SLO whose policy is missing has no steps: computing it only repeats its config error each instant.
     const missing = slos.filter((slo) => {
       const names = steps.get(slo)!;
@@ -113,7 +143,7 @@ export async function backfill(
       return absent.length > 0;
     });
     if (missing.length > 0) {
-      const run = await compute(missing, shared, { ...options.compute, timestamp, logger });
+      const run = await compute(missing, shared, { ...options.compute, timestamp, logger: runLogger });
       const fresh: ValidReport[] = [];
       for (const { reports } of run.results) {
         for (const report of reports) {
@@ -137,6 +167,7 @@ export async function backfill(
     done++;
     options.onProgress?.(done, instants.length);
   });
+  if (aborted) summary.aborted = aborted;
   logger.info({ ...summary, from: instants[0], to: instants.at(-1), every: options.every }, 'backfill done');
   return summary;
 }

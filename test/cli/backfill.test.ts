@@ -68,9 +68,9 @@ describe('slokit backfill', () => {
     const db = `${dir.root}/data/history.db`;
     const config = dir.write(
       'slokit.yaml',
-      `backends: {events: {path: ${db}}}\n${POLICY}slos: [slos/]\nserver: {auth_token: \${UNSET_TOKEN_FOR_TEST}}\n`,
+      `backends: {events: {path: ${db}}}\n${POLICY}slos: [slos/]\nserver: {auth_token: secret-token}\n`,
     );
-    // An empty database: every report is invalid (no data), nothing is stored. The unset token is serve's.
+    // An empty database: every report is invalid (no data), nothing is stored.
     const { code, stdout } = await runCli([
       'backfill',
       '-c',

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SharedConfig } from '../../src/config/schema.js';
 import type { SloConfig } from '../../src/domain/types.js';
-import { backfill, backfillInstants } from '../../src/engine/backfill.js';
+import { backfill, backfillInstants, logBackfillProgress } from '../../src/engine/backfill.js';
 import { EventStore } from '../../src/events/event-store.js';
 import { flushEventStore } from '../../src/events/event-store-sqlite.js';
 import { HistoryStore } from '../../src/history/store.js';
@@ -152,5 +152,45 @@ describe('backfill', () => {
     expect(summary).toEqual({ instants: 4, stored: 0, skipped: 0, invalid: 8 });
     expect(history.count()).toBe(0);
     history.close();
+  });
+
+  it('aborted, leaves the instants not yet started for a later run, which completes the range', async () => {
+    fillBuckets();
+    const history = new HistoryStore(database);
+    const stop = new AbortController();
+    const range = { from: START + HOUR, to: START + 6 * HOUR, every: HOUR };
+    // One instant at a time: the abort after the second leaves the last four.
+    const summary = await backfill([slo], shared(), history, {
+      ...range,
+      concurrency: 1,
+      signal: stop.signal,
+      onProgress: (done) => done === 2 && stop.abort(),
+    });
+    expect(summary).toEqual({ instants: 6, stored: 4, skipped: 0, invalid: 0, aborted: 4 });
+    expect(await backfill([slo], shared(), history, range)).toEqual({
+      instants: 6,
+      stored: 8,
+      skipped: 4,
+      invalid: 0,
+    });
+    history.close();
+  });
+});
+
+describe('logBackfillProgress', () => {
+  it('logs once per tenth of the instants done, with done and total', () => {
+    const logged: object[] = [];
+    const ignore = () => {};
+    const progress = logBackfillProgress({
+      debug: ignore,
+      warn: ignore,
+      error: ignore,
+      info: (fields, message) => logged.push({ ...fields, message }),
+    });
+    for (let done = 1; done <= 25; done++) progress(done, 25);
+    expect(logged.map((entry) => (entry as { done: number }).done)).toEqual([
+      3, 5, 8, 10, 13, 15, 18, 20, 23, 25,
+    ]);
+    expect(logged[0]).toEqual({ done: 3, total: 25, message: 'backfill progress' });
   });
 });

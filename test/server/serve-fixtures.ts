@@ -54,9 +54,12 @@ export function recordingLogger() {
   return { logger, lines, url };
 }
 
-/** Writes the fixture (`extra`: more slokit.yaml text) and starts serve; `stop()` shuts it down. */
+/**
+ * Writes the fixture (`extra`: more slokit.yaml text; `files` written last, so they may replace fixed.js) and
+ * starts serve, waiting until it is ready unless `waitReady` is false; `stop()` shuts it down.
+ */
 export async function startServe(
-  options: { slos?: string[]; extra?: string; files?: Record<string, string> } = {},
+  options: { slos?: string[]; extra?: string; files?: Record<string, string>; waitReady?: boolean } = {},
 ) {
   const dir = tempDir('slokit-serve-');
   dir.write('fixed.js', BACKEND);
@@ -81,7 +84,8 @@ export async function startServe(
     url,
     done.then(() => Promise.reject(new Error('serve ended before listening'))),
   ]);
-  await vi.waitFor(async () => expect200(await fetch(`${base}/readyz`)), { timeout: 10_000 });
+  if (options.waitReady ?? true)
+    await vi.waitFor(async () => expect200(await fetch(`${base}/readyz`)), { timeout: 10_000 });
   return {
     base,
     dir,
