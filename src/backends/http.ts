@@ -112,7 +112,10 @@ export class HttpBackend {
     this.#name = `http backend "${key}"`;
   }
 
-  /** good and bad metrics, or good and valid metrics (bad = valid − good). Throws HttpBackendError with the reason. */
+  /**
+   * good and bad metrics, or good and valid metrics (bad = valid − good). Throws HttpBackendError with the
+   * reason when a metric is unavailable or valid < good.
+   */
   async good_bad_ratio(timestamp: number, window: number, slo: SloConfig): Promise<[number, number]> {
     const f = methods.good_bad_ratio.parse(slo.spec.service_level_indicator ?? {});
     const metrics = await this.#render(timestamp, window, f.values);
@@ -121,7 +124,14 @@ export class HttpBackend {
       this.#value(metrics, f.good, 'good'),
       this.#value(metrics, other, f.bad !== undefined ? 'bad' : 'valid'),
     ]);
-    return f.bad !== undefined ? [good, second] : [good, second - good];
+    if (f.bad !== undefined) return [good, second];
+    // slo-generator would report the out-of-range ratio ("SLI is not between 0 and 1"); naming the two
+    // metrics says which queries to fix.
+    if (second < good)
+      throw new HttpBackendError(
+        `${this.#name}: metric "${f.good}" (service_level_indicator.good) = ${good} exceeds metric "${other}" (service_level_indicator.valid) = ${second}: good events cannot outnumber valid events`,
+      );
+    return [good, second - good];
   }
 
   /** The metric's value is the SLI. Throws HttpBackendError with the reason when it is unavailable. */

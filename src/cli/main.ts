@@ -25,11 +25,19 @@ const guard = guardProcess();
 // Kept here rather than in process.exitCode, which plugin code could overwrite.
 let exitCode: number = EXIT.ok;
 
+/** The errors of writing to a stream whose reader has gone (`| head`): the pipe closed, or already torn down. */
+const readerGone = (error: NodeJS.ErrnoException) =>
+  error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED';
+
 // A reader that stops early (`slokit ... | head`) is not an error: stop quietly, as Unix tools do.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') guard.exit(EXIT.ok);
+  if (readerGone(error)) guard.exit(EXIT.ok);
   throw error;
 });
+// A stderr that cannot be written (closed by `2>&1 | head`, or a full disk) drops the diagnostics, and the command
+// ends with its own exit code. Unhandled, the write error would be an uncaught error that the guard prints on
+// stderr, failing again: an endless loop at full CPU.
+process.stderr.on('error', () => {});
 
 async function exec(action: (context: CommandContext) => Promise<number>): Promise<void> {
   try {

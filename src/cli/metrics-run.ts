@@ -9,8 +9,9 @@
  * - `--dry-run --output json`: `[{"version", "metric", "method", "url", "headers", "body"}]`, secret header
  *   values `***`;
  * - tables with the same columns.
- * Provider file errors (unreadable, template or YAML errors, startingTime) go to stderr, naming file and
- * position; the other providers' results are still printed, and the exit code is 2.
+ * Provider file errors (unreadable, template or YAML errors) and unreadable `startingTime` values (once per
+ * version, at their place in the values file, or `--set`) go to stderr, naming file and position; the other
+ * providers' (versions') results are still printed, and the exit code is 2.
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
@@ -21,7 +22,13 @@ import { loadProvider, type Provider, type RenderedMetric } from '../providers/p
 import { type ShownRequest, showRequest } from '../providers/request.js';
 import { applySetArgument, SetValueError } from '../providers/set-values.js';
 import { isUrlRef } from '../providers/source.js';
-import { deepMerge, type Values, versionValues } from '../providers/values.js';
+import {
+  deepMerge,
+  elapsedSeconds,
+  StartingTimeError,
+  type Values,
+  versionValues,
+} from '../providers/values.js';
 import { EXIT, UsageError } from './context.js';
 import { alignColumns } from './output.js';
 
@@ -47,8 +54,17 @@ export function providerArg(arg: string): { key: string; ref: string } {
   return { key, ref: arg };
 }
 
+/** Where a version's `startingTime` was written: a position in a values file, or a `--set` argument. */
+type Origin = Pick<ConfigIssue, 'file' | 'line' | 'column'>;
+
+/** A values file read: its values, and where it writes `startingTime` if it does. */
+interface ValuesFile {
+  values: Values;
+  startingTime: Origin | undefined;
+}
+
 /** A values file: a YAML map (empty file: no values). Throws ConfigError with positions. */
-async function readValuesFile(file: string): Promise<Values> {
+async function readValuesFile(file: string): Promise<ValuesFile> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -63,7 +79,31 @@ async function readValuesFile(file: string): Promise<Values> {
   const value = doc.value ?? {};
   if (typeof value !== 'object' || Array.isArray(value))
     throw new ConfigError([{ file, line: 1, column: 1, path: '', message: 'expected a map of values' }]);
-  return value as Values;
+  const startingTime = Object.hasOwn(value, 'startingTime')
+    ? { file, ...doc.locate(['startingTime']) }
+    : undefined;
+  return { values: value as Values, startingTime };
+}
+
+/**
+ * The issue of a version whose `startingTime` is not RFC 3339, at the place it was written; undefined when it
+ * reads (or is absent). Checked here once per version rather than by each provider's render, which knows
+ * neither the file nor the position.
+ */
+function startingTimeIssue(
+  values: Values,
+  origin: Origin | undefined,
+  nowMs: number,
+  version: number,
+): ConfigIssue | undefined {
+  try {
+    elapsedSeconds(values, nowMs);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof StartingTimeError)) throw error;
+    const where = origin ?? { file: 'values', line: 0, column: 0 };
+    return { ...where, path: 'startingTime', message: `version ${version}: ${error.message}` };
+  }
 }
 
 interface Row {
@@ -82,17 +122,33 @@ export async function metricsGet(flags: MetricsGetFlags): Promise<number> {
     seen.add(key);
   }
   let common: Values = {};
-  for (const file of flags.values) common = deepMerge(common, await readValuesFile(file));
+  let commonStart: Origin | undefined;
+  for (const file of flags.values) {
+    const read = await readValuesFile(file);
+    common = deepMerge(common, read.values);
+    commonStart = read.startingTime ?? commonStart;
+  }
   try {
-    for (const arg of flags.set) applySetArgument(common, arg);
+    for (const arg of flags.set) {
+      applySetArgument(common, arg);
+      if (/^startingTime=/.test(arg)) commonStart = { file: '--set', line: 0, column: 0 };
+    }
   } catch (error) {
     if (error instanceof SetValueError) throw new UsageError(error.message);
     throw error;
   }
   const perVersion = await Promise.all(flags.versionValues.map(readValuesFile));
-  const versions = versionValues(common, perVersion);
+  const versions = versionValues(
+    common,
+    perVersion.map((v) => v.values),
+  );
 
   const issues: ConfigIssue[] = [];
+  const nowMs = Date.now();
+  const startIssues = versions.map((values, version) =>
+    startingTimeIssue(values, perVersion[version]?.startingTime ?? commonStart, nowMs, version),
+  );
+  for (const issue of startIssues) if (issue) issues.push(issue);
   const loaded = await Promise.all(
     providers.map(async ({ key, ref }) => {
       try {
@@ -104,9 +160,9 @@ export async function metricsGet(flags: MetricsGetFlags): Promise<number> {
       }
     }),
   );
-  const nowMs = Date.now();
   const rows: Row[] = [];
   versions.forEach((values, version) => {
+    if (startIssues[version]) return;
     for (const entry of loaded) {
       if (!entry) continue;
       const metrics = renderOrCollect(entry.provider, values, nowMs, version, issues);

@@ -6,7 +6,9 @@
 
 /**
  * A parse or execution error of a Go template. `line` is 1-based; `column` (execution errors only) is Go's:
- * the 0-based byte offset in that line of the node being evaluated.
+ * the 0-based byte offset in that line of the node being evaluated. The message is Go's (`template:
+ * NAME:LINE[:COLUMN]: DETAIL`). `sourceColumn` is the 1-based character (UTF-16) column of the offending token
+ * or node, for editors: Go's parse errors give no column, its execution errors a 0-based byte offset.
  */
 export class GoTemplateError extends Error {
   constructor(
@@ -15,16 +17,21 @@ export class GoTemplateError extends Error {
     readonly line: number,
     readonly column: number | undefined,
     readonly detail: string,
+    readonly sourceColumn: number,
   ) {
     super(`template: ${templateName}:${line}${column === undefined ? '' : `:${column}`}: ${detail}`);
     this.name = 'GoTemplateError';
   }
 }
 
-/** Position of a node: 1-based line, 0-based byte offset in the line (as Go reports them). */
+/**
+ * Position of a node: 1-based line, `col` the 0-based byte offset in the line (as Go reports it), `column` the
+ * 1-based character (UTF-16) column (as editors and slokit's config errors count).
+ */
 export interface Pos {
   line: number;
   col: number;
+  column: number;
 }
 
 export type Operand =
@@ -94,11 +101,9 @@ type TokenType =
   | 'error'
   | 'eof';
 
-interface Token {
+interface Token extends Pos {
   type: TokenType;
   value: string;
-  line: number;
-  col: number;
 }
 
 const KEYWORDS = new Set([
@@ -134,6 +139,7 @@ function lex(text: string): Token[] {
   // Start offsets of the lines, for positions by binary search.
   const lineStarts = [0];
   for (let k = text.indexOf('\n'); k !== -1; k = text.indexOf('\n', k + 1)) lineStarts.push(k + 1);
+  let last = { line: 0, at: 0, col: 0 };
   const lineCol = (at: number) => {
     let lo = 0;
     let hi = lineStarts.length - 1;
@@ -142,7 +148,12 @@ function lex(text: string): Token[] {
       if (lineStarts[mid]! <= at) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, col: Buffer.byteLength(text.slice(lineStarts[lo]!, at)) };
+    // Tokens come in text order: count bytes from the previous token when on its line, so that a long line
+    // costs linear time, not quadratic (provider files may come from URLs).
+    const from = last.line === lo + 1 && last.at <= at ? last : { at: lineStarts[lo]!, col: 0 };
+    const col = from.col + Buffer.byteLength(text.slice(from.at, at));
+    last = { line: lo + 1, at, col };
+    return { line: lo + 1, col, column: at - lineStarts[lo]! + 1 };
   };
   // A lexical error ends the token stream with an error token: the parser reports it when it gets there, so
   // an earlier syntax error wins, as with Go's lexer running ahead of its parser.
@@ -437,6 +448,14 @@ function parseGoFloatConstant(text: string): number | undefined {
   return undefined;
 }
 
+/**
+ * Nesting allowed in one template: parenthesized pipelines plus `if`/`with`/`range`/`block` bodies (an `else if`
+ * counts as one more level). The parser and the executor recurse once per level and the JS stack holds about
+ * 2000 levels, so deeper text (untrusted: provider files may come from URLs) is a parse error rather than a
+ * stack overflow. Go 1.19 has no such limit; later Go stops nested parentheses at 10000 with the same message.
+ */
+export const MAX_NESTING_DEPTH = 500;
+
 /** Options of a parse: the names of the functions the template may call. */
 export interface ParseOptions {
   functions: ReadonlySet<string>;
@@ -453,9 +472,18 @@ export function parseTree(text: string, name: string, options: ParseOptions): Tr
   let vars: string[] = ['$'];
   let rangeDepth = 0;
   let treeName = name;
+  let nesting = 0;
 
   const fail = (tok: Token, message: string): never => {
-    throw new GoTemplateError('parse', name, tok.line, undefined, message);
+    throw new GoTemplateError('parse', name, tok.line, undefined, message, tok.column);
+  };
+  /** Parses one nested level with `parse`, failing at `tok` beyond MAX_NESTING_DEPTH. */
+  const nested = <T>(tok: Token, parse: () => T): T => {
+    if (nesting === MAX_NESTING_DEPTH) fail(tok, 'max expression depth exceeded');
+    nesting++;
+    const result = parse();
+    nesting--;
+    return result;
   };
   const next = () => {
     const t = tokens[i++]!;
@@ -481,7 +509,7 @@ export function parseTree(text: string, name: string, options: ParseOptions): Tr
     if (t.type !== type) unexpected(t, context);
     return t;
   };
-  const posOf = (t: Token): Pos => ({ line: t.line, col: t.col });
+  const posOf = (t: Token): Pos => ({ line: t.line, col: t.col, column: t.column });
 
   const addTree = (treeKey: string, list: Node[], at: Token) => {
     const existing = trees.get(treeKey);
@@ -557,7 +585,7 @@ export function parseTree(text: string, name: string, options: ParseOptions): Tr
     if (t.type === 'keyword') {
       switch (t.value) {
         case 'block':
-          return { kind: 'node', node: blockControl(t) };
+          return { kind: 'node', node: nested(t, () => blockControl(t)) };
         case 'break':
         case 'continue': {
           if (rangeDepth === 0) fail(t, `{{${t.value}}} outside {{range}}`);
@@ -576,7 +604,7 @@ export function parseTree(text: string, name: string, options: ParseOptions): Tr
         case 'if':
         case 'with':
         case 'range':
-          return { kind: 'node', node: control(t.value, t) };
+          return { kind: 'node', node: nested(t, () => control(t.value as ControlNode['type'], t)) };
         case 'template':
           return { kind: 'node', node: templateControl() };
         case 'define':
@@ -599,7 +627,7 @@ export function parseTree(text: string, name: string, options: ParseOptions): Tr
       if (end.elseIf && kind !== 'if') fail(end.tok, 'unexpected <if> in input');
       if (end.elseIf) {
         nextNonSpace(); // the `if`
-        elseList = [control('if', end.tok)];
+        elseList = [nested(end.tok, () => control('if', end.tok))];
       } else {
         const [l, e] = itemList();
         if (e.kind !== 'end') fail(e.tok, 'expected end; found {{else}}');
@@ -765,7 +793,7 @@ export function parseTree(text: string, name: string, options: ParseOptions): Tr
       case 'number':
         return numberNode(t);
       case 'lparen': {
-        const pipe = pipeline('parenthesized pipeline', 'rparen');
+        const pipe = nested(t, () => pipeline('parenthesized pipeline', 'rparen'));
         return { type: 'pipe', pos, pipe };
       }
       case 'string':

@@ -23,7 +23,8 @@
  * are not available and `{{ now }}` prints without Go's monotonic clock suffix (`m=+…`); `date` formats in UTC (Go uses the local zone); sprig's `slice` limits indexes to the
  * length (Go allows up to the capacity of the underlying array); strings are Unicode (a `b64dec` result that is not
  * UTF-8 is replaced by U+FFFD where Go keeps raw bytes); `template` calls nest at most 1000 deep (Go: 100000;
- * both stop with an execution error); complex constants (`1i`) are not supported. Verified against real Go by
+ * both stop with an execution error); parentheses and `if`/`with`/`range`/`block` nest at most
+ * MAX_NESTING_DEPTH (500) deep, a parse error (Go 1.19: no limit); complex constants (`1i`) are not supported. Verified against real Go by
  * test/lang/go-template.differential.test.ts.
  */
 import { compareGoStrings, formatV, type GoValue, isMap, typeName } from './go-template-fmt.js';
@@ -76,10 +77,10 @@ interface Variable {
 function execute(trees: TreeSet, name: string, data: GoValue): string {
   const out: string[] = [];
   let current = name;
-  let at: Pos = { line: 1, col: 0 };
+  let at: Pos = { line: 1, col: 0, column: 1 };
   let depth = 0;
   const fail = (detail: string): never => {
-    throw new GoTemplateError('exec', name, at.line, at.col, `executing "${current}": ${detail}`);
+    throw new GoTemplateError('exec', name, at.line, at.col, `executing "${current}": ${detail}`, at.column);
   };
   const root = trees.get(name);
   if (root === undefined) fail('incomplete or empty template');

@@ -49,7 +49,7 @@ function templateIssue(location: string, error: GoTemplateError, secrets: readon
   return {
     file: location,
     line: error.line,
-    column: error.column ?? 0,
+    column: error.sourceColumn,
     path: '',
     message: redact(
       `template ${error.kind === 'parse' ? 'syntax' : 'execution'} error: ${error.detail}`,

@@ -151,6 +151,18 @@ describe('http backend in compute()', () => {
     expect(JSON.stringify(results)).not.toContain('sekret-token-42');
   });
 
+  it('valid below good names both metrics and their values; other SLOs unaffected', async () => {
+    const { results } = await compute(
+      [slo('swapped', { good: 'valid', valid: 'good' }), slo('fine', { good: 'good', valid: 'valid' })],
+      shared(),
+      { timestamp: NOW },
+    );
+    expect((results[0]!.reports[0] as InvalidReport).errors[0]).toBe(
+      'HttpBackendError: http backend "http/test": metric "valid" (service_level_indicator.good) = 1000 exceeds metric "good" (service_level_indicator.valid) = 990: good events cannot outnumber valid events',
+    );
+    expect(results[1]!.reports.every((r) => r.valid)).toBe(true);
+  });
+
   it('a metric the provider does not have is named, with a suggestion', async () => {
     const { results } = await compute([slo('typo', { good: 'godo', bad: 'bad' })], shared(), {
       timestamp: NOW,
@@ -165,7 +177,7 @@ describe('http backend in compute()', () => {
     const config: SharedConfig = { ...shared(), backends: { 'http/test': { provider: failing } } };
     const { results } = await compute([slo('f', { metric: 'x' }, 'query_sli')], config, { timestamp: NOW });
     expect((results[0]!.reports[0] as InvalidReport).errors[0]).toBe(
-      `HttpBackendError: http backend "http/test": provider file error: ${failing}:2:3: version 0: template execution error: executing "${failing}": error calling fail: no metrics for you`,
+      `HttpBackendError: http backend "http/test": provider file error: ${failing}:2:4: version 0: template execution error: executing "${failing}": error calling fail: no metrics for you`,
     );
   });
 
@@ -212,7 +224,7 @@ describe('http backend validation', () => {
         method: 'query_sli',
       }),
     ).toEqual([
-      `config.yaml:2:22: backends.http/x.provider: provider file ${broken}:2:0: template syntax error: missing value for if`,
+      `config.yaml:2:22: backends.http/x.provider: provider file ${broken}:2:7: template syntax error: missing value for if`,
       'slo.yaml:10:5: spec.service_level_indicator.valuse: unknown field "valuse"; did you mean "values"?',
     ]);
   });

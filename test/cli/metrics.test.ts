@@ -177,9 +177,35 @@ describe('slokit metrics get', () => {
     ]);
     expect(code).toBe(2);
     expect(stderr).toBe(
-      'slokit: providers/broken.tpl:3:3: version 0: template execution error: executing "providers/broken.tpl": error calling fail: unfinished provider\n',
+      'slokit: providers/broken.tpl:3:4: version 0: template execution error: executing "providers/broken.tpl": error calling fail: unfinished provider\n',
     );
     expect(JSON.parse(stdout)).toEqual([{ version: 0, name: 'sysdig/cpu', value: 6.481, error: null }]);
+  });
+
+  it('an unreadable startingTime is reported where it was written, once per version', async () => {
+    dir.write('values.yaml', 'labels: {app: reviews}\nstartingTime: 1652935205\n');
+    dir.write('v1.yaml', 'labels: {version: v1}\n');
+    dir.write('v2.yaml', '# version 2 starts later\nstartingTime: "yesterday"\n');
+    const common = ['-p', 'providers/istio-prom.tpl', '-p', 'providers/sysdig.yaml', '--dry-run'];
+    const files = await run([
+      ...common,
+      '--values',
+      'values.yaml',
+      '--version-values',
+      'v1.yaml',
+      '--version-values',
+      'v2.yaml',
+    ]);
+    expect(files.code).toBe(2);
+    expect(files.stderr).toBe(
+      'slokit: values.yaml:2:15: startingTime: version 0: cannot parse startingTime "1652935205": expected an RFC 3339 date-time such as 2020-02-01T09:44:40Z\n' +
+        'slokit: v2.yaml:2:15: startingTime: version 1: cannot parse startingTime "yesterday": expected an RFC 3339 date-time such as 2020-02-01T09:44:40Z\n',
+    );
+    const set = await run([...common, '--values', 'values.yaml', '--set', 'startingTime=soon']);
+    expect(set.code).toBe(2);
+    expect(set.stderr).toBe(
+      'slokit: --set: startingTime: version 0: cannot parse startingTime "soon": expected an RFC 3339 date-time such as 2020-02-01T09:44:40Z\n',
+    );
   });
 
   it('writes infinite values as "+Inf"/"-Inf" in JSON and the table', async () => {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GoInt64, GoTemplateError, parseTemplate } from '../../src/lang/go-template.js';
+import { MAX_NESTING_DEPTH } from '../../src/lang/go-template-parse.js';
 
 function errorOf(run: () => unknown): GoTemplateError {
   try {
@@ -74,6 +75,42 @@ describe('template errors', () => {
     const error = errorOf(() => template.execute({ a: 'text' }));
     expect(error).toMatchObject({ kind: 'exec', templateName: 'main', line: 2, column: 7 });
     expect(error.message).toBe('template: main:2:7: executing "q": can\'t evaluate field b in type string');
+  });
+
+  it('gives the 1-based character column of the offending token or node in sourceColumn', () => {
+    expect(errorOf(() => parseTemplate('é\n ü{{ if }}', 't'))).toMatchObject({
+      kind: 'parse',
+      line: 2,
+      column: undefined,
+      sourceColumn: 9,
+    });
+    const error = errorOf(() => parseTemplate('é{{ .a.b }}', 't').execute({ a: 1 }));
+    // Go's column is the byte offset of `.b` (é is 2 bytes); the source column counts characters from 1.
+    expect(error).toMatchObject({ kind: 'exec', line: 1, column: 7, sourceColumn: 7 });
+  });
+
+  it.each([
+    ['parentheses', `{{ ${'('.repeat(20000)}1${')'.repeat(20000)} }}`],
+    ['if blocks', `${'{{ if 1 }}'.repeat(20000)}x${'{{ end }}'.repeat(20000)}`],
+    ['range blocks', `${'{{ range . }}'.repeat(20000)}x${'{{ end }}'.repeat(20000)}`],
+    ['else if chains', `{{ if 0 }}${'{{ else if 0 }}'.repeat(20000)}{{ end }}`],
+  ])('stops %s nested beyond MAX_NESTING_DEPTH with a parse error, not a stack overflow', (_, text) => {
+    const error = errorOf(() => parseTemplate(text, 't'));
+    expect(error).toMatchObject({ kind: 'parse', line: 1 });
+    expect(error.detail).toBe('max expression depth exceeded');
+  });
+
+  it('parses and executes nesting up to MAX_NESTING_DEPTH', () => {
+    const parens = MAX_NESTING_DEPTH - 1; // the action's `if` below is one more level
+    const text = `{{ if 1 }}{{ ${'('.repeat(parens)}1${')'.repeat(parens)} }}{{ end }}`;
+    expect(parseTemplate(text, 't').execute({})).toBe('1');
+  });
+
+  it('stops recursive template calls with an execution error', () => {
+    const template = parseTemplate('{{ define "r" }}{{ template "r" . }}{{ end }}{{ template "r" . }}', 't');
+    const error = errorOf(() => template.execute({}));
+    expect(error.kind).toBe('exec');
+    expect(error.detail).toBe('executing "r": exceeded maximum template depth (1000)');
   });
 
   it('turns a failing function into an execution error naming the function', () => {

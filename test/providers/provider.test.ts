@@ -173,12 +173,14 @@ metrics:
     const d = files();
     const file = d.write('bad.tpl', 'url: x\nmetrics:\n- name: {{ .a \n');
     expect(await issues(() => loadProvider(file, { timeoutSeconds: 5 }))).toEqual([
-      'bad.tpl:4:0: template syntax error: unclosed action',
+      'bad.tpl:4:1: template syntax error: unclosed action',
     ]);
-    expect(checkProviderText('url: {{ if }}', 'p.tpl')).toEqual([
+    // The 1-based column of the offending token (`}}`, after `if `), where Go's parse errors give none.
+    expect(checkProviderText('url: é{{ if }}', 'p.tpl')).toEqual([
       expect.objectContaining({
         file: 'p.tpl',
         line: 1,
+        column: 13,
         message: expect.stringContaining('missing value for if'),
       }),
     ]);
@@ -195,7 +197,7 @@ metrics:
     );
     const found = await issues(() => provider.render({ token: 'topsecretvalue' }, NOW, 1));
     expect(found).toEqual([
-      'p.tpl:3:3: version 1: template execution error: executing "p.tpl": error calling fail: bad label ***',
+      'p.tpl:3:4: version 1: template execution error: executing "p.tpl": error calling fail: bad label ***',
     ]);
   });
 
