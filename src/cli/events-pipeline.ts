@@ -21,6 +21,7 @@ import type { ModuleRoute } from '../events/pipeline-event.js';
 import { PipelineRunner } from '../events/pipeline-runner.js';
 import type { PipelineSpec } from '../events/pipeline-spec.js';
 import { PipelineStore } from '../events/pipeline-store.js';
+import { PositionsFileError } from '../events/positions.js';
 import { renderFamilies } from '../lang/prometheus-text.js';
 import type { EventsServerPipeline } from '../server/events-routes.js';
 import { parseListenAddress, startEventsServer } from '../server/events-server.js';
@@ -83,16 +84,43 @@ export async function run(flags: EventsRunFlags, context: CommandContext): Promi
     throw new UsageError('give exactly one of --slo-exporter-config <file> or -c, --config <slokit.yaml>');
   const logger = createLogger('info');
   const spec = applyRunFlags(await loadPipelineSpec(flags, logger), flags);
-  return runUntilSignalled(
-    spec,
-    {
-      logger,
-      stdin: flags.stdin ? process.stdin : undefined,
-      printMetrics: flags.printMetrics ? process.stdout : undefined,
-    },
-    context.guard.exit,
-  );
+  try {
+    return await runUntilSignalled(
+      spec,
+      {
+        logger,
+        stdin: flags.stdin ? process.stdin : undefined,
+        printMetrics: flags.printMetrics ? process.stdout : undefined,
+        listenSetting: flags.listen !== undefined ? '--listen' : `${spec.file}: ${listenField(flags)}`,
+      },
+      context.guard.exit,
+    );
+  } catch (error) {
+    // A positions file is configuration the user wrote or kept: exit 2 with its one-line reason.
+    if (error instanceof PositionsFileError) throw new UsageError(error.message);
+    if (error instanceof ListenError) {
+      process.stderr.write(`slokit: ${error.message}\n`);
+      return EXIT.failed;
+    }
+    throw error;
+  }
 }
+
+/** The config field holding the listen address, as the user wrote it. */
+function listenField(flags: EventsRunFlags): string {
+  return flags.sloExporterConfig !== undefined ? 'webServerListenAddress' : 'events.listen';
+}
+
+/** The HTTP server cannot listen; the message names the setting, the address and the system's reason. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+}
+
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'the address is already in use',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'the address is not one of this host',
+};
 
 /**
  * `runPipeline` with SIGTERM/SIGINT handling: the first signal starts the shutdown, a second one calls
@@ -131,6 +159,8 @@ export interface RunPipelineOptions {
   stop?: AbortSignal;
   /** Clock in Unix seconds; default `Date.now() / 1000`. */
   now?: () => number;
+  /** Where the listen address was set (`--listen`, or the config file and field), for `ListenError`. */
+  listenSetting?: string;
 }
 
 /** A pipeline whose store is open and runner built, not yet reading: what a server mounts. */
@@ -216,7 +246,7 @@ export function openPipeline(
 /**
  * Runs a pipeline until its finite sources end (there is a file with `follow: false`, or stdin) or `stop`
  * is aborted, then shuts down (module comment). Returns `EXIT.ok`. Throws when the store cannot be opened,
- * the server cannot listen, or a source fails (after shutting down: store and positions are persisted).
+ * the server cannot listen (`ListenError` for EADDRINUSE, EACCES, EADDRNOTAVAIL), or a source fails (after shutting down: store and positions are persisted).
  */
 export async function runPipeline(spec: PipelineSpec, options: RunPipelineOptions = {}): Promise<number> {
   const logger = options.logger ?? silentLogger;
@@ -228,6 +258,12 @@ export async function runPipeline(spec: PipelineSpec, options: RunPipelineOption
       listenAddress: spec.listenAddress,
       pipeline: pipeline.served,
       logger,
+    }).catch((error: NodeJS.ErrnoException) => {
+      const reason = error.code !== undefined ? LISTEN_ERRORS[error.code] : undefined;
+      if (!reason) throw error;
+      throw new ListenError(
+        `${options.listenSetting ?? 'listen address'}: cannot listen on ${spec.listenAddress}: ${reason} (${error.code})`,
+      );
     });
     logger.info({ url: server.url }, 'events server listening');
     await pipeline.start(options.stdin);
