@@ -8,6 +8,9 @@
  * optional, each exact text or `{ regexp: <RE2, anchored> }`. The window ending at the run's timestamp t
  * counts the buckets starting in [t − window, t) (event-store.ts explains the edges). No bucket of a selected
  * series in the window gives NO_DATA for both counts, as the Prometheus backend does for an empty answer.
+ * An indicator selecting by `event_key` is refused (an Error, so an invalid report) when events of its other
+ * fields were stored under the overflow key in the window: past the store's series cap (event-store.ts) it
+ * would undercount.
  *
  * The database is opened read-only for each call and closed at once: backend instances have no close hook,
  * and open, read and close of an empty selection measured 0.4-0.7 ms. The engine makes identical calls of a
@@ -15,7 +18,14 @@
  */
 import { z } from 'zod';
 import { NO_DATA, type SloConfig } from '../domain/types.js';
-import { compileAnchoredRegexp, compileEventFilter, windowMinutes } from '../events/event-store.js';
+import type { EventSeries } from '../events/event-series.js';
+import {
+  compileAnchoredRegexp,
+  compileEventFilter,
+  type EventFilter,
+  OVERFLOW_EVENT_KEY,
+  windowMinutes,
+} from '../events/event-store.js';
 import { HistoryStore } from '../history/store.js';
 import { GoRegexpSyntaxError } from '../lang/re2.js';
 import type { BuiltinBackend } from './types.js';
@@ -61,6 +71,24 @@ const goodBadRatio = z.strictObject({
 
 const methods = { good_bad_ratio: goodBadRatio };
 
+/**
+ * The series past the store's cap that an indicator selecting by event key would miss: the overflow series
+ * (`OVERFLOW_EVENT_KEY`) matching its other fields. Undefined when nothing can be missed: no `event_key`
+ * matcher, or one that selects the overflow key itself.
+ */
+function overflowFilter(indicator: EventFilter): ((series: EventSeries) => boolean) | undefined {
+  if (indicator.event_key === undefined) return undefined;
+  const overflow: EventSeries = {
+    domain: '',
+    class: '',
+    app: '',
+    eventKey: OVERFLOW_EVENT_KEY,
+    metadata: {},
+  };
+  if (compileEventFilter({ event_key: indicator.event_key })(overflow)) return undefined;
+  return compileEventFilter({ ...indicator, event_key: OVERFLOW_EVENT_KEY });
+}
+
 /** Events backend (see the module comment). */
 export class EventsBackend {
   readonly #path: string;
@@ -76,9 +104,18 @@ export class EventsBackend {
    * naming the database when it cannot be read.
    */
   async good_bad_ratio(timestamp: number, window: number, slo: SloConfig): Promise<[number, number]> {
-    const selects = compileEventFilter(goodBadRatio.parse(slo.spec.service_level_indicator ?? {}));
+    const indicator = goodBadRatio.parse(slo.spec.service_level_indicator ?? {});
+    const selects = compileEventFilter(indicator);
+    const overflow = overflowFilter(indicator);
     const { first, end } = windowMinutes(timestamp - window, timestamp);
-    const { good, bad, buckets } = this.#read((store) => store.events.totals(selects, first, end));
+    const { good, bad, buckets } = this.#read((store) => {
+      const missed = overflow ? store.events.totals(overflow, first, end) : undefined;
+      if (missed && missed.good + missed.bad > 0)
+        throw new Error(
+          `events backend: ${missed.good + missed.bad} events of this selection's domain/class/app were stored under event key "${OVERFLOW_EVENT_KEY}" (the event pipeline's store.max_series was reached), so an event_key selection would undercount; raise max_series or select without event_key`,
+        );
+      return store.events.totals(selects, first, end);
+    });
     return buckets === 0 ? [NO_DATA, NO_DATA] : [good, bad];
   }
 

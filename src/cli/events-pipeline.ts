@@ -15,6 +15,7 @@ import { DEFAULT_EVENTS_DATABASE } from '../backends/events.js';
 import { ConfigError, formatIssue } from '../config/errors.js';
 import type { Logger } from '../engine/logger.js';
 import { silentLogger } from '../engine/logger.js';
+import { OVERFLOW_EVENT_KEY } from '../events/event-store.js';
 import { defaultStoreSpec, loadEventsSection } from '../events/pipeline-config/events-section.js';
 import { loadSloExporterConfig } from '../events/pipeline-config/slo-exporter-config.js';
 import type { ModuleRoute } from '../events/pipeline-event.js';
@@ -201,12 +202,21 @@ export function openPipeline(
     throw error;
   }
   let flushTimer: NodeJS.Timeout | undefined;
+  let overflowWarned = false;
   const flush = () => {
     if (!store) return;
     try {
       store.flush(runner.snapshotPositions(), now());
     } catch (error) {
       logger.error({ err: String(error) }, 'cannot write the event store; retrying at the next flush');
+    }
+    const { overflowEvents } = store.events.stats;
+    if (overflowEvents > 0 && !overflowWarned) {
+      overflowWarned = true;
+      logger.warn(
+        { maxSeries: spec.store!.maxSeries, eventKey: OVERFLOW_EVENT_KEY },
+        'event store series cap reached: events of new series are stored under the overflow event key (totals by domain, class, app stay exact; events-backend SLOs selecting event_key become invalid while it has events); raise the store series cap',
+      );
     }
   };
   const routes = new Map<string, readonly ModuleRoute[]>();

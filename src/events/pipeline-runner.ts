@@ -30,7 +30,7 @@ import type { MetricFamily, Sample } from '../lang/prometheus-text.js';
 import { Classifier, type RawEvent, type SloEvent, type SloResult } from './classifier.js';
 import { SloEventCounters } from './counters.js';
 import { LineSplitter, pipelineEventFrom } from './event-lines.js';
-import { type EventStore, minuteOf } from './event-store.js';
+import { type EventStore, minuteOf, OVERFLOW_EVENT_KEY } from './event-store.js';
 import { producerFamilies } from './metrics.js';
 import { EVENT_KEY_METADATA, type EventProcessor, type PipelineEvent } from './pipeline-event.js';
 import type { FileSourceSpec, PipelineSpec } from './pipeline-spec.js';
@@ -329,7 +329,7 @@ export class PipelineRunner {
         samples: [{ value: this.stats.timestampUnparsed }],
       });
     if (this.store) {
-      const { series, droppedEvents } = this.store.stats;
+      const { series, overflowEvents, droppedEvents } = this.store.stats;
       families.push(
         {
           name: 'slokit_event_store_series',
@@ -338,8 +338,14 @@ export class PipelineRunner {
           samples: [{ value: series }],
         },
         {
+          name: 'slokit_event_store_overflow_events_total',
+          help: `SLO events (by quantity) stored under the event key ${OVERFLOW_EVENT_KEY} because their series would pass the series cap.`,
+          type: 'counter',
+          samples: [{ value: overflowEvents }],
+        },
+        {
           name: 'slokit_event_store_dropped_events_total',
-          help: 'SLO events (by quantity) not stored because their series would pass the series cap.',
+          help: 'SLO events (by quantity) not stored because even their overflow series would pass its cap.',
           type: 'counter',
           samples: [{ value: droppedEvents }],
         },

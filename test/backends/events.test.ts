@@ -177,3 +177,34 @@ describe('validate: events backend', () => {
     );
   });
 });
+
+describe('events backend past the store series cap', () => {
+  const capped = join(dir.root, 'capped.db');
+  beforeAll(() => {
+    // Cap 3: z (app api), a and b get series; c and d (app web) are stored under the overflow key.
+    const events = new EventStore({ maxSeries: 3 });
+    events.add(event({ key: 'z', app: 'api', result: 'fail' }), NOW - 30 * MINUTE);
+    for (const key of ['a', 'b', 'c', 'd']) events.add(event({ key }), NOW - 30 * MINUTE);
+    const history = new HistoryStore(capped);
+    flushEventStore(events, history);
+    history.close();
+  });
+
+  it('totals without event_key stay exact; an event_key selection whose app overflowed is an invalid report', async () => {
+    const { results } = await compute(
+      [
+        slo('web', { app: 'web' }),
+        slo('key', { app: 'web', event_key: 'a' }),
+        slo('other-app', { app: 'api', event_key: 'z' }),
+      ],
+      shared(capped),
+      { timestamp: NOW },
+    );
+    expect(counts(results[0]!.reports)[0]).toEqual(['1h', 4, 0]);
+    expect((results[1]!.reports[0] as InvalidReport).errors[0]).toContain(
+      'events backend: 2 events of this selection\'s domain/class/app were stored under event key "cardinalityLimitExceeded"',
+    );
+    // The api app has no overflow events, so its event_key selection is exact.
+    expect(counts(results[2]!.reports)[0]).toEqual(['1h', 0, 1]);
+  });
+});
