@@ -4,8 +4,10 @@
  * logs get budgets and burn rates without Prometheus.
  *
  * Shared config: `backends: { events: { path: <database, default .slokit/history.db> } }`. SLO:
- * `method: good_bad_ratio`, `service_level_indicator: { domain, class, app, event_key, slo_type }`, each
- * optional, each exact text or `{ regexp: <RE2, anchored> }`. The window ending at the run's timestamp t
+ * `method: good_bad_ratio`, `service_level_indicator: { domain, class, app, event_key, slo_type, metadata:
+ * { <label>: ... }, sum_metadata }`, each optional, each matcher exact text or `{ regexp: <RE2, anchored> }`.
+ * A selection whose series in the window carry more than one metadata label set (several rules, so an event
+ * may be counted once per rule) is refused unless `sum_metadata: true`. The window ending at the run's timestamp t
  * counts the buckets starting in [t − window, t) (event-store.ts explains the edges). No bucket of a selected
  * series in the window gives NO_DATA for both counts, as the Prometheus backend does for an empty answer.
  * An indicator selecting by `event_key` is refused (an Error, so an invalid report) when events of its other
@@ -67,9 +69,25 @@ const goodBadRatio = z.strictObject({
   app: matcher.optional(),
   event_key: matcher.optional(),
   slo_type: matcher.optional(),
+  metadata: z
+    .record(z.string(), matcher)
+    .optional()
+    .describe("The rules' additional_metadata labels to select, each exact text or {regexp}."),
+  sum_metadata: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Sum series of several metadata label sets (several rules); without it such a selection is an invalid report.',
+    ),
 });
 
 const methods = { good_bad_ratio: goodBadRatio };
+
+/** A metadata label set as Prometheus writes labels: `{slo_type="availability", slo_version="6"}`. */
+function formatLabels(labels: EventSeries['metadata']): string {
+  const pairs = Object.entries(labels).map(([name, value]) => `${name}=${JSON.stringify(value)}`);
+  return `{${pairs.join(', ')}}`;
+}
 
 /**
  * The series past the store's cap that an indicator selecting by event key would miss: the overflow series
@@ -114,7 +132,29 @@ export class EventsBackend {
         throw new Error(
           `events backend: ${missed.good + missed.bad} events of this selection's domain/class/app were stored under event key "${OVERFLOW_EVENT_KEY}" (the event pipeline's store.max_series was reached), so an event_key selection would undercount; raise max_series or select without event_key`,
         );
-      return store.events.totals(selects, first, end);
+      const labelSets = new Map<string, EventSeries['metadata']>();
+      const totals = store.events.totals(
+        (series) => {
+          if (!selects(series)) return false;
+          labelSets.set(JSON.stringify(series.metadata), series.metadata);
+          return true;
+        },
+        first,
+        end,
+      );
+      if (!indicator.sum_metadata && labelSets.size > 1) {
+        // Only label sets with events in this window make the sum ambiguous.
+        const present = [...labelSets].filter(
+          ([key]) =>
+            store.events.totals((s) => selects(s) && JSON.stringify(s.metadata) === key, first, end).buckets >
+            0,
+        );
+        if (present.length > 1)
+          throw new Error(
+            `events backend: the selection spans ${present.length} metadata label sets (${present.map(([, labels]) => formatLabels(labels)).join(', ')}): events of several rules would be summed, one event possibly counted once per rule; narrow it with slo_type or metadata, or set sum_metadata: true`,
+          );
+      }
+      return totals;
     });
     return buckets === 0 ? [NO_DATA, NO_DATA] : [good, bad];
   }

@@ -37,13 +37,17 @@ export type CountedEvent = Omit<SloEvent, 'rule'>;
  */
 export type FieldMatcher = string | { regexp: string };
 
-/** Which series to count; every field optional (absent matches all). `slo_type` is the metadata label. */
+/**
+ * Which series to count; every field optional (absent matches all). `slo_type` is the metadata label of that
+ * name; `metadata` matches any metadata labels (a label a series lacks is the empty string).
+ */
 export interface EventFilter {
   domain?: FieldMatcher;
   class?: FieldMatcher;
   app?: FieldMatcher;
   event_key?: FieldMatcher;
   slo_type?: FieldMatcher;
+  metadata?: Readonly<Record<string, FieldMatcher>>;
 }
 
 /** Good and bad event sums over a window. */
@@ -126,7 +130,10 @@ export function compileEventFilter(filter: EventFilter): (series: EventSeries) =
   add(filter.class, (s) => s.class);
   add(filter.app, (s) => s.app);
   add(filter.event_key, (s) => s.eventKey);
-  add(filter.slo_type, (s) => (Object.hasOwn(s.metadata, 'slo_type') ? s.metadata.slo_type : undefined));
+  const label = (name: string) => (s: EventSeries) =>
+    Object.hasOwn(s.metadata, name) ? s.metadata[name] : undefined;
+  add(filter.slo_type, label('slo_type'));
+  for (const [name, matcher] of Object.entries(filter.metadata ?? {})) add(matcher, label(name));
   return (series) => tests.every((test) => test(series));
 }
 
