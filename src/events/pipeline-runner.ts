@@ -214,6 +214,7 @@ export class PipelineRunner {
         positions,
         positionPersistenceIntervalMs: source.positionPersistenceIntervalMs,
         chunkBytes: FILE_READ_BYTES,
+        onWarning: (message, details) => this.#logger.warn(details, message),
         onSaveError: (error) =>
           this.#logger.warn(
             { file: source.positionFile, err: String(error) },
