@@ -113,6 +113,8 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
   private next: FileHandle | undefined;
   /** The open file is one rotated away while stopped: at its end, switch to `next` even without `follow`. */
   private finishingRotated = false;
+  /** `rotatedAway` already warned that the saved file is gone. */
+  private rotatedWarned = false;
   /** End of the last line the consumer is done with, in the current file. */
   private committed = 0;
   private stopped = false;
@@ -247,6 +249,11 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
       } else {
         await this.open(named);
         this.committed = await resumeOffset(this.handle!, saved);
+        if (saved && hasIdentity(saved) && saved.offset > 0 && this.committed === 0 && !this.rotatedWarned)
+          this.options.onWarning(
+            'the file was truncated or rewritten while stopped (copytruncate?): reading it from its start; lines written after the saved offset before the truncation, if any, are lost',
+            { path, offset: saved.offset },
+          );
       }
       yield* this.reads(follow);
     } finally {
@@ -398,6 +405,7 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
       await handle?.close();
       break;
     }
+    this.rotatedWarned = true;
     this.options.onWarning(
       'the file read before the restart was rotated away and is not in its directory (or was rewritten): its lines after the saved offset, if any, are lost; reading the new file from its start',
       { path: this.options.path, device: saved.device, inode: saved.inode, offset: saved.offset },

@@ -281,13 +281,21 @@ describe('Tailer positions across restarts', () => {
     expect(warnings[0]![1]).toMatchObject({ path: log, inode: saved.inode, offset: 8 });
   });
 
-  it('does not reuse an offset when the file was rewritten in place (same inode, other first bytes)', async () => {
+  it('does not reuse an offset when the file was rewritten in place (same inode, other first bytes); warns', async () => {
     writeFileSync(log, lines(1, 2));
     const first = tail({ positions: await PositionsStore.load(positionsFile), follow: false });
     expect(await first.rest()).toEqual(['1', '2']);
     writeFileSync(log, lines(7, 8, 9));
-    const second = tail({ positions: await PositionsStore.load(positionsFile), follow: false });
+    const warnings: [string, Record<string, unknown>][] = [];
+    const second = tail({
+      positions: await PositionsStore.load(positionsFile),
+      follow: false,
+      onWarning: (message, details) => warnings.push([message, details]),
+    });
     expect(await second.rest()).toEqual(['7', '8', '9']);
+    expect(warnings).toEqual([
+      [expect.stringContaining('truncated or rewritten while stopped'), { path: log, offset: 8 }],
+    ]);
   });
 });
 
