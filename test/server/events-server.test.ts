@@ -111,7 +111,7 @@ describe('events server', () => {
     }
   });
 
-  it('POST /api/events answers after the events ran: 200 counts, 400 for a broken array, 413 above the limit', async () => {
+  it('POST /api/events answers after the events ran: 200 counts, 400 for a broken array or no valid event, 413 above the limit', async () => {
     const run = await start(pipelineSpec());
     try {
       const ok = await post(
@@ -128,6 +128,16 @@ describe('events server', () => {
       });
       expect(broken.status).toBe(400);
       expect(((await broken.json()) as { error: string }).error).toMatch(/^not a JSON array of events: /);
+      const noEvent = await post(`${run.base}/api/events`, 'not json\n{"quantity": -1}\n');
+      expect([noEvent.status, await noEvent.json()]).toEqual([
+        400,
+        {
+          error:
+            'no valid event in the body (2 malformed): expected JSON lines or a JSON array, each event a JSON object whose quantity field, if any, is a non-negative number',
+          accepted: 0,
+          malformed: 2,
+        },
+      ]);
       const tooLarge = await post(
         `${run.base}/api/events`,
         Buffer.alloc(DEFAULT_EVENTS_BODY_LIMIT + 1, 0x20),
@@ -148,7 +158,7 @@ describe('events server', () => {
         'slo_domain:slo_events_total{result="fail",slo_domain="web",slo_type="availability"} 2\n',
       );
       expect(metrics).toContain('slokit_events_ingested_total{source="http"} 4\n');
-      expect(metrics).toContain('slokit_events_malformed_lines_total 2\n');
+      expect(metrics).toContain('slokit_events_malformed_lines_total 4\n');
       // The server is still fine after all that.
       expect((await fetch(`${run.base}/liveness`)).status).toBe(200);
     } finally {
