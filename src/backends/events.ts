@@ -3,7 +3,8 @@
  * persists in the history database (src/history/event-buckets.ts; edges in src/events/event-store.ts), so SLOs on access
  * logs get budgets and burn rates without Prometheus.
  *
- * Shared config: `backends: { events: { path: <database, default .slokit/history.db> } }`. SLO:
+ * Shared config: `backends: { events: { path: <database, default .slokit/history.db> } }`, a relative path
+ * against the shared config file's directory (as `events run -c` resolves its store). SLO:
  * `method: good_bad_ratio`, `service_level_indicator: { domain, class, app, event_key, slo_type, metadata:
  * { <label>: ... }, sum_metadata }`, each optional, each matcher exact text or `{ regexp: <RE2, anchored> }`.
  * A selection whose series in the window carry more than one metadata label set (several rules, so an event
@@ -18,6 +19,7 @@
  * and open, read and close of an empty selection measured 0.4-0.7 ms. The engine makes identical calls of a
  * run once.
  */
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { NO_DATA, type SloConfig } from '../domain/types.js';
 import type { EventSeries } from '../events/event-series.js';
@@ -41,7 +43,7 @@ const configSchema = z.strictObject({
     .min(1)
     .default(DEFAULT_EVENTS_DATABASE)
     .describe(
-      'History database the event pipeline writes its buckets to (relative to the working directory).',
+      "History database the event pipeline writes its buckets to (relative to the shared config file's directory, as the events: section's store.path).",
     ),
 });
 
@@ -111,9 +113,13 @@ function overflowFilter(indicator: EventFilter): ((series: EventSeries) => boole
 export class EventsBackend {
   readonly #path: string;
 
-  /** `config`: the backend block (`{ path }`). Throws a ZodError when it does not match. */
-  constructor(config: Record<string, unknown>) {
-    this.#path = configSchema.parse(config).path;
+  /**
+   * `config`: the backend block (`{ path }`); a relative path resolves against `configDir` (the shared
+   * config file's directory), so it names the database `events run -c <that file>` writes. Throws a
+   * ZodError when it does not match.
+   */
+  constructor(config: Record<string, unknown>, configDir: string = process.cwd()) {
+    this.#path = resolve(configDir, configSchema.parse(config).path);
   }
 
   /**
@@ -183,7 +189,7 @@ export class EventsBackend {
 }
 
 export const eventsBackend: BuiltinBackend = {
-  create: (config) => new EventsBackend(config),
+  create: (config, _key, baseDirs) => new EventsBackend(config, baseDirs.at(-1)),
   configSchema,
   methods,
 };

@@ -166,6 +166,22 @@ describe('events backend in compute()', () => {
   it('the database path defaults to .slokit/history.db', () => {
     expect(eventsBackend.configSchema.parse({})).toEqual({ path: '.slokit/history.db' });
   });
+
+  it("a relative path resolves against the shared config file's directory, as events run -c writes it", async () => {
+    // pluginDirs is [working directory, config directory], as every command builds it.
+    const { results } = await compute([slo('web', { app: 'web' })], shared('history.db'), {
+      timestamp: NOW,
+      pluginDirs: [process.cwd(), dir.root],
+    });
+    expect(counts(results[0]!.reports)[0]).toEqual(['1h', 60, 6]);
+    const missing = await compute([slo('web', { app: 'web' })], shared('.slokit/history.db'), {
+      timestamp: NOW,
+      pluginDirs: [process.cwd(), dir.root],
+    });
+    expect((missing.results[0]!.reports[0] as InvalidReport).errors[0]).toContain(
+      `cannot read the event database ${join(dir.root, '.slokit/history.db')}`,
+    );
+  });
 });
 
 describe('validate: events backend', () => {
