@@ -8,6 +8,7 @@
  * written, `--print-metrics` prints the final exposition, `afterPipelineShutdownDelayMs` passes, the server
  * closes. A second signal exits at once (130 for SIGINT, 143 for SIGTERM).
  */
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -39,6 +40,40 @@ export interface EventsRunFlags {
   historyDb?: string;
   /** False with `--no-store`. */
   store: boolean;
+  /** File holding the bearer token `POST /api/events` needs (else `SLOKIT_EVENTS_AUTH_TOKEN`). */
+  authTokenFile?: string;
+}
+
+/** Environment variable holding the ingest bearer token when `--auth-token-file` is not given. */
+export const AUTH_TOKEN_ENV = 'SLOKIT_EVENTS_AUTH_TOKEN';
+
+/**
+ * The bearer token of `POST /api/events`: the first line of `--auth-token-file` (surrounding whitespace
+ * removed), else `SLOKIT_EVENTS_AUTH_TOKEN`, else undefined (ingest open). Throws `UsageError` naming the
+ * file or variable, never the token, when the file cannot be read or the token is empty.
+ */
+export async function readAuthToken(
+  flags: Pick<EventsRunFlags, 'authTokenFile'>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | undefined> {
+  if (flags.authTokenFile === undefined) {
+    const value = env[AUTH_TOKEN_ENV];
+    if (value === undefined) return undefined;
+    if (!value.trim()) throw new UsageError(`${AUTH_TOKEN_ENV} is set but empty`);
+    return value.trim();
+  }
+  let text: string;
+  try {
+    text = await readFile(flags.authTokenFile, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--auth-token-file: cannot read ${flags.authTokenFile} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  const token = text.split('\n')[0]!.trim();
+  if (!token)
+    throw new UsageError(`--auth-token-file: ${flags.authTokenFile} holds no token on its first line`);
+  return token;
 }
 
 /**
@@ -84,7 +119,9 @@ export async function run(flags: EventsRunFlags, context: CommandContext): Promi
   if ((flags.sloExporterConfig === undefined) === (flags.config === undefined))
     throw new UsageError('give exactly one of --slo-exporter-config <file> or -c, --config <slokit.yaml>');
   const logger = createLogger('info');
+  const authToken = await readAuthToken(flags);
   const spec = applyRunFlags(await loadPipelineSpec(flags, logger), flags);
+  if (authToken !== undefined) context.guard.addSecrets([authToken]);
   try {
     return await runUntilSignalled(
       spec,
@@ -162,6 +199,8 @@ export interface RunPipelineOptions {
   now?: () => number;
   /** Where the listen address was set (`--listen`, or the config file and field), for `ListenError`. */
   listenSetting?: string;
+  /** Bearer token `POST /api/events` needs; undefined leaves ingest open. */
+  authToken?: string | undefined;
 }
 
 /** A pipeline whose store is open and runner built, not yet reading: what a server mounts. */
@@ -268,6 +307,7 @@ export async function runPipeline(spec: PipelineSpec, options: RunPipelineOption
       listenAddress: spec.listenAddress,
       pipeline: pipeline.served,
       logger,
+      authToken: options.authToken,
     }).catch((error: NodeJS.ErrnoException) => {
       const reason = error.code !== undefined ? LISTEN_ERRORS[error.code] : undefined;
       if (!reason) throw error;
