@@ -19,6 +19,7 @@ import {
   relabelConfig,
 } from '../../src/events/relabel.js';
 import { parseRulesFile } from '../../src/events/rules-file.js';
+import { type MetricFamily, renderFamilies } from '../../src/lang/prometheus-text.js';
 import { pipelineSpec } from './pipeline-fixtures.js';
 
 /** A seeded pseudo-random generator (mulberry32), so a failure replays. */
@@ -287,7 +288,12 @@ describe('PipelineRunner: SLO events of a read summed before they are counted', 
         runner.ingestText(events.map((event) => JSON.stringify(event)).join('\n'), 'http');
         for (const event of events) classifier.classify(rawEventFrom(event)!, emit);
       }
-      expect(runner.counters.families()).toEqual(plain.families());
+      // Families carry a lazy `samples` getter and a render function of their own table: compare what they
+      // expose (samples, in order) and what /metrics renders from them.
+      const exposed = (families: MetricFamily[]) =>
+        families.map(({ name, help, type, samples }) => ({ name, help, type, samples: [...samples] }));
+      expect(exposed(runner.counters.families())).toEqual(exposed(plain.families()));
+      expect(renderFamilies(runner.counters.families())).toBe(renderFamilies(plain.families()));
       expect(runner.counters.eventKeys).toBe(4);
     },
   );
