@@ -45,5 +45,5 @@ export async function createBackend(
   }
   const builtin = await builtinBackendFor(key);
   if (!builtin) throw new Error((backendType(key) as { message: string }).message);
-  return builtin.create(config, key);
+  return builtin.create(config, key, baseDirs);
 }

@@ -19,8 +19,12 @@ export type Backend = import('./backend.js').Backend;
 
 /** What a built-in backend registers: how to build it and the schemas `slokit validate` checks. */
 export interface BuiltinBackend {
-  /** Builds an instance from the backend's config block; `key` is the block's key, for error messages. */
-  create(config: Record<string, unknown>, key: string): Backend;
+  /**
+   * Builds an instance from the backend's config block; `key` is the block's key, for error messages;
+   * `baseDirs` the run's plugin directories: the working directory, then the shared config file's directory
+   * (relative file paths in a config block resolve against the last one).
+   */
+  create(config: Record<string, unknown>, key: string, baseDirs: readonly string[]): Backend;
   /** Schema of the backend's config block. */
   configSchema: z.ZodType;
   /** Schema of `service_level_indicator` per supported method. */

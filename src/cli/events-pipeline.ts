@@ -8,6 +8,7 @@
  * written, `--print-metrics` prints the final exposition, `afterPipelineShutdownDelayMs` passes, the server
  * closes. A second signal exits at once (130 for SIGINT, 143 for SIGTERM).
  */
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,12 +16,14 @@ import { DEFAULT_EVENTS_DATABASE } from '../backends/events.js';
 import { ConfigError, formatIssue } from '../config/errors.js';
 import type { Logger } from '../engine/logger.js';
 import { silentLogger } from '../engine/logger.js';
+import { OVERFLOW_EVENT_KEY } from '../events/event-store.js';
 import { defaultStoreSpec, loadEventsSection } from '../events/pipeline-config/events-section.js';
 import { loadSloExporterConfig } from '../events/pipeline-config/slo-exporter-config.js';
 import type { ModuleRoute } from '../events/pipeline-event.js';
 import { PipelineRunner } from '../events/pipeline-runner.js';
 import type { PipelineSpec } from '../events/pipeline-spec.js';
 import { PipelineStore } from '../events/pipeline-store.js';
+import { PositionsFileError } from '../events/positions.js';
 import { renderFamilies } from '../lang/prometheus-text.js';
 import type { EventsServerPipeline } from '../server/events-routes.js';
 import { parseListenAddress, startEventsServer } from '../server/events-server.js';
@@ -37,6 +40,40 @@ export interface EventsRunFlags {
   historyDb?: string;
   /** False with `--no-store`. */
   store: boolean;
+  /** File holding the bearer token `POST /api/events` needs (else `SLOKIT_EVENTS_AUTH_TOKEN`). */
+  authTokenFile?: string;
+}
+
+/** Environment variable holding the ingest bearer token when `--auth-token-file` is not given. */
+export const AUTH_TOKEN_ENV = 'SLOKIT_EVENTS_AUTH_TOKEN';
+
+/**
+ * The bearer token of `POST /api/events`: the first line of `--auth-token-file` (surrounding whitespace
+ * removed), else `SLOKIT_EVENTS_AUTH_TOKEN`, else undefined (ingest open). Throws `UsageError` naming the
+ * file or variable, never the token, when the file cannot be read or the token is empty.
+ */
+export async function readAuthToken(
+  flags: Pick<EventsRunFlags, 'authTokenFile'>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string | undefined> {
+  if (flags.authTokenFile === undefined) {
+    const value = env[AUTH_TOKEN_ENV];
+    if (value === undefined) return undefined;
+    if (!value.trim()) throw new UsageError(`${AUTH_TOKEN_ENV} is set but empty`);
+    return value.trim();
+  }
+  let text: string;
+  try {
+    text = await readFile(flags.authTokenFile, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--auth-token-file: cannot read ${flags.authTokenFile} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  const token = text.split('\n')[0]!.trim();
+  if (!token)
+    throw new UsageError(`--auth-token-file: ${flags.authTokenFile} holds no token on its first line`);
+  return token;
 }
 
 /**
@@ -82,17 +119,46 @@ export async function run(flags: EventsRunFlags, context: CommandContext): Promi
   if ((flags.sloExporterConfig === undefined) === (flags.config === undefined))
     throw new UsageError('give exactly one of --slo-exporter-config <file> or -c, --config <slokit.yaml>');
   const logger = createLogger('info');
+  const authToken = await readAuthToken(flags);
   const spec = applyRunFlags(await loadPipelineSpec(flags, logger), flags);
-  return runUntilSignalled(
-    spec,
-    {
-      logger,
-      stdin: flags.stdin ? process.stdin : undefined,
-      printMetrics: flags.printMetrics ? process.stdout : undefined,
-    },
-    context.guard.exit,
-  );
+  if (authToken !== undefined) context.guard.addSecrets([authToken]);
+  try {
+    return await runUntilSignalled(
+      spec,
+      {
+        logger,
+        stdin: flags.stdin ? process.stdin : undefined,
+        printMetrics: flags.printMetrics ? process.stdout : undefined,
+        listenSetting: flags.listen !== undefined ? '--listen' : `${spec.file}: ${listenField(flags)}`,
+      },
+      context.guard.exit,
+    );
+  } catch (error) {
+    // A positions file is configuration the user wrote or kept: exit 2 with its one-line reason.
+    if (error instanceof PositionsFileError) throw new UsageError(error.message);
+    if (error instanceof ListenError) {
+      process.stderr.write(`slokit: ${error.message}\n`);
+      return EXIT.failed;
+    }
+    throw error;
+  }
 }
+
+/** The config field holding the listen address, as the user wrote it. */
+function listenField(flags: EventsRunFlags): string {
+  return flags.sloExporterConfig !== undefined ? 'webServerListenAddress' : 'events.listen';
+}
+
+/** The HTTP server cannot listen; the message names the setting, the address and the system's reason. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+}
+
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'the address is already in use',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'the address is not one of this host',
+};
 
 /**
  * `runPipeline` with SIGTERM/SIGINT handling: the first signal starts the shutdown, a second one calls
@@ -131,6 +197,10 @@ export interface RunPipelineOptions {
   stop?: AbortSignal;
   /** Clock in Unix seconds; default `Date.now() / 1000`. */
   now?: () => number;
+  /** Where the listen address was set (`--listen`, or the config file and field), for `ListenError`. */
+  listenSetting?: string;
+  /** Bearer token `POST /api/events` needs; undefined leaves ingest open. */
+  authToken?: string | undefined;
 }
 
 /** A pipeline whose store is open and runner built, not yet reading: what a server mounts. */
@@ -171,12 +241,21 @@ export function openPipeline(
     throw error;
   }
   let flushTimer: NodeJS.Timeout | undefined;
+  let overflowWarned = false;
   const flush = () => {
     if (!store) return;
     try {
       store.flush(runner.snapshotPositions(), now());
     } catch (error) {
       logger.error({ err: String(error) }, 'cannot write the event store; retrying at the next flush');
+    }
+    const { overflowEvents } = store.events.stats;
+    if (overflowEvents > 0 && !overflowWarned) {
+      overflowWarned = true;
+      logger.warn(
+        { maxSeries: spec.store!.maxSeries, eventKey: OVERFLOW_EVENT_KEY },
+        'event store series cap reached: events of new series are stored under the overflow event key (totals by domain, class, app stay exact; events-backend SLOs selecting event_key become invalid while it has events); raise the store series cap',
+      );
     }
   };
   const routes = new Map<string, readonly ModuleRoute[]>();
@@ -216,7 +295,7 @@ export function openPipeline(
 /**
  * Runs a pipeline until its finite sources end (there is a file with `follow: false`, or stdin) or `stop`
  * is aborted, then shuts down (module comment). Returns `EXIT.ok`. Throws when the store cannot be opened,
- * the server cannot listen, or a source fails (after shutting down: store and positions are persisted).
+ * the server cannot listen (`ListenError` for EADDRINUSE, EACCES, EADDRNOTAVAIL), or a source fails (after shutting down: store and positions are persisted).
  */
 export async function runPipeline(spec: PipelineSpec, options: RunPipelineOptions = {}): Promise<number> {
   const logger = options.logger ?? silentLogger;
@@ -228,6 +307,13 @@ export async function runPipeline(spec: PipelineSpec, options: RunPipelineOption
       listenAddress: spec.listenAddress,
       pipeline: pipeline.served,
       logger,
+      authToken: options.authToken,
+    }).catch((error: NodeJS.ErrnoException) => {
+      const reason = error.code !== undefined ? LISTEN_ERRORS[error.code] : undefined;
+      if (!reason) throw error;
+      throw new ListenError(
+        `${options.listenSetting ?? 'listen address'}: cannot listen on ${spec.listenAddress}: ${reason} (${error.code})`,
+      );
     });
     logger.info({ url: server.url }, 'events server listening');
     await pipeline.start(options.stdin);

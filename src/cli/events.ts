@@ -87,6 +87,10 @@ export function registerEvents(program: Command, exec: Exec): void {
       "the event store's SQLite database (default: the config's, .slokit/history.db)",
     )
     .option('--no-store', 'do not keep the windowed event store')
+    .option(
+      '--auth-token-file <file>',
+      'file whose first line is the bearer token POST /api/events needs (default: $SLOKIT_EVENTS_AUTH_TOKEN; neither: ingest is open)',
+    )
     .addHelpText(
       'after',
       '\nExit codes: 0 clean end (finite sources ended, or SIGTERM/SIGINT), 1 runtime failure, 2 usage or config error.' +

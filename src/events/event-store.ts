@@ -16,8 +16,13 @@
  * = 110 MB, 109 B/bucket; 10,000 × 10 = 15 MB, 149 B/bucket; heapUsed after gc around filling a store).
  * Counts added since the last `takePending()` are held once more until then. Memory is bounded by
  * maxSeries × retention / 60 buckets: keep the in-memory retention to what the live counters need, and long
- * windows in SQLite (the `events` backend reads there). Series are capped (`maxSeries`); events of a new
- * series past the cap are dropped, never stored, and counted in `stats.droppedEvents`.
+ * windows in SQLite (the `events` backend reads there).
+ *
+ * Series cap (`maxSeries`): an event of a new series past the cap is counted in its series with the event key
+ * replaced by `OVERFLOW_EVENT_KEY` (`stats.overflowEvents`), so totals by domain, class, app and metadata stay
+ * exact and only a selection by event key can miss it (the `events` backend refuses such a report). Those
+ * overflow series have a cap of their own, `maxSeries` again (so at most 2 × maxSeries series); past both, an
+ * event is dropped and counted in `stats.droppedEvents`.
  */
 import { compileGoRegexp, type GoRegexp } from '../lang/re2.js';
 import type { SloEvent } from './classifier.js';
@@ -32,13 +37,17 @@ export type CountedEvent = Omit<SloEvent, 'rule'>;
  */
 export type FieldMatcher = string | { regexp: string };
 
-/** Which series to count; every field optional (absent matches all). `slo_type` is the metadata label. */
+/**
+ * Which series to count; every field optional (absent matches all). `slo_type` is the metadata label of that
+ * name; `metadata` matches any metadata labels (a label a series lacks is the empty string).
+ */
 export interface EventFilter {
   domain?: FieldMatcher;
   class?: FieldMatcher;
   app?: FieldMatcher;
   event_key?: FieldMatcher;
   slo_type?: FieldMatcher;
+  metadata?: Readonly<Record<string, FieldMatcher>>;
 }
 
 /** Good and bad event sums over a window. */
@@ -53,9 +62,17 @@ export interface EventStoreStats {
   series: number;
   /** Buckets held, over all series. */
   buckets: number;
-  /** Events (by quantity) dropped because their series would pass `maxSeries`. */
+  /** Events (by quantity) counted under `OVERFLOW_EVENT_KEY` because their series would pass `maxSeries`. */
+  overflowEvents: number;
+  /** Events (by quantity) dropped because even their overflow series would pass its cap. */
   droppedEvents: number;
 }
+
+/**
+ * The event key under which events of series past the cap are counted (slo-exporter's placeholder for event
+ * keys past its exporter's cap, so both read the same).
+ */
+export const OVERFLOW_EVENT_KEY = 'cardinalityLimitExceeded';
 
 /** Default cap on distinct series. */
 export const DEFAULT_MAX_SERIES = 10_000;
@@ -113,7 +130,10 @@ export function compileEventFilter(filter: EventFilter): (series: EventSeries) =
   add(filter.class, (s) => s.class);
   add(filter.app, (s) => s.app);
   add(filter.event_key, (s) => s.eventKey);
-  add(filter.slo_type, (s) => (Object.hasOwn(s.metadata, 'slo_type') ? s.metadata.slo_type : undefined));
+  const label = (name: string) => (s: EventSeries) =>
+    Object.hasOwn(s.metadata, name) ? s.metadata[name] : undefined;
+  add(filter.slo_type, label('slo_type'));
+  for (const [name, matcher] of Object.entries(filter.metadata ?? {})) add(matcher, label(name));
   return (series) => tests.every((test) => test(series));
 }
 
@@ -136,6 +156,9 @@ export class EventStore {
   #pending = new Map<string, SeriesEntry>();
   readonly #maxSeries: number;
   #buckets = 0;
+  /** Series held whose event key is `OVERFLOW_EVENT_KEY` (their own cap). */
+  #overflowSeries = 0;
+  #overflowEvents = 0;
   #droppedEvents = 0;
 
   constructor(options: EventStoreOptions = {}) {
@@ -143,8 +166,9 @@ export class EventStore {
   }
 
   /**
-   * Counts one SLO event at `timestamp` (Unix seconds) in bucket floor(timestamp / 60). Returns false when
-   * the event was dropped (a new series past the cap). Throws a `RangeError` for a timestamp that is not a
+   * Counts one SLO event at `timestamp` (Unix seconds) in bucket floor(timestamp / 60), under
+   * `OVERFLOW_EVENT_KEY` past the series cap (module comment). Returns false when the event was dropped (past
+   * both caps). Throws a `RangeError` for a timestamp that is not a
    * finite number (it has no bucket).
    */
   add(event: CountedEvent, timestamp: number): boolean {
@@ -167,10 +191,23 @@ export class EventStore {
     const key = seriesKey(series);
     let entry = this.#series.get(key);
     if (!entry) {
-      if (this.#series.size >= this.#maxSeries) {
+      const overflow = series.eventKey === OVERFLOW_EVENT_KEY;
+      if (!overflow && this.#series.size - this.#overflowSeries >= this.#maxSeries) {
+        const counted = this.#addCounts(
+          { ...series, eventKey: OVERFLOW_EVENT_KEY },
+          minute,
+          good,
+          bad,
+          pending,
+        );
+        if (counted) this.#overflowEvents += good + bad;
+        return counted;
+      }
+      if (overflow && this.#overflowSeries >= this.#maxSeries) {
         this.#droppedEvents += good + bad;
         return false;
       }
+      if (overflow) this.#overflowSeries++;
       entry = { series, buckets: new Map() };
       this.#series.set(key, entry);
     }
@@ -217,7 +254,10 @@ export class EventStore {
           dropped++;
         }
       }
-      if (entry.buckets.size === 0) this.#series.delete(key);
+      if (entry.buckets.size === 0) {
+        this.#series.delete(key);
+        if (entry.series.eventKey === OVERFLOW_EVENT_KEY) this.#overflowSeries--;
+      }
     }
     this.#buckets -= dropped;
     return dropped;
@@ -254,7 +294,12 @@ export class EventStore {
 
   /** Counters: series and buckets held, events dropped by the series cap. */
   get stats(): EventStoreStats {
-    return { series: this.#series.size, buckets: this.#buckets, droppedEvents: this.#droppedEvents };
+    return {
+      series: this.#series.size,
+      buckets: this.#buckets,
+      overflowEvents: this.#overflowEvents,
+      droppedEvents: this.#droppedEvents,
+    };
   }
 }
 

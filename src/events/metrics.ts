@@ -3,7 +3,8 @@
  * with exposeRulesAsMetrics, the rules' threshold gauge. Family names keep slo-exporter's
  * (`slo_exporter_slo_event_producer_*`, `slo_exporter_prometheus_exporter_*`) so its alerts work unchanged;
  * `slo_exporter_slo_event_producer_events_processed_total` and `…_evaluation_errors_total` are slokit's
- * additions under the same prefix, as is `slokit_events_malformed_lines_total` for the input reader.
+ * additions under the same prefix, as is `slokit_events_malformed_lines_total` for the input reader. Not
+ * exposed: the producer's `evaluation_duration_seconds` histogram (README "differs on purpose").
  */
 import type { MetricFamily } from '../lang/prometheus-text.js';
 import type { ClassifierStats } from './classifier.js';
@@ -61,6 +62,14 @@ export function producerFamilies(
       help: 'Maximum number of distinct event keys (0: no limit).',
       type: 'gauge',
       samples: [{ labels: EXPORTER_LABELS, value: counters.eventKeysLimit }],
+    },
+    {
+      // slo-exporter counts SLO events with an invalid result here; slokit's classifier only gives success
+      // or fail, so it stays 0, exposed so alerts and absent() checks on it keep working.
+      name: `${EXPORTER}errors_total`,
+      help: 'SLO events the exporter could not count, by error type (never: results are always success or fail).',
+      type: 'counter',
+      samples: [{ labels: { ...EXPORTER_LABELS, type: 'InvalidResult' }, value: 0 }],
     },
   ];
 }

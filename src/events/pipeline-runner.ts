@@ -30,11 +30,11 @@ import type { MetricFamily, Sample } from '../lang/prometheus-text.js';
 import { Classifier, type RawEvent, type SloEvent, type SloResult } from './classifier.js';
 import { SloEventCounters } from './counters.js';
 import { LineSplitter, pipelineEventFrom } from './event-lines.js';
-import { type EventStore, minuteOf } from './event-store.js';
+import { type EventStore, minuteOf, OVERFLOW_EVENT_KEY } from './event-store.js';
 import { producerFamilies } from './metrics.js';
 import { EVENT_KEY_METADATA, type EventProcessor, type PipelineEvent } from './pipeline-event.js';
 import type { FileSourceSpec, PipelineSpec } from './pipeline-spec.js';
-import { type FilePosition, PositionsStore } from './positions.js';
+import { type FilePosition, hasIdentity, PositionsStore } from './positions.js';
 import { ruleThresholdFamily } from './rule-thresholds.js';
 import type { CompiledRule } from './rules-file.js';
 import { TAILER_METRIC_NAMES, Tailer, type TailerMetrics } from './tailer.js';
@@ -189,7 +189,7 @@ export class PipelineRunner {
   /**
    * Opens the positions files and starts reading every file source and, if given, `stdin` (JSON events).
    * Resolves once they are started; `ended()` tells when they are done. Throws `PositionsFileError` for a
-   * positions file that cannot be read.
+   * positions file that cannot be read. A path-only (slo-exporter) position is logged as a warning.
    */
   async start(stdin?: Readable): Promise<void> {
     const positionFiles = new Map<string, PositionsStore>();
@@ -201,6 +201,12 @@ export class PipelineRunner {
       }
       const resumed = this.#resume.get(source.path);
       if (resumed) positions.set(source.path, resumed);
+      const saved = positions.get(source.path);
+      if (saved && !hasIdentity(saved))
+        this.#logger.warn(
+          { file: source.positionFile, path: source.path, offset: saved.offset },
+          'saved position has no file identity (slo-exporter format): resumed at its offset if the file is not shorter, though it may be another file',
+        );
       const tailer = new Tailer({
         path: source.path,
         parse: source.parse,
@@ -208,6 +214,7 @@ export class PipelineRunner {
         positions,
         positionPersistenceIntervalMs: source.positionPersistenceIntervalMs,
         chunkBytes: FILE_READ_BYTES,
+        onWarning: (message, details) => this.#logger.warn(details, message),
         onSaveError: (error) =>
           this.#logger.warn(
             { file: source.positionFile, err: String(error) },
@@ -323,7 +330,7 @@ export class PipelineRunner {
         samples: [{ value: this.stats.timestampUnparsed }],
       });
     if (this.store) {
-      const { series, droppedEvents } = this.store.stats;
+      const { series, overflowEvents, droppedEvents } = this.store.stats;
       families.push(
         {
           name: 'slokit_event_store_series',
@@ -332,8 +339,14 @@ export class PipelineRunner {
           samples: [{ value: series }],
         },
         {
+          name: 'slokit_event_store_overflow_events_total',
+          help: `SLO events (by quantity) stored under the event key ${OVERFLOW_EVENT_KEY} because their series would pass the series cap.`,
+          type: 'counter',
+          samples: [{ value: overflowEvents }],
+        },
+        {
           name: 'slokit_event_store_dropped_events_total',
-          help: 'SLO events (by quantity) not stored because their series would pass the series cap.',
+          help: 'SLO events (by quantity) not stored because even their overflow series would pass its cap.',
           type: 'counter',
           samples: [{ value: droppedEvents }],
         },

@@ -10,10 +10,18 @@
  * File format (JSON, written atomically: a temporary file in the same directory, fsync, rename):
  * `{"positions": {"<path as configured>": {"device": "2049", "inode": "131", "offset": 1234,
  *   "fingerprint": "<hex>", "fingerprintBytes": 1024}}}`; device and inode are decimal strings (they may
- * exceed 2^53).
+ * exceed 2^53). An entry `{"offset": 1234}` alone has no identity (see below).
+ *
+ * slo-exporter's own positions file (promtail's YAML: `positions:\n  /path/access.log: "100"`) is read too,
+ * so a deployment switching to slokit neither re-reads nor skips its log: each offset is a path-only
+ * position (a relative path resolved against the working directory, as slo-exporter does), resumed when the
+ * file is not shorter than it (its identity cannot be checked), and written back in the format above by the
+ * next save.
  */
 import { createHash } from 'node:crypto';
 import { type FileHandle, open, readFile, rename, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 
 /** Bytes of a file's start that identify it. */
 export const FINGERPRINT_MAX_BYTES = 1024;
@@ -32,7 +40,26 @@ export interface FilePosition extends FileIdentity {
   fingerprintBytes: number;
 }
 
-/** A positions file that cannot be read (not JSON, or not of the documented shape). */
+/**
+ * A position without file identity: slo-exporter's (promtail's) path-only offset, in bytes from the start of
+ * the file.
+ */
+export interface PathOnlyPosition {
+  offset: number;
+}
+
+/** A saved position: with identity (slokit's) or path-only (slo-exporter's). */
+export type SavedPosition = FilePosition | PathOnlyPosition;
+
+/** True when `position` records the file's identity. */
+export function hasIdentity(position: SavedPosition): position is FilePosition {
+  return 'inode' in position;
+}
+
+/**
+ * A positions file that cannot be used: unreadable, or neither slokit's JSON nor slo-exporter's YAML
+ * positions. Its message names the file and what was expected.
+ */
 export class PositionsFileError extends Error {
   override name = 'PositionsFileError';
 }
@@ -75,11 +102,13 @@ export async function positionOf(handle: FileHandle, offset: number): Promise<Fi
 
 /**
  * The offset to resume an open file at: the saved offset when `saved` describes this very file (same
- * device, inode and fingerprint, and the file is not shorter than the offset), else 0.
+ * device, inode and fingerprint, and the file is not shorter than the offset), else 0. A path-only position
+ * is resumed whenever the file is not shorter than its offset (nothing else can be checked).
  */
-export async function resumeOffset(handle: FileHandle, saved: FilePosition | undefined): Promise<number> {
+export async function resumeOffset(handle: FileHandle, saved: SavedPosition | undefined): Promise<number> {
   if (!saved) return 0;
   const current = await identityOf(handle);
+  if (!hasIdentity(saved)) return current.size >= saved.offset ? saved.offset : 0;
   if (current.device !== saved.device || current.inode !== saved.inode || current.size < saved.offset)
     return 0;
   const fingerprint = await fingerprintOf(handle, saved.fingerprintBytes);
@@ -88,14 +117,15 @@ export async function resumeOffset(handle: FileHandle, saved: FilePosition | und
 
 /** The positions of one positions file, in memory; `save` writes them. Saves never overlap. */
 export class PositionsStore {
-  private readonly positions = new Map<string, FilePosition>();
+  private readonly positions = new Map<string, SavedPosition>();
   private writing: Promise<void> = Promise.resolve();
 
   private constructor(readonly file: string) {}
 
   /**
-   * Opens the positions file `file`; a missing file is an empty store. Throws `PositionsFileError` (naming
-   * the file) when it is not a positions file.
+   * Opens the positions file `file`: slokit's JSON or slo-exporter's YAML (module comment); a missing file
+   * is an empty store. Throws `PositionsFileError` (naming the file and what was expected) when it cannot be
+   * read or is neither.
    */
   static async load(file: string): Promise<PositionsStore> {
     const store = new PositionsStore(file);
@@ -103,31 +133,34 @@ export class PositionsStore {
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return store;
-      throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return store;
+      throw new PositionsFileError(`${file}: cannot read the positions file (${code ?? String(error)})`);
     }
+    const expected = `expected slokit's {"positions": {"<path>": {device, inode, offset, fingerprint, fingerprintBytes}}} or slo-exporter's YAML "positions:\n  <path>: "<offset>""`;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      // JSON is YAML: one parser reads both formats.
+      parsed = parseYaml(text);
     } catch (error) {
-      throw new PositionsFileError(
-        `${file}: not a positions file (invalid JSON: ${(error as Error).message})`,
-      );
+      const reason = (error as Error).message.split('\n')[0];
+      throw new PositionsFileError(`${file}: not a positions file (${reason}); ${expected}`);
     }
     const entries = (parsed as { positions?: unknown } | null)?.positions;
     if (typeof entries !== 'object' || entries === null || Array.isArray(entries))
-      throw new PositionsFileError(`${file}: not a positions file (expected {"positions": {...}})`);
+      throw new PositionsFileError(`${file}: not a positions file (no "positions" map); ${expected}`);
     for (const [path, value] of Object.entries(entries)) {
-      if (!isPosition(value))
-        throw new PositionsFileError(
-          `${file}: the position of "${path}" is not {device, inode, offset, fingerprint, fingerprintBytes}`,
-        );
-      store.positions.set(path, value);
+      const position = savedPosition(value);
+      if (!position)
+        throw new PositionsFileError(`${file}: the position of "${path}" is not an offset; ${expected}`);
+      // slo-exporter keys by the tailed path as written, relative ones against its working directory, as
+      // slokit resolves its tailed paths.
+      store.positions.set(hasIdentity(position) ? path : resolve(path), position);
     }
     return store;
   }
 
-  get(path: string): FilePosition | undefined {
+  get(path: string): SavedPosition | undefined {
     return this.positions.get(path);
   }
 
@@ -160,14 +193,32 @@ export class PositionsStore {
   }
 }
 
+/** A loaded entry as a saved position: slokit's, `{offset}` alone, or promtail's decimal string; else undefined. */
+function savedPosition(value: unknown): SavedPosition | undefined {
+  if (typeof value === 'string' && /^\d{1,15}$/.test(value)) return { offset: Number(value) };
+  if (isOffset(value)) return { offset: value };
+  if (isPosition(value)) return value;
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.keys(value).length === 1 &&
+    isOffset((value as PathOnlyPosition).offset)
+  )
+    return { offset: (value as PathOnlyPosition).offset };
+  return undefined;
+}
+
+function isOffset(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
 function isPosition(value: unknown): value is FilePosition {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return (
     typeof v.device === 'string' &&
     typeof v.inode === 'string' &&
-    Number.isSafeInteger(v.offset) &&
-    (v.offset as number) >= 0 &&
+    isOffset(v.offset) &&
     typeof v.fingerprint === 'string' &&
     Number.isSafeInteger(v.fingerprintBytes) &&
     (v.fingerprintBytes as number) >= 0

@@ -18,10 +18,14 @@
  *   the lines after the last save.
  * - Malformed lines are counted and skipped, never fatal.
  *
- * Limitation: after a restart, lines still unread in a file that was rotated away while the process was down
- * are not looked for; reading starts at the new file's beginning.
+ * - Rotation while stopped: when the saved position names another file than the one now at the path, the
+ *   file's directory is searched for the saved device and inode with the saved fingerprint (a rename keeps
+ *   both); if found, it is read from the saved offset to its end first, then the file at the path from its
+ *   start. If not (deleted, compressed, moved elsewhere), `onWarning` reports the lines after the saved
+ *   offset of that file as lost and reading starts at the new file's beginning.
  */
-import { type FileHandle, open } from 'node:fs/promises';
+import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LineParser } from './line-parsers.js';
 import {
@@ -29,6 +33,7 @@ import {
   type FileIdentity,
   type FilePosition,
   fingerprintOfBytes,
+  hasIdentity,
   identityOf,
   type PositionsStore,
   positionOf,
@@ -73,6 +78,8 @@ export interface TailerOptions {
   chunkBytes?: number;
   /** Called with an error of a periodic position save (the tailer goes on); default: ignored. */
   onSaveError?: (error: unknown) => void;
+  /** Called when lines may have been lost (a file rotated away while stopped and not found); default: ignored. */
+  onWarning?: (message: string, details: Record<string, unknown>) => void;
 }
 
 /** The tailed file does not exist or cannot be opened at start. */
@@ -104,6 +111,10 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
   private closedAt: FilePosition | undefined;
   /** The file found at the path once the open one was rotated away; read after the old one's last line. */
   private next: FileHandle | undefined;
+  /** The open file is one rotated away while stopped: at its end, switch to `next` even without `follow`. */
+  private finishingRotated = false;
+  /** `rotatedAway` already warned that the saved file is gone. */
+  private rotatedWarned = false;
   /** End of the last line the consumer is done with, in the current file. */
   private committed = 0;
   private stopped = false;
@@ -127,6 +138,7 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
       maxLineBytes: 4 * 1024 * 1024,
       chunkBytes: 64 * 1024,
       onSaveError: () => undefined,
+      onWarning: () => undefined,
       ...options,
     };
   }
@@ -226,8 +238,23 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
     }, positionPersistenceIntervalMs);
     timer.unref();
     try {
-      await this.open(await openTailed(path));
-      this.committed = await resumeOffset(this.handle!, positions?.get(path));
+      const named = await openTailed(path);
+      const saved = positions?.get(path);
+      const rotated = saved && hasIdentity(saved) ? await this.rotatedAway(named, saved) : undefined;
+      if (rotated) {
+        await this.open(rotated);
+        this.committed = saved!.offset;
+        this.next = named;
+        this.finishingRotated = true;
+      } else {
+        await this.open(named);
+        this.committed = await resumeOffset(this.handle!, saved);
+        if (saved && hasIdentity(saved) && saved.offset > 0 && this.committed === 0 && !this.rotatedWarned)
+          this.options.onWarning(
+            'the file was truncated or rewritten while stopped (copytruncate?): reading it from its start; lines written after the saved offset before the truncation, if any, are lost',
+            { path, offset: saved.offset },
+          );
+      }
       yield* this.reads(follow);
     } finally {
       clearInterval(timer);
@@ -321,7 +348,11 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
         continue;
       }
       // At the end of the file.
-      const change = follow ? await this.exclusive(() => this.fileChange(readAt)) : 'none';
+      const change = this.finishingRotated
+        ? 'rotated'
+        : follow
+          ? await this.exclusive(() => this.fileChange(readAt))
+          : 'none';
       if (change === 'truncated') {
         ({ pending, pendingStart, skipping } = this.restartAtZero());
         continue;
@@ -335,7 +366,8 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
           if (batch.events.length) yield batch;
           this.committed = end;
         }
-        if (!follow || this.stopped) return;
+        if ((!follow && change !== 'rotated') || this.stopped) return;
+        this.finishingRotated = false;
         await this.exclusive(() => this.switchToPath());
         ({ pending, pendingStart, skipping } = this.restartAtZero());
         continue;
@@ -346,6 +378,39 @@ export class Tailer implements AsyncIterable<Record<string, string>> {
         // Woken by stop().
       }
     }
+  }
+
+  /**
+   * The file `saved` describes when the file at the path (`named`) is another one: searched for in the
+   * path's directory by device and inode, with the saved fingerprint and at least the saved offset's length
+   * (an open handle), so its unread lines are not lost. Undefined when `named` is that file (the usual
+   * resume), or it is not found (warned: its lines after the offset are lost).
+   */
+  private async rotatedAway(named: FileHandle, saved: FilePosition): Promise<FileHandle | undefined> {
+    const current = await identityOf(named);
+    if (current.device === saved.device && current.inode === saved.inode) return undefined;
+    const directory = dirname(this.options.path);
+    let names: string[] = [];
+    try {
+      names = await readdir(directory);
+    } catch {
+      // An unreadable directory: the file cannot be found, warned below.
+    }
+    for (const name of names) {
+      // stat first: only the match is opened (opening a FIFO in a log directory would block).
+      const found = await stat(join(directory, name), { bigint: true }).catch(() => undefined);
+      if (String(found?.dev) !== saved.device || String(found?.ino) !== saved.inode) continue;
+      const handle = await open(join(directory, name), 'r').catch(() => undefined);
+      if (handle && (await resumeOffset(handle, saved)) === saved.offset) return handle;
+      await handle?.close();
+      break;
+    }
+    this.rotatedWarned = true;
+    this.options.onWarning(
+      'the file read before the restart was rotated away and is not in its directory (or was rewritten): its lines after the saved offset, if any, are lost; reading the new file from its start',
+      { path: this.options.path, device: saved.device, inode: saved.inode, offset: saved.offset },
+    );
+    return undefined;
   }
 
   /**

@@ -5,7 +5,8 @@
  * - `GET /metrics`: the pipeline's families as text format 0.0.4, or OpenMetrics 1.0.0 when the Accept header
  *   asks for `application/openmetrics-text` (as Prometheus does).
  * - `GET /liveness` → 200 `OK`; `GET /readiness` → 200 `OK`, or 503 with the reason (starting, shutting down).
- * - `POST /api/events` and the processors' `GET /<moduleName>/<path>` routes: events-routes.ts.
+ * - `POST /api/events` and the processors' `GET /<moduleName>/<path>` routes: events-routes.ts. With an
+ *   `authToken`, POST needs `Authorization: Bearer <token>` (auth.ts), else 401.
  *
  * Untrusted input: the body limit bounds what is held, JSON parsing is V8's (no recursion limit to hit),
  * and every error is answered as JSON without closing the process (http-app.ts).
@@ -20,6 +21,7 @@ import {
   renderFamilies,
   renderOpenMetrics,
 } from '../lang/prometheus-text.js';
+import { bearerAuth } from './auth.js';
 import { acceptsOpenMetrics } from './content-negotiation.js';
 import { type EventsServerPipeline, eventsRoutes } from './events-routes.js';
 import { boundUrl, createHttpApp } from './http-app.js';
@@ -37,6 +39,8 @@ export interface EventsServerOptions {
   /** Largest request body in bytes; default 10 MiB. */
   bodyLimit?: number;
   logger?: Logger;
+  /** Bearer token `POST /api/events` needs (auth.ts); undefined leaves ingest open. */
+  authToken?: string | undefined;
 }
 
 /** A listening events server. */
@@ -74,6 +78,8 @@ export async function startEventsServer(options: EventsServerOptions): Promise<E
   const { pipeline } = options;
   const app = await createHttpApp({ bodyLimit: options.bodyLimit ?? DEFAULT_EVENTS_BODY_LIMIT, logger });
   let notReady: string | undefined = 'starting';
+  const { authToken } = options;
+  await app.register(bearerAuth(() => authToken));
 
   app.get('/metrics', (request, reply) => {
     const open = acceptsOpenMetrics(request.headers.accept);

@@ -83,9 +83,13 @@ const counts = (reports: readonly unknown[]) =>
 
 describe('events backend in compute()', () => {
   it('exact good and bad counts over 1h, 12h, 7d and 28d windows at a minute boundary', async () => {
-    const { results } = await compute([slo('all', {}), slo('web', { app: 'web' })], shared(), {
-      timestamp: NOW,
-    });
+    const { results } = await compute(
+      [slo('all', { sum_metadata: true }), slo('web', { app: 'web' })],
+      shared(),
+      {
+        timestamp: NOW,
+      },
+    );
     expect(counts(results[0]!.reports)).toEqual(
       WINDOWS.map(([name, w]) => [name, w / MINUTE, w / (10 * MINUTE) + w / HOUR]),
     );
@@ -108,7 +112,11 @@ describe('events backend in compute()', () => {
     [{ slo_type: { regexp: 'lat.*' } }, [0, 1]],
     [{ event_key: { regexp: 'GET:.*' }, slo_type: 'availability' }, [60, 6]],
     [{ event_key: { regexp: 'POST' } }, 'NO_DATA'],
-    [{ app: { regexp: 'web|api' }, domain: { regexp: 's.*p' } }, [60, 7]],
+    [{ app: { regexp: 'web|api' }, domain: { regexp: 's.*p' }, sum_metadata: true }, [60, 7]],
+    [{ metadata: { slo_type: 'latency90' } }, [0, 1]],
+    [{ metadata: { slo_type: { regexp: 'avail.*' } }, app: 'web' }, [60, 6]],
+    [{ metadata: { slo_version: '' }, slo_type: 'availability' }, [60, 6]],
+    [{ metadata: { slo_version: '6' } }, 'NO_DATA'],
   ])('filter %j over 1h gives %j', async (sli, expected) => {
     const { results } = await compute([slo('f', sli)], shared(), { timestamp: NOW });
     const report = results[0]!.reports[0]!;
@@ -123,9 +131,22 @@ describe('events backend in compute()', () => {
     }
   });
 
+  it('a selection spanning several metadata label sets in the window is an invalid report naming them', async () => {
+    const { results } = await compute([slo('mixed', { domain: 'shop' })], shared(), { timestamp: NOW });
+    // 1h holds app api's latency90 event (minute 60): two label sets; the 12h window too.
+    expect((results[0]!.reports[0] as InvalidReport).errors[0]).toContain(
+      'events backend: the selection spans 2 metadata label sets ({slo_type="availability"}, {slo_type="latency90"}): events of several rules would be summed',
+    );
+    // Two days later the 1h window holds no event of either set: NO_DATA, not ambiguity.
+    const later = await compute([slo('mixed', { domain: 'shop' })], shared(), { timestamp: NOW + 2 * DAY });
+    expect((later.results[0]!.reports[0] as InvalidReport).errors[0]).toMatch(/NO_DATA/);
+  });
+
   it('an empty window is NO_DATA, an invalid report', async () => {
     // Two days after the last event: the 1h and 12h windows are empty, 7d and 28d are not.
-    const { results } = await compute([slo('later', {})], shared(), { timestamp: NOW + 2 * DAY });
+    const { results } = await compute([slo('later', { sum_metadata: true })], shared(), {
+      timestamp: NOW + 2 * DAY,
+    });
     expect(results[0]!.reports.map((r) => r.valid)).toEqual([false, false, true, true]);
     expect((results[0]!.reports[0] as InvalidReport).errors[0]).toMatch(/NO_DATA/);
   });
@@ -145,6 +166,22 @@ describe('events backend in compute()', () => {
   it('the database path defaults to .slokit/history.db', () => {
     expect(eventsBackend.configSchema.parse({})).toEqual({ path: '.slokit/history.db' });
   });
+
+  it("a relative path resolves against the shared config file's directory, as events run -c writes it", async () => {
+    // pluginDirs is [working directory, config directory], as every command builds it.
+    const { results } = await compute([slo('web', { app: 'web' })], shared('history.db'), {
+      timestamp: NOW,
+      pluginDirs: [process.cwd(), dir.root],
+    });
+    expect(counts(results[0]!.reports)[0]).toEqual(['1h', 60, 6]);
+    const missing = await compute([slo('web', { app: 'web' })], shared('.slokit/history.db'), {
+      timestamp: NOW,
+      pluginDirs: [process.cwd(), dir.root],
+    });
+    expect((missing.results[0]!.reports[0] as InvalidReport).errors[0]).toContain(
+      `cannot read the event database ${join(dir.root, '.slokit/history.db')}`,
+    );
+  });
 });
 
 describe('validate: events backend', () => {
@@ -157,7 +194,7 @@ describe('validate: events backend', () => {
     ).toEqual([
       'slo.yaml:9:22: spec.service_level_indicator.domain.regexp: invalid RE2 regexp: error parsing regexp: missing closing ): `(shop`',
       'slo.yaml:10:10: spec.service_level_indicator.app: expected text (an exact match) or {regexp: <RE2 pattern>}',
-      'slo.yaml:11:5: spec.service_level_indicator.event: unknown field "event" (expected one of: domain, class, app, event_key, slo_type)',
+      'slo.yaml:11:5: spec.service_level_indicator.event: unknown field "event" (expected one of: domain, class, app, event_key, slo_type, metadata, sum_metadata)',
     ]);
   });
 
@@ -175,5 +212,36 @@ describe('validate: events backend', () => {
     expect(issue).toMatch(
       /^config\.yaml:2:\d+: backends\.events\.pth: unknown field "pth".*did you mean "path"/,
     );
+  });
+});
+
+describe('events backend past the store series cap', () => {
+  const capped = join(dir.root, 'capped.db');
+  beforeAll(() => {
+    // Cap 3: z (app api), a and b get series; c and d (app web) are stored under the overflow key.
+    const events = new EventStore({ maxSeries: 3 });
+    events.add(event({ key: 'z', app: 'api', result: 'fail' }), NOW - 30 * MINUTE);
+    for (const key of ['a', 'b', 'c', 'd']) events.add(event({ key }), NOW - 30 * MINUTE);
+    const history = new HistoryStore(capped);
+    flushEventStore(events, history);
+    history.close();
+  });
+
+  it('totals without event_key stay exact; an event_key selection whose app overflowed is an invalid report', async () => {
+    const { results } = await compute(
+      [
+        slo('web', { app: 'web' }),
+        slo('key', { app: 'web', event_key: 'a' }),
+        slo('other-app', { app: 'api', event_key: 'z' }),
+      ],
+      shared(capped),
+      { timestamp: NOW },
+    );
+    expect(counts(results[0]!.reports)[0]).toEqual(['1h', 4, 0]);
+    expect((results[1]!.reports[0] as InvalidReport).errors[0]).toContain(
+      'events backend: 2 events of this selection\'s domain/class/app were stored under event key "cardinalityLimitExceeded"',
+    );
+    // The api app has no overflow events, so its event_key selection is exact.
+    expect(counts(results[2]!.reports)[0]).toEqual(['1h', 0, 1]);
   });
 });

@@ -23,6 +23,7 @@ describe('slokit events run (command line)', () => {
       '--print-metrics',
       '--history-db',
       '--no-store',
+      '--auth-token-file',
     ])
       expect(stdout).toContain(flag);
     expect(stdout).toContain('A second SIGTERM/SIGINT exits at once (143/130).');

@@ -174,6 +174,9 @@ describe('slokit events classify', () => {
     expect(lines).toContain('slo_exporter_slo_event_producer_events_processed_total 6');
     expect(lines).toContain('slokit_events_malformed_lines_total 3');
     expect(lines).toContain('slo_exporter_prometheus_exporter_event_keys_limit{app="slo_exporter"} 1');
+    expect(lines).toContain(
+      'slo_exporter_prometheus_exporter_errors_total{app="slo_exporter",type="InvalidResult"} 0',
+    );
     // Thresholds of both files: the label names are the union over all rules.
     expect(lines.filter((l) => l.startsWith('slo_exporter_slo_event_producer_slo_rules_threshold{'))).toEqual(
       [

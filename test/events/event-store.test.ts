@@ -5,6 +5,7 @@ import {
   compileAnchoredRegexp,
   EventStore,
   minuteOf,
+  OVERFLOW_EVENT_KEY,
   windowMinutes,
 } from '../../src/events/event-store.js';
 import { GoRegexpSyntaxError } from '../../src/lang/re2.js';
@@ -58,7 +59,7 @@ describe('EventStore buckets and windows', () => {
     const store = new EventStore();
     store.add(event({ quantity: 3, metadata: { slo_type: 'latency90', slo_version: '6' } }), 10);
     store.add(event({ quantity: 2, metadata: { slo_version: '6', slo_type: 'latency90' } }), 20);
-    expect(store.stats).toEqual({ series: 1, buckets: 1, droppedEvents: 0 });
+    expect(store.stats).toEqual({ series: 1, buckets: 1, overflowEvents: 0, droppedEvents: 0 });
     expect(store.count({}, 0, 60)).toEqual({ good: 5, bad: 0, buckets: 1 });
   });
 });
@@ -109,19 +110,29 @@ describe('EventStore retention and cap', () => {
     store.add(event(), 120);
     // Retention 90 s at 180: keep starts in [90, ...) → minute 2 only.
     expect(store.prune(90, 180)).toBe(2);
-    expect(store.stats).toEqual({ series: 1, buckets: 1, droppedEvents: 0 });
+    expect(store.stats).toEqual({ series: 1, buckets: 1, overflowEvents: 0, droppedEvents: 0 });
     expect(store.count({}, 0, 1000)).toEqual({ good: 1, bad: 0, buckets: 1 });
   });
 
-  it('past maxSeries, events of new series are dropped and counted; known series still count', () => {
+  it('past maxSeries, events of new series count under the overflow key (totals exact); past its own cap, dropped', () => {
     const store = new EventStore({ maxSeries: 2 });
     expect(store.add(event({ key: 'a' }), 0)).toBe(true);
     expect(store.add(event({ key: 'b' }), 0)).toBe(true);
-    expect(store.add(event({ key: 'c', quantity: 4 }), 0)).toBe(false);
-    expect(store.add(event({ key: 'd' }), 0)).toBe(false);
+    expect(store.add(event({ key: 'c', quantity: 4 }), 0)).toBe(true);
+    expect(store.add(event({ key: 'd', result: 'fail' }), 0)).toBe(true);
     expect(store.add(event({ key: 'a' }), 61)).toBe(true);
-    expect(store.stats).toEqual({ series: 2, buckets: 3, droppedEvents: 5 });
+    expect(store.count({ domain: 'userportal' }, 0, 120)).toEqual({ good: 7, bad: 1, buckets: 4 });
+    expect(store.count({ event_key: OVERFLOW_EVENT_KEY }, 0, 120)).toEqual({ good: 4, bad: 1, buckets: 1 });
     expect(store.count({ event_key: { regexp: 'c|d' } }, 0, 120).buckets).toBe(0);
+    // A second overflow series (another app), then a third is past the overflow cap (2).
+    expect(store.add(event({ key: 'e', app: 'x' }), 0)).toBe(true);
+    expect(store.add(event({ key: 'f', app: 'y', quantity: 3 }), 0)).toBe(false);
+    expect(store.stats).toEqual({ series: 4, buckets: 5, overflowEvents: 6, droppedEvents: 3 });
+    // Pruned overflow series free their cap: minute 0 goes, series a stays, g fills the cap again.
+    store.prune(60, 120);
+    expect(store.add(event({ key: 'g', app: 'y' }), 120)).toBe(true);
+    expect(store.add(event({ key: 'h', app: 'z', quantity: 3 }), 120)).toBe(true);
+    expect(store.count({ app: 'z', event_key: OVERFLOW_EVENT_KEY }, 120, 180).good).toBe(3);
   });
 
   it('takePending gives the deltas since the last call, loaded buckets are not pending', () => {

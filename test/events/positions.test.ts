@@ -49,9 +49,14 @@ describe('PositionsStore', () => {
   });
 
   it.each([
-    ['not JSON', '{', /not a positions file \(invalid JSON/],
-    ['no positions map', '{"positions": []}', /expected \{"positions": \{\.\.\.\}\}/],
-    ['a bad entry', '{"positions": {"/x": {"offset": -1}}}', /the position of "\/x" is not/],
+    ['neither JSON nor YAML', '{', /not a positions file \(.+\); expected slokit's \{"positions"/],
+    ['no positions map', '{"positions": []}', /not a positions file \(no "positions" map\); expected /],
+    [
+      'a bad entry',
+      '{"positions": {"/x": {"offset": -1}}}',
+      /the position of "\/x" is not an offset; expected /,
+    ],
+    ['a bad promtail offset', 'positions:\n  /x: "-3"\n', /the position of "\/x" is not an offset/],
   ])('%s is a PositionsFileError naming the file', async (_, text, message) => {
     const file = dir.write('positions.json', text);
     const loading = PositionsStore.load(file);
@@ -59,9 +64,34 @@ describe('PositionsStore', () => {
     await expect(PositionsStore.load(file)).rejects.toThrow(message);
     await expect(PositionsStore.load(file)).rejects.toThrow(file);
   });
+
+  it("reads slo-exporter's promtail YAML as path-only offsets (relative paths against the cwd) and saves them back", async () => {
+    const file = dir.write('access.log.pos', 'positions:\n  /var/log/a.log: "100"\n  b.log: 7\n');
+    const store = await PositionsStore.load(file);
+    expect(store.get('/var/log/a.log')).toEqual({ offset: 100 });
+    expect(store.get(join(process.cwd(), 'b.log'))).toEqual({ offset: 7 });
+    await store.save();
+    expect(JSON.parse(readFileSync(file, 'utf8')).positions['/var/log/a.log']).toEqual({ offset: 100 });
+    expect((await PositionsStore.load(file)).get('/var/log/a.log')).toEqual({ offset: 100 });
+  });
+
+  it('a positions file that cannot be read is a PositionsFileError naming the file and the reason', async () => {
+    await expect(PositionsStore.load(dir.root)).rejects.toThrow(
+      `${dir.root}: cannot read the positions file (EISDIR)`,
+    );
+  });
 });
 
 describe('resumeOffset', () => {
+  it('resumes a path-only position when the file is not shorter than its offset, else starts at 0', async () => {
+    const log = dir.write('a.log', 'line one\nline two\n');
+    const handle = await open(log, 'r');
+    expect(await resumeOffset(handle, { offset: 9 })).toBe(9);
+    expect(await resumeOffset(handle, { offset: 18 })).toBe(18);
+    expect(await resumeOffset(handle, { offset: 19 })).toBe(0);
+    await handle.close();
+  });
+
   it('resumes the same file, even grown; not a file with other first bytes, nor a shorter one', async () => {
     const log = dir.write('a.log', 'line one\nline two\n');
     let handle = await open(log, 'r');

@@ -1,4 +1,12 @@
-import { appendFileSync, copyFileSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jsonLineParser, type LineParser, regexpLineParser } from '../../src/events/line-parsers.js';
@@ -219,13 +227,75 @@ describe('Tailer positions across restarts', () => {
     expect(await second.rest()).toEqual(['new-1', 'new-2', 'new-3', 'new-4']);
   });
 
-  it('does not reuse an offset when the file was rewritten in place (same inode, other first bytes)', async () => {
+  it('finishes a file rotated away while down from its saved offset, then reads the new one from its start', async () => {
+    writeFileSync(log, lines(1, 2));
+    const first = tail({ positions: await PositionsStore.load(positionsFile), follow: false });
+    expect(await first.rest()).toEqual(['1', '2']);
+    // While down: more lines in the old file, then rename and create.
+    appendFileSync(log, lines(3, 4));
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, lines('new-1', 'new-2'));
+    const warnings: unknown[] = [];
+    const second = tail({
+      positions: await PositionsStore.load(positionsFile),
+      follow: false,
+      onWarning: (message) => warnings.push(message),
+    });
+    expect(await second.rest()).toEqual(['3', '4', 'new-1', 'new-2']);
+    expect(warnings).toEqual([]);
+    // Its saved position is the new file's: a third run reads nothing again.
+    const third = tail({ positions: await PositionsStore.load(positionsFile), follow: false });
+    expect(await third.rest()).toEqual([]);
+  });
+
+  it('following, the rotated-away file is finished first and the new one followed', async () => {
+    writeFileSync(log, lines(1));
+    const first = tail({ positions: await PositionsStore.load(positionsFile), follow: false });
+    expect(await first.rest()).toEqual(['1']);
+    appendFileSync(log, lines(2));
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, lines('new-1'));
+    const second = tail({ positions: await PositionsStore.load(positionsFile) });
+    expect(await second.take(2)).toEqual(['2', 'new-1']);
+    appendFileSync(log, lines('new-2'));
+    expect(await second.take(1)).toEqual(['new-2']);
+  });
+
+  it('warns with the saved file and offset when the rotated-away file is gone, and reads the new file from 0', async () => {
+    writeFileSync(log, lines(1, 2));
+    const first = tail({ positions: await PositionsStore.load(positionsFile), follow: false });
+    expect(await first.rest()).toEqual(['1', '2']);
+    const saved = (await PositionsStore.load(positionsFile)).get(log) as { inode: string };
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, lines('new-1'));
+    rmSync(`${log}.1`);
+    const warnings: [string, Record<string, unknown>][] = [];
+    const second = tail({
+      positions: await PositionsStore.load(positionsFile),
+      follow: false,
+      onWarning: (message, details) => warnings.push([message, details]),
+    });
+    expect(await second.rest()).toEqual(['new-1']);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]![0]).toContain('its lines after the saved offset, if any, are lost');
+    expect(warnings[0]![1]).toMatchObject({ path: log, inode: saved.inode, offset: 8 });
+  });
+
+  it('does not reuse an offset when the file was rewritten in place (same inode, other first bytes); warns', async () => {
     writeFileSync(log, lines(1, 2));
     const first = tail({ positions: await PositionsStore.load(positionsFile), follow: false });
     expect(await first.rest()).toEqual(['1', '2']);
     writeFileSync(log, lines(7, 8, 9));
-    const second = tail({ positions: await PositionsStore.load(positionsFile), follow: false });
+    const warnings: [string, Record<string, unknown>][] = [];
+    const second = tail({
+      positions: await PositionsStore.load(positionsFile),
+      follow: false,
+      onWarning: (message, details) => warnings.push([message, details]),
+    });
     expect(await second.rest()).toEqual(['7', '8', '9']);
+    expect(warnings).toEqual([
+      [expect.stringContaining('truncated or rewritten while stopped'), { path: log, offset: 8 }],
+    ]);
   });
 });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UsageError } from '../../src/cli/context.js';
-import { applyRunFlags, runPipeline } from '../../src/cli/events-pipeline.js';
+import { AUTH_TOKEN_ENV, applyRunFlags, readAuthToken, runPipeline } from '../../src/cli/events-pipeline.js';
 import type { Logger } from '../../src/engine/logger.js';
 import type { PipelineSpec } from '../../src/events/pipeline-spec.js';
 import { HistoryStore } from '../../src/history/store.js';
@@ -38,7 +38,7 @@ function recordingLogger() {
 }
 
 /** Starts a pipeline in this process; `stop()` aborts it and resolves with its exit code. */
-async function start(spec: PipelineSpec, extra: { printMetrics?: PassThrough } = {}) {
+async function start(spec: PipelineSpec, extra: { printMetrics?: PassThrough; authToken?: string } = {}) {
   const { logger, lines, url } = recordingLogger();
   const stop = new AbortController();
   const done = runPipeline(spec, { logger, stop: stop.signal, ...extra });
@@ -111,7 +111,7 @@ describe('events server', () => {
     }
   });
 
-  it('POST /api/events answers after the events ran: 200 counts, 400 for a broken array, 413 above the limit', async () => {
+  it('POST /api/events answers after the events ran: 200 counts, 400 for a broken array or no valid event, 413 above the limit', async () => {
     const run = await start(pipelineSpec());
     try {
       const ok = await post(
@@ -128,6 +128,16 @@ describe('events server', () => {
       });
       expect(broken.status).toBe(400);
       expect(((await broken.json()) as { error: string }).error).toMatch(/^not a JSON array of events: /);
+      const noEvent = await post(`${run.base}/api/events`, 'not json\n{"quantity": -1}\n');
+      expect([noEvent.status, await noEvent.json()]).toEqual([
+        400,
+        {
+          error:
+            'no valid event in the body (2 malformed): expected JSON lines or a JSON array, each event a JSON object whose quantity field, if any, is a non-negative number',
+          accepted: 0,
+          malformed: 2,
+        },
+      ]);
       const tooLarge = await post(
         `${run.base}/api/events`,
         Buffer.alloc(DEFAULT_EVENTS_BODY_LIMIT + 1, 0x20),
@@ -148,7 +158,7 @@ describe('events server', () => {
         'slo_domain:slo_events_total{result="fail",slo_domain="web",slo_type="availability"} 2\n',
       );
       expect(metrics).toContain('slokit_events_ingested_total{source="http"} 4\n');
-      expect(metrics).toContain('slokit_events_malformed_lines_total 2\n');
+      expect(metrics).toContain('slokit_events_malformed_lines_total 4\n');
       // The server is still fine after all that.
       expect((await fetch(`${run.base}/liveness`)).status).toBe(200);
     } finally {
@@ -166,6 +176,44 @@ describe('events server', () => {
     } finally {
       await run.stop();
     }
+  });
+});
+
+describe('events run ingest auth', () => {
+  it('with a token, POST /api/events needs it (401 without, no event counted); reads stay open', async () => {
+    const run = await start(pipelineSpec(), { authToken: 's3cret-token' });
+    try {
+      const refused = await post(`${run.base}/api/events`, event(200));
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toBe('Bearer');
+      expect(JSON.stringify(await refused.json())).not.toContain('s3cret-token');
+      const wrong = await post(`${run.base}/api/events`, event(200), { authorization: 'Bearer nope' });
+      expect(wrong.status).toBe(401);
+      const ok = await post(`${run.base}/api/events`, event(200), { authorization: 'Bearer s3cret-token' });
+      expect([ok.status, await ok.json()]).toEqual([200, { accepted: 1, malformed: 0 }]);
+      const metrics = await fetch(`${run.base}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('slokit_events_ingested_total{source="http"} 1\n');
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('reads the token from --auth-token-file (first line), else the environment; errors never show it', async () => {
+    const file = dir.write('token', '  tok-1  \nignored\n');
+    expect(await readAuthToken({ authTokenFile: file }, { [AUTH_TOKEN_ENV]: 'env-tok' })).toBe('tok-1');
+    expect(await readAuthToken({}, { [AUTH_TOKEN_ENV]: ' env-tok\n' })).toBe('env-tok');
+    expect(await readAuthToken({}, {})).toBeUndefined();
+    await expect(readAuthToken({}, { [AUTH_TOKEN_ENV]: ' ' })).rejects.toThrow(
+      new UsageError(`${AUTH_TOKEN_ENV} is set but empty`),
+    );
+    const missing = join(dir.root, 'nope');
+    await expect(readAuthToken({ authTokenFile: missing })).rejects.toThrow(
+      new UsageError(`--auth-token-file: cannot read ${missing} (ENOENT)`),
+    );
+    const empty = dir.write('empty', '\nsecond-line-token\n');
+    const error = await readAuthToken({ authTokenFile: empty }).catch((e: Error) => e);
+    expect(error).toEqual(new UsageError(`--auth-token-file: ${empty} holds no token on its first line`));
   });
 });
 

@@ -11,9 +11,16 @@
  * - An event found nowhere passes on unclassified (the sloEventProducer drops it), counted with the values
  *   of `unclassifiedEventMetadataKeys` as `metadata_<key in snake_case>` labels.
  *
- * The exact-match map is never evicted, as in slo-exporter: it holds one entry per distinct event key that
- * was classified, and prometheusExporter's `maximumUniqueEventKeys` does not bound it (that cap only bounds
- * the exported series). Its size is `slo_exporter_dynamic_classifier_exact_matches` (slokit's addition).
+ * The exact-match map: the CSV rows, never evicted, and the learnt entries (one per distinct event key
+ * classified since the start; a learnt entry overrides a CSV row of its key, as slo-exporter's single map
+ * does). slo-exporter never evicts learnt entries, so a stream of distinct keys grows it without bound
+ * (prometheusExporter's `maximumUniqueEventKeys` only bounds the exported series). slokit bounds them at
+ * `maximumLearntExactMatches` (slokit's key, default 100,000; 0: no bound): past it, the oldest learnt
+ * entry is evicted first (insertion order; relearning a key with another classification renews it). An
+ * evicted key is classified again by the CSV row or the regexps, as before it was learnt; only a key learnt
+ * from an event classified upstream is forgotten. Evictions are counted in
+ * `slo_exporter_dynamic_classifier_exact_matches_evicted_total`; the map's size is
+ * `slo_exporter_dynamic_classifier_exact_matches` (both slokit's additions).
  *
  * `GET /dynamicClassifier/matchers/exact` and `.../regexp` dump the maps as CSV in the files' format; the
  * exact dump is sorted by key (slo-exporter writes Go's random map order), the regexp dump is in file order.
@@ -68,9 +75,14 @@ export interface DynamicClassifierOptions {
   regexps: readonly RegexpMatch[];
   /** Metadata keys whose values label the count of unclassified events. */
   unclassifiedEventMetadataKeys: readonly string[];
+  /** Most learnt exact matches kept (module comment); default `DEFAULT_MAXIMUM_LEARNT_EXACT_MATCHES`, 0: no bound. */
+  maximumLearntExactMatches?: number;
   /** Problems slo-exporter logs and skips (records without 4 fields, invalid regexps), for the caller to log. */
   warnings?: readonly ConfigIssue[];
 }
+
+/** Default bound on learnt exact matches. */
+export const DEFAULT_MAXIMUM_LEARNT_EXACT_MATCHES = 100_000;
 
 /** `metadata_<key in snake_case>`, slo-exporter's label for an unclassified event's metadata value. */
 export function metadataLabelName(key: string): string {
@@ -82,7 +94,12 @@ export class DynamicClassifier implements EventProcessor {
   readonly moduleName = NAME;
   /** Problems in the CSV files that did not stop loading (see `DynamicClassifierOptions.warnings`). */
   readonly warnings: readonly ConfigIssue[];
+  /** The exact CSV rows: never evicted. */
   private readonly exact = new Map<string, SloClassification>();
+  /** Learnt matches, oldest first (a Map iterates in insertion order); they override `exact`. */
+  private readonly learnt = new Map<string, SloClassification>();
+  private readonly maximumLearnt: number;
+  private evicted = 0;
   private readonly regexps: readonly RegexpMatch[];
   private readonly metadataKeys: readonly string[];
   private readonly processed: MetricVec;
@@ -94,6 +111,7 @@ export class DynamicClassifier implements EventProcessor {
   constructor(options: DynamicClassifierOptions) {
     for (const row of options.exact) this.exact.set(row.key, { ...row.classification });
     this.regexps = options.regexps;
+    this.maximumLearnt = options.maximumLearntExactMatches ?? DEFAULT_MAXIMUM_LEARNT_EXACT_MATCHES;
     this.metadataKeys = [...options.unclassifiedEventMetadataKeys].sort();
     this.warnings = options.warnings ?? [];
     this.processed = new MetricVec(
@@ -111,7 +129,7 @@ export class DynamicClassifier implements EventProcessor {
       this.learn(key, event.classification);
       return event;
     }
-    const exact = this.exact.get(key);
+    const exact = this.learnt.get(key) ?? this.exact.get(key);
     if (exact) {
       event.classification = { ...exact };
       this.countClassified('exact');
@@ -129,15 +147,37 @@ export class DynamicClassifier implements EventProcessor {
     return event;
   }
 
-  /** Sets the exact match of `key` (a copy; kept as is when equal, to spare a copy per classified event). */
+  /**
+   * Sets the exact match of `key` (a copy; kept as is when equal, to spare a copy per classified event),
+   * evicting the oldest learnt entry past the bound.
+   */
   private learn(key: string, classification: SloClassification): void {
-    const known = this.exact.get(key);
+    const known = this.learnt.get(key) ?? this.exact.get(key);
     if (
-      known?.domain !== classification.domain ||
-      known.class !== classification.class ||
-      known.app !== classification.app
+      known?.domain === classification.domain &&
+      known.class === classification.class &&
+      known.app === classification.app
     )
-      this.exact.set(key, { ...classification });
+      return;
+    // Deleted first so a changed entry moves to the newest end.
+    this.learnt.delete(key);
+    this.learnt.set(key, { ...classification });
+    if (this.maximumLearnt > 0 && this.learnt.size > this.maximumLearnt) {
+      this.learnt.delete(this.learnt.keys().next().value!);
+      this.evicted++;
+    }
+  }
+
+  /** The number of keys `exactMatches()` holds, without building it. */
+  private exactMatchCount(): number {
+    let csvOnly = 0;
+    for (const key of this.exact.keys()) if (!this.learnt.has(key)) csvOnly++;
+    return csvOnly + this.learnt.size;
+  }
+
+  /** Every exact match: the CSV rows overridden by the learnt entries. */
+  private exactMatches(): Map<string, SloClassification> {
+    return new Map([...this.exact, ...this.learnt]);
   }
 
   private countClassified(by: 'exact' | 'regexp'): void {
@@ -151,8 +191,9 @@ export class DynamicClassifier implements EventProcessor {
 
   /** The exact-match map as classification CSV, sorted by key (code-unit order) so dumps compare. */
   exactMatchesCsv(): string {
-    const keys = [...this.exact.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return formatClassificationCsv(keys.map((key) => ({ key, classification: this.exact.get(key)! })));
+    const matches = this.exactMatches();
+    const keys = [...matches.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return formatClassificationCsv(keys.map((key) => ({ key, classification: matches.get(key)! })));
   }
 
   /** The key regexps as classification CSV, in file order. */
@@ -176,7 +217,13 @@ export class DynamicClassifier implements EventProcessor {
         name: `${PREFIX}exact_matches`,
         help: 'Event keys in the exact-match map (from the exact CSV files and learnt since the start).',
         type: 'gauge',
-        samples: [{ value: this.exact.size }],
+        samples: [{ value: this.exactMatchCount() }],
+      },
+      {
+        name: `${PREFIX}exact_matches_evicted_total`,
+        help: 'Learnt exact matches evicted, oldest first, past maximumLearntExactMatches.',
+        type: 'counter',
+        samples: [{ value: this.evicted }],
       },
     ];
   }
@@ -194,9 +241,16 @@ export interface DynamicClassifierConfig {
   exactMatchesCsvFiles: readonly CsvFileReference[];
   regexpMatchesCsvFiles: readonly CsvFileReference[];
   unclassifiedEventMetadataKeys: readonly string[];
+  /** slokit's bound on learnt exact matches (0: none). */
+  maximumLearntExactMatches: number;
 }
 
-const KEYS = ['exactMatchesCsvFiles', 'regexpMatchesCsvFiles', 'unclassifiedEventMetadataKeys'] as const;
+const KEYS = [
+  'exactMatchesCsvFiles',
+  'regexpMatchesCsvFiles',
+  'unclassifiedEventMetadataKeys',
+  'maximumLearntExactMatches',
+] as const;
 type Key = (typeof KEYS)[number];
 
 /**
@@ -233,6 +287,10 @@ export function parseDynamicClassifierModule(
     exactMatchesCsvFiles: files('exactMatchesCsvFiles'),
     regexpMatchesCsvFiles: files('regexpMatchesCsvFiles'),
     unclassifiedEventMetadataKeys: metadataKeys,
+    maximumLearntExactMatches: module.integer(
+      'maximumLearntExactMatches',
+      DEFAULT_MAXIMUM_LEARNT_EXACT_MATCHES,
+    ),
   };
   issues.sort(byPosition);
   return { config, issues };
@@ -303,6 +361,7 @@ export const dynamicClassifierModule: ProcessorModule = {
       exact: loaded(exact).flatMap((file) => file.rows),
       regexps: compileRegexpRows(loaded(regexp), warnings),
       unclassifiedEventMetadataKeys: config.unclassifiedEventMetadataKeys,
+      maximumLearntExactMatches: config.maximumLearntExactMatches,
       warnings,
     });
     return { processor, issues };

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  DEFAULT_MAXIMUM_LEARNT_EXACT_MATCHES,
   DynamicClassifier,
   dynamicClassifierModule,
   metadataLabelName,
@@ -111,6 +112,54 @@ describe('dynamicClassifier: classification', () => {
   });
 });
 
+describe('dynamicClassifier: bounded learnt exact matches', () => {
+  let dir: ReturnType<typeof tempDir> | undefined;
+  afterEach(() => dir?.cleanup());
+
+  it('evicts the oldest learnt entry past maximumLearntExactMatches, never a CSV row, and counts it', async () => {
+    dir = tempDir();
+    dir.write('exact.csv', 'csv-domain,csv-app,csv-class,k-csv\n');
+    const root = dir.root;
+    const processor = await classifier(
+      '    exactMatchesCsvFiles: [exact.csv]\n    maximumLearntExactMatches: 2\n',
+      root,
+    );
+    const learnt = (domain: string): SloClassification => ({ domain, app: 'a', class: 'c' });
+    processor.process(keyed('k1', {}, learnt('one')));
+    processor.process(keyed('k2', {}, learnt('two')));
+    // Relearning k1 with another classification renews it: k2 is now the oldest.
+    processor.process(keyed('k1', {}, learnt('one-again')));
+    processor.process(keyed('k3', {}, learnt('three')));
+    processor.process(keyed('k-csv', {}, learnt('csv-overridden')));
+    // Bound 2: k2 went first, then k1; the CSV row stays under the learnt override.
+    expect(body(processor, 'matchers/exact')).toBe('csv-overridden,a,c,k-csv\nthree,a,c,k3\n');
+    expect(processor.process(keyed('k2')).classification).toBeUndefined();
+    expect(exposition(processor)).toContain('slo_exporter_dynamic_classifier_exact_matches 2\n');
+    expect(exposition(processor)).toContain(
+      'slo_exporter_dynamic_classifier_exact_matches_evicted_total 2\n',
+    );
+    // Evicting the override brings the CSV row back.
+    processor.process(keyed('k4', {}, learnt('four')));
+    processor.process(keyed('k5', {}, learnt('five')));
+    expect(processor.process(keyed('k-csv')).classification).toEqual({
+      domain: 'csv-domain',
+      app: 'csv-app',
+      class: 'csv-class',
+    });
+  });
+
+  it('defaults to 100,000 and refuses a non-integer bound with its position', async () => {
+    expect(DEFAULT_MAXIMUM_LEARNT_EXACT_MATCHES).toBe(100_000);
+    const { issues } = await load(
+      dynamicClassifierModule,
+      'modules:\n  dynamicClassifier:\n    maximumLearntExactMatches: lots\n',
+    );
+    expect(issues).toEqual([
+      'slo_exporter.yaml:3:32: modules.dynamicClassifier.maximumLearntExactMatches: expected a non-negative integer, got "lots"',
+    ]);
+  });
+});
+
 describe('dynamicClassifier: metrics', () => {
   it("slo-exporter's oracle: metadata keys become metadata_<snake_case> labels", () => {
     expect(['foo', 'fooBar', 'FooBar', 'foobar', ''].map(metadataLabelName)).toEqual([
@@ -142,6 +191,9 @@ describe('dynamicClassifier: metrics', () => {
         '# HELP slo_exporter_dynamic_classifier_exact_matches Event keys in the exact-match map (from the exact CSV files and learnt since the start).',
         '# TYPE slo_exporter_dynamic_classifier_exact_matches gauge',
         'slo_exporter_dynamic_classifier_exact_matches 2',
+        '# HELP slo_exporter_dynamic_classifier_exact_matches_evicted_total Learnt exact matches evicted, oldest first, past maximumLearntExactMatches.',
+        '# TYPE slo_exporter_dynamic_classifier_exact_matches_evicted_total counter',
+        'slo_exporter_dynamic_classifier_exact_matches_evicted_total 0',
         '',
       ].join('\n'),
     );
