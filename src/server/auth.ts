@@ -18,8 +18,14 @@ export function bearerMatches(header: string | undefined, token: string): boolea
   return match !== null && timingSafeEqual(digest(match[1]!), digest(token));
 }
 
-/** The hook; `token()` is read per request (a reload may change it); undefined leaves writes open. */
-export function bearerAuth(token: () => string | undefined): FastifyPluginAsync {
+/**
+ * The hook; `token()` is read per request (a reload may change it); undefined leaves writes open. `source`
+ * names where the token is configured, for the 401 answer (default `server.auth_token`, slokit.yaml's).
+ */
+export function bearerAuth(
+  token: () => string | undefined,
+  source = 'server.auth_token',
+): FastifyPluginAsync {
   return global(async (app) => {
     app.addHook('onRequest', async (request, reply) => {
       const expected = token();
@@ -28,7 +34,7 @@ export function bearerAuth(token: () => string | undefined): FastifyPluginAsync 
       return reply
         .status(401)
         .header('www-authenticate', 'Bearer')
-        .send({ error: 'this endpoint needs Authorization: Bearer <token> (server.auth_token)' });
+        .send({ error: `this endpoint needs Authorization: Bearer <token> (${source})` });
     });
   });
 }

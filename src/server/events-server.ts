@@ -25,6 +25,7 @@ import { bearerAuth } from './auth.js';
 import { acceptsOpenMetrics } from './content-negotiation.js';
 import { type EventsServerPipeline, eventsRoutes } from './events-routes.js';
 import { boundUrl, createHttpApp } from './http-app.js';
+import { addProbes } from './probes.js';
 
 export { acceptsOpenMetrics } from './content-negotiation.js';
 export type { EventsServerPipeline } from './events-routes.js';
@@ -79,7 +80,7 @@ export async function startEventsServer(options: EventsServerOptions): Promise<E
   const app = await createHttpApp({ bodyLimit: options.bodyLimit ?? DEFAULT_EVENTS_BODY_LIMIT, logger });
   let notReady: string | undefined = 'starting';
   const { authToken } = options;
-  await app.register(bearerAuth(() => authToken));
+  await app.register(bearerAuth(() => authToken, '--auth-token-file or SLOKIT_EVENTS_AUTH_TOKEN'));
 
   app.get('/metrics', (request, reply) => {
     const open = acceptsOpenMetrics(request.headers.accept);
@@ -89,15 +90,7 @@ export async function startEventsServer(options: EventsServerOptions): Promise<E
       .header('content-type', open ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_TEXT_CONTENT_TYPE)
       .send(body);
   });
-  app.get('/liveness', (_request, reply) => {
-    void reply.type('text/plain; charset=utf-8').send('OK');
-  });
-  app.get('/readiness', (_request, reply) => {
-    void reply
-      .status(notReady === undefined ? 200 : 503)
-      .type('text/plain; charset=utf-8')
-      .send(notReady ?? 'OK');
-  });
+  addProbes(app, { live: '/liveness', ready: '/readiness', ok: 'OK', notReady: () => notReady });
   await app.register(eventsRoutes(pipeline, () => notReady));
 
   await app.listen({ host, port });

@@ -14,6 +14,7 @@ import { type EventsServerPipeline, eventsRoutes } from './events-routes.js';
 import { boundUrl, createHttpApp } from './http-app.js';
 import { type KeptnEndpoint, keptnRoutes } from './keptn-routes.js';
 import { metricsRoute, type ServeMetrics } from './metrics-route.js';
+import { addProbes } from './probes.js';
 
 /** What the server serves. */
 export interface ServeServerOptions {
@@ -51,15 +52,7 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
   // Hooks first: they apply to every route registered after them.
   await app.register(metricsRoute(options.metrics));
   await app.register(bearerAuth(options.authToken));
-  app.get('/healthz', (_request, reply) => {
-    void reply.type('text/plain; charset=utf-8').send('ok');
-  });
-  app.get('/readyz', (_request, reply) => {
-    void reply
-      .status(notReady === undefined ? 200 : 503)
-      .type('text/plain; charset=utf-8')
-      .send(notReady ?? 'ok');
-  });
+  addProbes(app, { live: '/healthz', ready: '/readyz', ok: 'ok', notReady: () => notReady });
   await app.register(apiRoutes(options.api));
   const { events } = options;
   await app.register(eventsRoutes(events.pipeline, () => notReady ?? events.notReady()));
