@@ -50,3 +50,19 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out;
 }
+
+/** A file-system error as a user reads it: `symbolic link loop (ELOOP)`, `permission denied (EACCES)`. */
+export function fileErrorReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reasons: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    ELOOP: 'symbolic link loop',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOTDIR: 'a component of the path is not a directory',
+    EISDIR: 'is a directory',
+    ENAMETOOLONG: 'file name too long',
+  };
+  const reason = code && Object.hasOwn(reasons, code) ? reasons[code] : (error as Error).message;
+  return code ? `${reason} (${code})` : String(reason);
+}

@@ -10,7 +10,7 @@
 import { lstatSync, readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { SloConfig } from '../domain/types.js';
-import { ConfigError, type ConfigIssue } from './errors.js';
+import { ConfigError, type ConfigIssue, fileErrorReason } from './errors.js';
 import { interpolate } from './interpolate.js';
 import { type SharedConfig, sharedConfigSchema, sloSchema } from './schema.js';
 import { validateWith } from './validate.js';
@@ -63,22 +63,6 @@ const issueFor = (file: string, message: string): ConfigIssue => ({
   path: '',
   message,
 });
-
-/** A file-system error as a user reads it: `symbolic link loop (ELOOP)`, `permission denied (EACCES)`. */
-function fsReason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  const reasons: Record<string, string> = {
-    ENOENT: 'no such file or directory',
-    ELOOP: 'symbolic link loop',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    ENOTDIR: 'a component of the path is not a directory',
-    EISDIR: 'is a directory',
-    ENAMETOOLONG: 'file name too long',
-  };
-  const reason = code && Object.hasOwn(reasons, code) ? reasons[code] : (error as Error).message;
-  return code ? `${reason} (${code})` : String(reason);
-}
 
 /** What a non-regular file is, for messages; undefined for a regular file. */
 function specialType(info: Stats): string | undefined {
@@ -136,7 +120,7 @@ function readDocument(file: string, env: Env, info?: Stats): ReadDocument {
     if (problem) return { issues: [issueFor(file, problem)], missing: [] };
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    return { issues: [issueFor(file, `cannot read file: ${fsReason(error)}`)], missing: [] };
+    return { issues: [issueFor(file, `cannot read file: ${fileErrorReason(error)}`)], missing: [] };
   }
   const items = itemCount(text);
   if (items > MAX_CONFIG_ITEMS) {
@@ -166,7 +150,7 @@ export async function listSloFiles(path: string): Promise<{ files: SloFile[]; is
   try {
     info = statSync(path);
   } catch (error) {
-    return { files: [], issues: [issueFor(path, fsReason(error))] };
+    return { files: [], issues: [issueFor(path, fileErrorReason(error))] };
   }
   if (!info.isDirectory()) {
     const problem = unreadable(info);
@@ -178,7 +162,7 @@ export async function listSloFiles(path: string): Promise<{ files: SloFile[]; is
   try {
     names = readdirSync(path);
   } catch (error) {
-    return { files: [], issues: [issueFor(path, `cannot list directory: ${fsReason(error)}`)] };
+    return { files: [], issues: [issueFor(path, `cannot list directory: ${fileErrorReason(error)}`)] };
   }
   const candidates = names
     .filter((name) => !name.startsWith('..') && CONFIG_EXTENSIONS.has(extname(name).toLowerCase()))
@@ -193,7 +177,7 @@ export async function listSloFiles(path: string): Promise<{ files: SloFile[]; is
     } catch (error) {
       const link = lstatOrUndefined(file);
       const dangling = link?.isSymbolicLink() && (error as NodeJS.ErrnoException).code === 'ENOENT';
-      return issueFor(file, dangling ? 'symbolic link to a missing file (ENOENT)' : fsReason(error));
+      return issueFor(file, dangling ? 'symbolic link to a missing file (ENOENT)' : fileErrorReason(error));
     }
   });
   const files: SloFile[] = [];

@@ -3,24 +3,10 @@
  * type and size checked before reading, optional `${VAR}` interpolation, parsed with source positions.
  */
 import { readFile, stat } from 'node:fs/promises';
-import type { ConfigIssue } from '../../config/errors.js';
+import { type ConfigIssue, fileErrorReason } from '../../config/errors.js';
 import { interpolate } from '../../config/interpolate.js';
 import { MAX_CONFIG_BYTES } from '../../config/load.js';
 import { parseSource, type SourceDocument } from '../../config/yaml-source.js';
-
-/** A file-system error as a user reads it: `no such file or directory (ENOENT)`. */
-export function fileProblem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  const reasons: Record<string, string> = {
-    ENOENT: 'no such file or directory',
-    EACCES: 'permission denied',
-    EISDIR: 'is a directory',
-    ENOTDIR: 'a component of the path is not a directory',
-    ELOOP: 'symbolic link loop',
-  };
-  if (code && Object.hasOwn(reasons, code)) return `${reasons[code]} (${code})`;
-  return code ?? String((error as Error).message);
-}
 
 /** A parsed config file; `missing` holds the offsets of unset `${VAR}`s (see `interpolate`). */
 export interface ConfigDocument {
@@ -51,7 +37,7 @@ export async function readConfigDocument(
       return fail(`file too large (${info.size} bytes; the limit is ${MAX_CONFIG_BYTES} bytes)`);
     text = await readFile(file, 'utf8');
   } catch (error) {
-    return fail(`cannot read file: ${fileProblem(error)}`);
+    return fail(`cannot read file: ${fileErrorReason(error)}`);
   }
   let missing: ConfigDocument['missing'] = [];
   if (env) {

@@ -10,7 +10,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { type ConfigIssue, formatPath } from '../../config/errors.js';
+import { type ConfigIssue, fileErrorReason, formatPath } from '../../config/errors.js';
 import { validateWith } from '../../config/validate.js';
 import type { SourceDocument } from '../../config/yaml-source.js';
 import type { CounterLabelNames, CounterOptions } from '../counters.js';
@@ -23,7 +23,7 @@ import { RelabelProcessor } from '../modules/relabel-module.js';
 import type { EventProcessor } from '../pipeline-event.js';
 import type { EventStoreSpec, PipelineSpec } from '../pipeline-spec.js';
 import type { CompiledRule } from '../rules-file.js';
-import { fileProblem, readConfigDocument } from './config-file.js';
+import { readConfigDocument } from './config-file.js';
 import { FieldMappingProcessor, StaticClassificationProcessor } from './event-processors.js';
 import { type EventsSection, eventsSectionSchema, sourceSchema } from './events-schema.js';
 import { counterOptionProblems } from './exporter-module.js';
@@ -144,7 +144,7 @@ async function readFiles(
           await stat(path);
           return undefined;
         } catch (error) {
-          return at(['sources', i, 'file'], `cannot follow "${path}": ${fileProblem(error)}`);
+          return at(['sources', i, 'file'], `cannot follow "${path}": ${fileErrorReason(error)}`);
         }
       }),
     ),

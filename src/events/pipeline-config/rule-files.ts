@@ -4,11 +4,10 @@
  * threshold gauge's labels with exposeRulesAsMetrics). Shared by slo-exporter-config.ts and events-section.ts.
  */
 import { readFile } from 'node:fs/promises';
-import type { ConfigIssue } from '../../config/errors.js';
+import { type ConfigIssue, fileErrorReason } from '../../config/errors.js';
 import { counterLabelProblems } from '../counters.js';
 import { ruleThresholdFamily } from '../rule-thresholds.js';
 import { type CompiledRule, parseRulesFile } from '../rules-file.js';
-import { fileProblem } from './config-file.js';
 
 /** A rule file to read: its resolved path, and where the config names it (for an unreadable file). */
 export interface RuleFileRef {
@@ -33,7 +32,7 @@ export async function loadRuleFiles(
       try {
         return await readFile(path, 'utf8');
       } catch (error) {
-        return { ...at, message: `cannot read rule file "${path}": ${fileProblem(error)}` };
+        return { ...at, message: `cannot read rule file "${path}": ${fileErrorReason(error)}` };
       }
     }),
   );

@@ -28,7 +28,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { didYouMean } from '../../config/did-you-mean.js';
-import { type ConfigIssue, formatPath } from '../../config/errors.js';
+import { type ConfigIssue, fileErrorReason, formatPath } from '../../config/errors.js';
 import type { SourceDocument } from '../../config/yaml-source.js';
 import { parseGoDuration } from '../../lang/go-duration.js';
 import type { CounterOptions } from '../counters.js';
@@ -38,7 +38,7 @@ import { ModuleConfigReader } from '../module-config.js';
 import type { EventProcessor } from '../pipeline-event.js';
 import type { EventStoreSpec, FileSourceSpec, PipelineSpec } from '../pipeline-spec.js';
 import { parseTailerModule } from '../tailer-config.js';
-import { fileProblem, readConfigDocument } from './config-file.js';
+import { readConfigDocument } from './config-file.js';
 import { readExporterModule } from './exporter-module.js';
 import { sortIssues } from './issues.js';
 import { parseListenAddress } from './listen-address.js';
@@ -401,7 +401,7 @@ class RootConfigLoader {
     } catch (error) {
       this.error(
         this.keyPath(path, 'tailedFile'),
-        `cannot follow "${tailedFile}": ${fileProblem(error)} (the tailed file must exist at startup, as in slo-exporter)`,
+        `cannot follow "${tailedFile}": ${fileErrorReason(error)} (the tailed file must exist at startup, as in slo-exporter)`,
       );
       return undefined;
     }
