@@ -36,7 +36,7 @@ const commands = [
 const imports = [...MODULES.map(importOnly), importOnly('./dist/index.js')];
 
 console.log(
-  `start-up: whole processes from spawn to exit, ${ROUNDS} interleaved rounds, cwd ${root}, quickstart ${QUICKSTART_DIR}; node ${process.version}`,
+  `start-up: whole processes from spawn to exit, ${ROUNDS} interleaved rounds, cwd ${root}, quickstart ${QUICKSTART.join(' ')}; node ${process.version}`,
 );
 const results = await interleaved([...commands, ...imports], ROUNDS);
 const stats = new Map([...results].map(([name, runs]) => [name, summary(runs.map((r) => r.ms))]));

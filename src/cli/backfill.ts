@@ -5,9 +5,8 @@
  * logs (`backfill progress`, every 10 %). The summary is printed as JSON on stdout.
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { durationSeconds } from '../config/fields.js';
 import { TIMESTAMP_PARSERS } from '../events/pipeline-config/timestamp-formats.js';
-import { parseDuration } from '../lang/duration.js';
+import { durationSeconds, parseDuration } from '../lang/duration.js';
 import { type CommandContext, EXIT, type Exec, UsageError } from './context.js';
 import { callTimeoutOption, LOG_LEVELS, type LogLevel, numberParser } from './options.js';
 

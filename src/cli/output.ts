@@ -2,7 +2,8 @@
  * Renders reports for people (aligned table, SLI and goal in %, burn rate against threshold, alerts coloured)
  * and for machines (JSON array with slo-generator's field names, or YAML).
  */
-import { stringify } from 'yaml';
+
+import { yamlLibrary } from '../config/yaml-library.js';
 import type { SloReport, ValidReport } from '../domain/types.js';
 import { formatDuration } from '../lang/duration.js';
 import type { OutputFormat } from './options.js';
@@ -122,7 +123,7 @@ export function renderTable(reports: readonly SloReport[], color: boolean): stri
 /** Renders reports in the requested format. */
 export function render(reports: readonly SloReport[], format: OutputFormat, color = false): string {
   if (format === 'json') return `${JSON.stringify(reports, null, 2)}\n`;
-  if (format === 'yaml') return stringify(reports);
+  if (format === 'yaml') return yamlLibrary().stringify(reports);
   return renderTable(reports, color);
 }
 
@@ -142,7 +143,7 @@ export function renderDeletions(
     errors: r.errors,
   }));
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
-  if (format === 'yaml') return stringify(rows);
+  if (format === 'yaml') return yamlLibrary().stringify(rows);
   const result = (r: (typeof rows)[number]) => {
     const parts = r.deleted_from.length ? [`deleted from ${r.deleted_from.join(', ')}`] : [];
     if (r.errors.length) parts.push(...r.errors);

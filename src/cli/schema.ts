@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { EXIT, type Exec, UsageError } from './context.js';
 
 async function run(kind: string | undefined): Promise<number> {
-  const { jsonSchemas } = await import('../config/schema.js'); // zod is loaded only for this command
+  const { jsonSchemas } = await import('../config/shared-config-schema.js'); // zod is loaded only for this command
   const schemas = jsonSchemas();
   if (kind !== undefined && kind !== 'slo' && kind !== 'config') {
     throw new UsageError(`schema kind must be "slo" or "config", got "${kind}"`);

@@ -4,20 +4,8 @@
  */
 import { z } from 'zod';
 import { MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, TIMEOUT_RANGE } from '../async/deadline.js';
-import { parseDuration } from '../lang/duration.js';
+import { durationSeconds } from '../lang/duration.js';
 import { MIN_VALID_EVENTS_EXPECTED } from './min-valid-events.js';
-
-/**
- * Seconds of a duration field: a number of seconds (slo-generator's form) or a Prometheus duration string
- * (`28d`, `1h30m`; see `lang/duration.ts`). Undefined unless the result is finite, positive and, when
- * `integer`, whole.
- */
-export function durationSeconds(value: unknown, integer: boolean): number | undefined {
-  const seconds =
-    typeof value === 'number' ? value : typeof value === 'string' ? parseDuration(value.trim()) : undefined;
-  if (seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) return undefined;
-  return integer && !Number.isInteger(seconds) ? undefined : seconds;
-}
 
 /**
  * Zod schema of a duration field; its output is seconds (a number). `integer` requires whole seconds

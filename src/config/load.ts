@@ -12,7 +12,7 @@ import { extname, join } from 'node:path';
 import type { SloConfig } from '../domain/types.js';
 import { ConfigError, type ConfigIssue, fileErrorReason } from './errors.js';
 import { interpolate } from './interpolate.js';
-import { type SharedConfig, sharedConfigSchema, sloSchema } from './schema.js';
+import { SHARED_CONFIG_SECTIONS, type SharedConfig, sharedConfigCoreSchema, sloSchema } from './schema.js';
 import { validateWith } from './validate.js';
 import { parseSource, type SourceDocument } from './yaml-source.js';
 
@@ -254,7 +254,28 @@ export async function loadSharedConfig(file: string, env: Env = process.env): Pr
   }
   // A placeholder left in a checked field would only add a second, confusing error.
   if (fatal.length) throw new ConfigError([...fatal, ...read.issues]);
-  const checked = validateWith(sharedConfigSchema, doc.value ?? {}, doc);
+  const checked = await validateSharedConfig(doc.value ?? {}, doc);
   if (!checked.value || read.issues.length) throw new ConfigError([...read.issues, ...checked.issues]);
   return { config: checked.value, source: doc, unresolved: [...unresolved.values()] };
+}
+
+/**
+ * The shared config checked against the whole schema, whose optional sections' schemas are imported only
+ * when `value` has one of them or has a problem: the core schema gives the same value to a config without
+ * them, and the whole schema words every issue (its "did you mean" knows every key).
+ */
+async function validateSharedConfig(
+  value: unknown,
+  doc: SourceDocument,
+): Promise<{ value?: SharedConfig; issues: ConfigIssue[] }> {
+  const sections =
+    value !== null &&
+    typeof value === 'object' &&
+    SHARED_CONFIG_SECTIONS.some((key) => Object.hasOwn(value, key));
+  if (!sections) {
+    const core = validateWith(sharedConfigCoreSchema, value, doc);
+    if (core.value) return { value: core.value as SharedConfig, issues: [] };
+  }
+  const { sharedConfigSchema } = await import('./shared-config-schema.js');
+  return validateWith(sharedConfigSchema, value, doc);
 }

@@ -1,13 +1,14 @@
 /**
- * Schemas of the config files slokit reads: slo-generator v2 SLO documents and the shared config
- * (`backends`, `exporters`, `error_budget_policies`, `default_exporters`). Objects are strict: an unknown
+ * Schemas of the config files slokit reads: slo-generator v2 SLO documents and the core of the shared config
+ * (`backends`, `exporters`, `error_budget_policies`, `default_exporters`; its optional sections are in
+ * shared-config-schema.ts). Objects are strict: an unknown
  * field is a typo until proven otherwise. Backend- and exporter-specific fields are checked by the schemas
  * their registries publish, because only they know what a `prometheus` or a plugin block may contain.
  */
 import { z } from 'zod';
-import { eventsSectionSchema } from '../events/pipeline-config/events-schema.js';
 import { durationSchema, minValidEventsSchema, secondsSchema } from './fields.js';
-import { serveSections } from './serve-sections.js';
+
+export type { SharedConfig } from './shared-config-schema.js';
 
 /** Free-form constructor fields of a backend or exporter entry (`prometheus: {url: ...}`); `{}` when empty. */
 const pluginBlock = z
@@ -99,7 +100,13 @@ export const policyStepSchema = z
     }
   });
 
-export const sharedConfigSchema = z.strictObject({
+/**
+ * The shared config without its optional sections (`events` and serve's, see SHARED_CONFIG_SECTIONS): what
+ * slo-generator's shared config holds. A config without those sections gives the same value and issues under
+ * this schema as under the whole one (`sharedConfigSchema` in shared-config-schema.ts), whose section schemas
+ * are only loaded for a config that has one: `compute` on a slo-generator config does not pay for them.
+ */
+export const sharedConfigCoreSchema = z.strictObject({
   backends: z.record(z.string(), pluginBlock).default({}),
   exporters: z.record(z.string(), pluginBlock).default({}),
   error_budget_policies: z.record(z.string(), z.strictObject({ steps: z.array(policyStepSchema).min(1) })),
@@ -128,20 +135,15 @@ export const sharedConfigSchema = z.strictObject({
     .looseObject({})
     .optional()
     .describe('Accepted for slo-generator compatibility; unused.'),
-  events: eventsSectionSchema
-    .optional()
-    .describe('The event pipeline of `slokit events run -c` (log files → rules → SLO event counters).'),
-  // slokit serve's sections (src/config/serve-sections.ts), all optional.
-  ...serveSections,
 });
 
-export type SharedConfig = z.output<typeof sharedConfigSchema>;
-
-/** JSON Schema of the config files (draft 2020-12), for editors and CI checks. */
-export function jsonSchemas(): { slo: unknown; config: unknown } {
-  const options = { io: 'input', unrepresentable: 'any' } as const;
-  return {
-    slo: { title: 'slokit SLO (slo-generator v2)', ...z.toJSONSchema(sloSchema, options) },
-    config: { title: 'slokit shared config', ...z.toJSONSchema(sharedConfigSchema, options) },
-  };
-}
+/** Top-level keys of the shared config whose schemas live in shared-config-schema.ts (all optional). */
+export const SHARED_CONFIG_SECTIONS: readonly string[] = [
+  'events',
+  'server',
+  'slos',
+  'schedule',
+  'keptn',
+  'providers',
+  'history',
+];

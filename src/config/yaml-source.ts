@@ -4,24 +4,10 @@
  * YAML 1.2's core schema is used, with `<<` merge keys (which PyYAML, slo-generator's parser, supports): it
  * keeps `y`/`n`, dates and version-like strings as strings, where full YAML 1.1 would change their meaning.
  */
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isNode,
-  isPair,
-  isScalar,
-  isSeq,
-  LineCounter,
-  type Node,
-  type Pair,
-  parseDocument,
-  visit,
-  type YAMLError,
-  type YAMLMap,
-} from 'yaml';
+import type { Document, Node, Pair, YAMLError, YAMLMap } from 'yaml';
 import { type ConfigIssue, formatPath } from './errors.js';
 import { readFastYaml } from './yaml-fast.js';
+import { yamlLibrary } from './yaml-library.js';
 
 /** A parsed config document: its value and a way to find where any field was written. */
 export interface SourceDocument {
@@ -71,6 +57,7 @@ export function parseSource(text: string, file: string): { doc: SourceDocument; 
 
 /** `parseSource` with the full parser: every text, every issue, positions from the start. */
 export function parsePositioned(text: string, file: string): { doc: SourceDocument; issues: ConfigIssue[] } {
+  const { isAlias, isMap, isNode, isScalar, LineCounter, parseDocument } = yamlLibrary();
   const lineCounter = new LineCounter();
   // yaml's own `uniqueKeys` check compares every key with every other (quadratic): `duplicateKeys` is linear.
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
@@ -164,6 +151,7 @@ function yamlErrorMessage(error: YAMLError): string {
  * nested aliases at most once, so a file of many aliases costs linear time here too.
  */
 function buildErrorAt(document: Document, thrown: string): { offset: number; message: string } {
+  const { isAlias, isMap, isNode, isScalar, isSeq, visit } = yamlLibrary();
   const anchors = new Map<string, Node>();
   let found: { offset: number; message: string } | undefined;
   let firstAlias: number | undefined;
@@ -198,6 +186,7 @@ function buildErrorAt(document: Document, thrown: string): { offset: number; mes
  * alias inside its own anchor counts as one node), so this costs linear time however the aliases nest.
  */
 function aliasOverBudget(document: Document, budget: number): number | undefined {
+  const { isAlias, isMap, isNode, isPair, isSeq, visit } = yamlLibrary();
   const anchors = new Map<string, Node>();
   const sizes = new WeakMap<object, number>();
   const sizing = new WeakSet<object>();
@@ -239,6 +228,7 @@ function aliasOverBudget(document: Document, budget: number): number | undefined
  * the value's object keys will be (`6` and `"6"` are the same key), so no value silently replaces another.
  */
 function duplicateKeys(document: Document): { key: string; offset: number; first: number }[] {
+  const { isScalar, visit } = yamlLibrary();
   const found: { key: string; offset: number; first: number }[] = [];
   visit(document, {
     Map(_, map) {
@@ -258,6 +248,7 @@ function duplicateKeys(document: Document): { key: string; offset: number; first
 
 /** The key → pair index of a map, built once per map so lookups stay constant-time on large maps. */
 function pairsOf(node: YAMLMap, index: WeakMap<YAMLMap, Map<string, Pair>>): Map<string, Pair> {
+  const { isPair, isScalar } = yamlLibrary();
   let pairs = index.get(node);
   if (!pairs) {
     pairs = new Map();
@@ -277,6 +268,7 @@ function childOf(
   part: PropertyKey,
   index: WeakMap<YAMLMap, Map<string, Pair>>,
 ): Node | undefined {
+  const { isMap, isNode, isSeq } = yamlLibrary();
   if (isMap(node)) {
     const pair = pairsOf(node, index).get(String(part));
     return pair && isNode(pair.value) ? pair.value : pair && isNode(pair.key) ? pair.key : undefined;
@@ -289,6 +281,7 @@ function childOf(
 }
 
 function pathOfOffset(root: unknown, offset: number): PropertyKey[] {
+  const { isMap, isNode, isScalar, isSeq } = yamlLibrary();
   const path: PropertyKey[] = [];
   let node = root;
   for (;;) {

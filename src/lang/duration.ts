@@ -29,6 +29,18 @@ export function parseDuration(text: string): number | undefined {
 }
 
 /**
+ * Seconds of a duration field: a number of seconds (slo-generator's form) or a Prometheus duration string
+ * (`28d`, `1h30m`; see `lang/duration.ts`). Undefined unless the result is finite, positive and, when
+ * `integer`, whole.
+ */
+export function durationSeconds(value: unknown, integer: boolean): number | undefined {
+  const seconds =
+    typeof value === 'number' ? value : typeof value === 'string' ? parseDuration(value.trim()) : undefined;
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) return undefined;
+  return integer && !Number.isInteger(seconds) ? undefined : seconds;
+}
+
+/**
  * Renders seconds as a Prometheus duration (`3600` → `1h`, `5400` → `1h30m`), days being the largest unit
  * because SLO windows are spoken of in days (`28d`, not `4w`).
  */

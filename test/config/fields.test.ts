@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { durationSchema, durationSeconds, minValidEventsSchema } from '../../src/config/fields.js';
+import { durationSchema, minValidEventsSchema } from '../../src/config/fields.js';
 import { MIN_VALID_EVENTS_EXPECTED, parseMinValidEvents } from '../../src/config/min-valid-events.js';
 import { policyStepSchema } from '../../src/config/schema.js';
 import { historyExporter } from '../../src/exporters/history.js';
+import { durationSeconds } from '../../src/lang/duration.js';
 
 describe('durations', () => {
   it.each([

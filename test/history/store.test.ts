@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { durationSeconds } from '../../src/config/fields.js';
 import { buildReport } from '../../src/domain/report.js';
 import type { PolicyStep, SloConfig, ValidReport } from '../../src/domain/types.js';
 import { closeExporterContext, createExporterContext } from '../../src/exporters/context.js';
 import { historyExporter } from '../../src/exporters/history.js';
 import type { ExporterContext } from '../../src/exporters/types.js';
 import { HistoryStore, MIGRATIONS, migrate, SCHEMA_VERSION } from '../../src/history/store.js';
+import { durationSeconds } from '../../src/lang/duration.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const STEPS: Record<string, PolicyStep> = {

@@ -5,7 +5,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type CloudEventV1, HTTP } from 'cloudevents';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sharedConfigSchema } from '../../src/config/schema.js';
+import { sharedConfigSchema } from '../../src/config/shared-config-schema.js';
 import { buildReport } from '../../src/domain/report.js';
 import type { SloConfig, ValidReport } from '../../src/domain/types.js';
 import { exportResults } from '../../src/engine/export.js';

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedConfigSchema } from '../../src/config/schema.js';
+import { sharedConfigSchema } from '../../src/config/shared-config-schema.js';
 import { exportResults } from '../../src/engine/export.js';
 import { ReportMetricsRegistry } from '../../src/exporters/report-metrics-registry.js';
 import { type PrometheusServer, startScrapingPrometheus, type VectorSample } from '../helpers/prometheus.js';

@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sharedConfigSchema } from '../../src/config/schema.js';
+import { sharedConfigSchema } from '../../src/config/shared-config-schema.js';
 import { exportResults } from '../../src/engine/export.js';
 import { PushgatewayExporter } from '../../src/exporters/pushgateway.js';
 import { createExporter } from '../../src/exporters/registry.js';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatIssue } from '../../../src/config/errors.js';
 import { loadSharedConfig } from '../../../src/config/load.js';
-import { jsonSchemas } from '../../../src/config/schema.js';
+import { jsonSchemas } from '../../../src/config/shared-config-schema.js';
 import { loadEventsSection } from '../../../src/events/pipeline-config/events-section.js';
 import { EVENT_KEY_METADATA, type PipelineEvent } from '../../../src/events/pipeline-event.js';
 import type { PipelineSpec } from '../../../src/events/pipeline-spec.js';
