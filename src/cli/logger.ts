@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import type { Logger } from '../engine/logger.js';
 import type { LogLevel } from './options.js';
 
-const require = createRequire(import.meta.url);
+const requireCommonJs = createRequire(import.meta.url);
 
 /** pino's numeric levels, the order `--log-level` choices are enabled in. */
 const SEVERITY: Record<LogLevel, number> = { debug: 20, info: 30, warn: 40, error: 50, silent: Infinity };
@@ -18,7 +18,7 @@ export function createLogger(level: LogLevel): Logger {
   let pinoLogger: Logger | undefined;
   const target = () => {
     if (!pinoLogger) {
-      const { pino } = require('pino') as typeof import('pino');
+      const { pino } = requireCommonJs('pino') as typeof import('pino');
       pinoLogger = pino({ level, base: { name: 'slokit' } }, pino.destination({ fd: 2, sync: true }));
     }
     return pinoLogger;

@@ -6,11 +6,11 @@
  */
 import { createRequire } from 'node:module';
 
-const require = createRequire(import.meta.url);
+const requireCommonJs = createRequire(import.meta.url);
 let library: typeof import('yaml') | undefined;
 
 /** The `yaml` module (the same instance as `import 'yaml'`). */
 export function yamlLibrary(): typeof import('yaml') {
-  library ??= require('yaml') as typeof import('yaml');
+  library ??= requireCommonJs('yaml') as typeof import('yaml');
   return library;
 }

@@ -77,7 +77,8 @@ const registerSlokitHook = () =>
   slokitHook.get('slokit', async () => {
     const hook = new URL('./resolve-hook.js', import.meta.url);
     if (!existsSync(fileURLToPath(hook))) return;
-    const slokitUrl = new URL('../index.js', import.meta.url).href;
+    // The package's own entry (its `exports`), wherever this module was bundled to.
+    const slokitUrl = import.meta.resolve('slokit');
     await import(slokitUrl);
     register(hook, { data: { slokitUrl } });
   });

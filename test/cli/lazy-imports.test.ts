@@ -99,10 +99,10 @@ function packagesLoaded(cliArgs: string[]): Promise<{ packages: Set<string>; std
 }
 
 describe('start-up: what each command loads', () => {
-  it('--help loads commander and none of the engine packages', async () => {
+  it('--help loads no package but commander', async () => {
     const { packages, stdout } = await packagesLoaded(['--help']);
     expect(stdout).toContain('Usage: slokit');
-    expect(packages.has('commander')).toBe(true);
+    // commander may be loaded from node_modules or from the bundle (scripts/build-bundle.mjs), nothing else.
     expect([...packages].filter((p) => p !== 'commander')).toEqual([]);
   });
 
@@ -110,7 +110,6 @@ describe('start-up: what each command loads', () => {
     const { packages, stdout } = await packagesLoaded([...args, '--output', 'json']);
     const reports = JSON.parse(stdout) as { sli_measurement: number }[];
     expect(reports.map((r) => r.sli_measurement)).toEqual([0.99, 0.99]); // one valid report per SLO and step
-    expect(packages.has('zod')).toBe(true);
     expect(NOT_FOR_COMPUTE.filter((p) => packages.has(p))).toEqual([]);
   });
 
