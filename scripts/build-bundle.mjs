@@ -13,7 +13,7 @@
  *   pino's workers), or only loaded by some commands.
  * - dist/cli/main.js, the `bin`, becomes a one-line module importing the bundled CLI.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -26,6 +26,7 @@ if (readFileSync(join(dist, 'cli', 'main.js'), 'utf8') === STUB) {
 }
 const BUNDLED = /^(zod|commander|p-limit|yocto-queue|@lezer\/[^/]+|@prometheus-io\/lezer-promql)(\/|$)/;
 
+rmSync(join(dist, 'bundle'), { recursive: true, force: true }); // chunks of earlier builds
 await build({
   entryPoints: {
     slokit: join(dist, 'cli', 'main.js'),

@@ -7,7 +7,7 @@
  * `alerting.name` is set unless both alerts are disabled. Unknown fields are errors (with did-you-mean).
  * Sloth plugins (`slo_plugins`, `sli.plugin`, `plugins`) are refused: slokit does not run them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { promqlSyntaxError } from '../backends/prometheus-query.js';
 
 /** Sloth's `{{ .window }}` placeholder (any spaces inside the braces). */

@@ -20,7 +20,7 @@
  * run once.
  */
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NO_DATA, type SloConfig } from '../domain/types.js';
 import type { EventSeries } from '../events/event-series.js';
 import {

@@ -16,7 +16,7 @@
  * one rendering, identical requests are sent once, and requests run concurrently under a bound.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { KeyedOnce } from '../async/keyed-once.js';
 import { stableKey } from '../async/stable-key.js';
 import { didYouMean } from '../config/did-you-mean.js';

@@ -18,7 +18,7 @@
  * for the instance (one run's answer is final).
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { KeyedOnce } from '../async/keyed-once.js';
 import { NO_DATA, type SloConfig } from '../domain/types.js';
 import { HttpClient, HttpTransportError, MiB } from '../http/client.js';

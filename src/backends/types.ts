@@ -3,7 +3,7 @@
  * are called as `method(timestamp, window, sloConfig)` and return `[good, bad]` or an SLI number
  * (sync or async). Built-in backends implement exactly what plugin authors implement.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { SourceDocument } from '../config/yaml-source.js';
 import type { SliResult, SloConfig } from '../domain/types.js';
 

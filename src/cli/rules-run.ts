@@ -15,7 +15,7 @@
  */
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { parseAllDocuments } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type RuleGroup, renderRuleFile } from '../alerting/rule-file.js';
 import {
   errorRatioQuery,

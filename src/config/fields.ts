@@ -2,7 +2,7 @@
  * Field schemas used in several places of the config, written once: durations (policy windows, history
  * retention) and the minimum number of valid events (config key, `MIN_VALID_EVENTS`, `--min-valid-events`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS, TIMEOUT_RANGE } from '../async/deadline.js';
 import { durationSeconds } from '../lang/duration.js';
 import { MIN_VALID_EVENTS_EXPECTED } from './min-valid-events.js';

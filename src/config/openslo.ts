@@ -35,7 +35,7 @@
 import type { Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { parseAllDocuments } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BURN_RATE_WINDOWS, burnRateFactor } from '../alerting/windows.js';
 import type { PolicyStep, SloConfig } from '../domain/types.js';
 import { formatDuration } from '../lang/duration.js';

@@ -5,7 +5,7 @@
  * field is a typo until proven otherwise. Backend- and exporter-specific fields are checked by the schemas
  * their registries publish, because only they know what a `prometheus` or a plugin block may contain.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationSchema, minValidEventsSchema, secondsSchema } from './fields.js';
 
 export type { SharedConfig } from './shared-config-schema.js';

@@ -5,7 +5,7 @@
  * optional, so one file serves `compute -c`, `events run -c` and `serve -c` alike. Pure zod: no file access,
  * so `slokit validate` and `slokit schema` use it as is.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseListenAddress } from '../events/pipeline-config/listen-address.js';
 import { keptnSectionSchema } from '../keptn/keptn-config.js';
 import { durationSchema } from './fields.js';

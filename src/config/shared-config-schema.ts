@@ -4,7 +4,7 @@
  * core so that loading a config without these sections never imports their schemas (the events section's
  * regexps, Keptn's, serve's: about 30 ms of start-up).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventsSectionSchema } from '../events/pipeline-config/events-schema.js';
 import { sharedConfigCoreSchema, sloSchema } from './schema.js';
 import { serveSections } from './serve-sections.js';

@@ -2,7 +2,7 @@
  * Runs a zod schema over a parsed document and turns every zod issue into a positioned `ConfigIssue`:
  * where the field is, what the path is, what was expected, and a "did you mean" for unknown keys.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { didYouMean } from './did-you-mean.js';
 import { type ConfigIssue, formatPath } from './errors.js';
 import { isSecretKey } from './secrets.js';

@@ -18,7 +18,7 @@
  */
 import { createHash } from 'node:crypto';
 import { CloudEvent, HTTP } from 'cloudevents';
-import { z } from 'zod';
+import * as z from 'zod';
 import { HttpClient } from '../http/client.js';
 import { DeliveryError, deliver } from '../http/delivery.js';
 import { checkFlatAuth, httpHeaders, httpUrl, timeoutSeconds } from '../http/schema.js';

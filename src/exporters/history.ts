@@ -14,7 +14,7 @@
  * shortest one applies. Invalid reports are skipped (they have no timestamp), and `compute --delete` leaves
  * the history alone: it is a record of what was measured.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationSchema } from '../config/fields.js';
 import type { SloReport } from '../domain/types.js';
 import type { HistoryStores } from '../history/stores.js';

@@ -5,7 +5,7 @@
  */
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BuiltinExporter, ExportedReport, Exporter } from './types.js';
 
 const configSchema = z.strictObject({

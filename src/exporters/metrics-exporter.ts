@@ -8,7 +8,7 @@
  * `events_count` metric no longer carries the ever-changing good/bad counts as labels (a cardinality leak);
  * list them in `additional_labels` to get them back.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ExportedReport, ExporterConfig } from './types.js';
 
 /** Labels every default metric carries (a value that is an object, `metadata`, is flattened one level). */

@@ -27,7 +27,7 @@
  *   slides); for SLOs whose backend returns an SLI directly they hold slo-generator's NO_DATA markers
  *   (-2 for `slo_events`, -1 for the others). A `metrics` block replaces the list, as in slo-generator.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { reportMetricsOf } from './context.js';
 import { type Metric, type MetricSpec, MetricsExporter, metricSpecSchema } from './metrics-exporter.js';
 import { reportIdentity } from './report-identity.js';

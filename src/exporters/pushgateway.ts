@@ -21,7 +21,7 @@
  * - Authentication: `username` + `password` (basic), or `bearer_token`; credentials in the URL are moved to
  *   basic auth. `delete` removes the report's group (`compute --delete`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { HttpClient } from '../http/client.js';
 import { DeliveryError, deliver } from '../http/delivery.js';
 import { bearerToken, checkFlatAuth, httpHeaders, httpUrl, timeoutSeconds } from '../http/schema.js';

@@ -3,7 +3,7 @@
  * one report somewhere. Metrics exporters extend `MetricsExporter` and implement `exportMetric` instead.
  * An exporter may also implement `delete(report, config)` for `compute --delete` (remove what it exported).
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { SloReport } from '../domain/types.js';
 import type { HistoryStores } from '../history/stores.js';
 import type { ReportMetricsRegistry } from './report-metrics-registry.js';

@@ -2,7 +2,7 @@
  * Config field schemas of everything that calls out over HTTP (the Prometheus backend, the Pushgateway and
  * CloudEvents exporters), written once so every component accepts the same URLs, timeouts, headers and auth.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { TIMEOUT_RANGE } from '../async/deadline.js';
 import { secondsSchema } from '../config/fields.js';
 

@@ -5,7 +5,7 @@
  * `query` are kept and ignored; null texts read as ""), strict on the fields the evaluation reads: a wrong
  * type there is an error naming file, line, column and field (lighthouse would drop the event silently).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, type ConfigIssue, formatPath } from '../config/errors.js';
 import { validateWith } from '../config/validate.js';
 import { parseSource, type SourceDocument } from '../config/yaml-source.js';

@@ -16,7 +16,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { prometheusBackend } from '../backends/prometheus.js';
 import { notDefinedMessage } from '../config/did-you-mean.js';
 import { secondsSchema } from '../config/fields.js';

@@ -8,7 +8,7 @@
  * metric provider `<key>` (an Iter8-style provider file configured in the `keptn` section) instead of
  * PromQL. A PromQL division by a metric named `provider:...` must then have spaces around `/`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, type ConfigIssue } from '../config/errors.js';
 import { validateWith } from '../config/validate.js';
 import { parseSource } from '../config/yaml-source.js';

@@ -14,7 +14,7 @@
  * As in lighthouse (go-yaml v3): scalars are accepted where text is expected (`pass: 90` is "90"), null
  * texts are "", null objectives are dropped, and `key_sli` also takes YAML 1.1 booleans (`yes`, `off`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, type ConfigIssue, formatPath } from '../config/errors.js';
 import { validateWith } from '../config/validate.js';
 import { parseSource, type SourceDocument } from '../config/yaml-source.js';

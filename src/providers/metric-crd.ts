@@ -19,7 +19,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, type ConfigIssue } from '../config/errors.js';
 import { validateWith } from '../config/validate.js';
 import { parseSource } from '../config/yaml-source.js';

@@ -11,7 +11,7 @@
  * column; YAML and field errors of the rendered text carry the rendered position, quote the rendered line
  * and, when its text stands as it is on one template line, that line too.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, type ConfigIssue } from '../config/errors.js';
 import { isSecretKey, redact, secretsOf } from '../config/secrets.js';
 import { validateWith } from '../config/validate.js';

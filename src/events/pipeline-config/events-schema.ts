@@ -4,7 +4,7 @@
  * of slokit's config; objects are strict. Only structure and syntax are checked here (types, regexps,
  * relabel steps, the listen address), so `slokit validate` and `slokit schema` use it without touching files.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationSchema } from '../../config/fields.js';
 import { compileGoRegexp, GoRegexpSyntaxError } from '../../lang/re2.js';
 import { RelabelConfigError, relabelConfig } from '../relabel.js';
