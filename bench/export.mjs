@@ -23,7 +23,7 @@
  * PUSHGATEWAY_BIN (/usr/bin/prometheus-pushgateway).
  */
 import { mapLimit } from '../dist/async/limiter.js';
-import { sharedConfigSchema } from '../dist/config/schema.js';
+import { sharedConfigSchema } from '../dist/config/shared-config-schema.js';
 import { exportResults } from '../dist/engine/export.js';
 import { MetricsExporter } from '../dist/exporters/metrics-exporter.js';
 import { groupingPath } from '../dist/exporters/pushgateway.js';
