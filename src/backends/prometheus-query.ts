@@ -133,16 +133,57 @@ function checkSyntax(promql: string, field: string, what = field, shown = promql
   );
 }
 
-/** Parsed texts: validation, every SLO and every window that use one filter share its parse. */
+/** Parses by `parseKey`: validation, every SLO and every window with the same query shape share one. */
 const parses = new Map<string, { tree: Tree; errorAt: number }>();
 /** Bound of `parses`: SLO files hold a few thousand distinct queries; past this the cache starts over. */
 const PARSE_CACHE_LIMIT = 10_000;
 
+/**
+ * The text whose parse is `promql`'s: every character inside string literals that the tokenizer does not look
+ * at (all but `\\`, newline and quotes) becomes `x`. In lezer-promql's grammar a string's content never changes
+ * its tokens (`'"' (![\\\n"] | "\\" _)* '"'?`, likewise for `'`; `` "`" ![`]* "`" `` raw), so both texts give the
+ * same tree, node for node and offset for offset, and callers read names and values from their own text.
+ * SLOs that differ only in label values (`service="a"`, `service="b"`) then share one parse: parsing is
+ * most of the CPU of checking and building queries. Comments (`#` to the end of the line) are skipped as the
+ * tokenizer skips them; test/backends/prometheus-query-parse-key.test.ts checks the trees are identical.
+ */
+export function parseKey(promql: string): string {
+  const out: string[] = [];
+  let copied = 0; // promql[0, copied) is in `out`
+  let i = 0;
+  while (i < promql.length) {
+    const c = promql[i]!;
+    if (c === '#') {
+      const end = promql.indexOf('\n', i);
+      i = end < 0 ? promql.length : end;
+    } else if (c === '`' && promql.indexOf('`', i + 1) < 0) {
+      i++; // a raw string needs its closing backtick: without one this is a stray character
+    } else if (c === '"' || c === "'" || c === '`') {
+      out.push(promql.slice(copied, i + 1));
+      let j = i + 1;
+      for (; j < promql.length && promql[j] !== c; j++) {
+        if (c !== '`' && promql[j] === '\n') break; // unterminated: the string ends with its line
+        if (c !== '`' && promql[j] === '\\') {
+          out.push('\\');
+          if (++j === promql.length) break; // a backslash ending the text escapes nothing
+          // the character after it, whatever it is (a newline too), is content
+        }
+        out.push('x');
+      }
+      copied = j; // the closing quote or the newline, copied as they are
+      i = j + (j < promql.length && promql[j] === c ? 1 : 0);
+    } else i++;
+  }
+  out.push(promql.slice(copied));
+  return out.join('');
+}
+
 /** The syntax tree of `promql` and the offset of its first syntax error (-1: none). Pure, memoised. */
 function parse(promql: string): { tree: Tree; errorAt: number } {
-  let parsed = parses.get(promql);
+  const key = parseKey(promql);
+  let parsed = parses.get(key);
   if (parsed) return parsed;
-  const tree = parser.parse(promql);
+  const tree = parser.parse(key);
   let errorAt = -1;
   tree.iterate({
     enter(node) {
@@ -153,7 +194,7 @@ function parse(promql: string): { tree: Tree; errorAt: number } {
   });
   parsed = { tree, errorAt };
   if (parses.size >= PARSE_CACHE_LIMIT) parses.clear();
-  parses.set(promql, parsed);
+  parses.set(key, parsed);
   return parsed;
 }
 
