@@ -69,7 +69,7 @@ const EDGE_CASES = [
   'x{a="\\x41\\u00e9\\n\\t"}',
   'x{a="ünïcödé 😀"}',
   'x # comment with "a quote\n + y{b="c"}',
-  'x # comment with `backtick and \'single',
+  "x # comment with `backtick and 'single",
   '"just a string"',
   'label_replace(x, "dst", "$1", "src", "(.*)")',
   'x{"quoted.name"="v"}',
