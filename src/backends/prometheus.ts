@@ -216,7 +216,8 @@ export class PrometheusBackend {
 
   /** The compiled template of an SLI field's PromQL; a field that does not compile throws on every build. */
   #promql(text: string, operators: readonly string[], name: string): QueryTemplate {
-    const key = JSON.stringify([name, operators, text]);
+    // `name` is a field name and the operators' JSON has no raw newline: the first two newlines delimit.
+    const key = `${name}\n${JSON.stringify(operators)}\n${text}`;
     let template = this.#templates.get(key);
     if (!template) {
       try {
@@ -280,7 +281,9 @@ export class PrometheusBackend {
         method: 'POST',
         url: this.#endpoint,
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ query, time: String(timestamp) }).toString(),
+        // A form body as Prometheus (Go's url.ParseQuery) reads it; encodeURIComponent costs a fraction of
+        // URLSearchParams, and every character it leaves as is is one ParseQuery takes literally.
+        body: `query=${encodeURIComponent(query)}&time=${encodeURIComponent(String(timestamp))}`,
       });
     } catch (error) {
       const reason = error instanceof HttpTransportError ? error.reason : String(error);

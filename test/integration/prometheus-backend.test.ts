@@ -263,6 +263,14 @@ describe('query_sli', () => {
     }
   });
 
+  it("sends every character of the query as Prometheus reads it (+, *, !, ', spaces, newlines)", async () => {
+    // The form body is built with encodeURIComponent, which leaves ! ' ( ) * ~ as they are: Go's
+    // url.ParseQuery takes them literally, and a + must arrive as a plus, not a space.
+    const expression = `(sum(rate(${API_GOOD}[window])) + 0 * count(vector(1)))\n  / sum(rate(http_requests_total{service=~'api', code!~"x*"}[window]))`;
+    const report = await oneHourReport('encoded', 'query_sli', { expression });
+    expect(valid(report).sli_measurement).toBe(AVAILABILITY[HOUR]![2]);
+  });
+
   it('subquery [window:5m]: every [window is replaced, the resolution kept', async () => {
     const expression = `avg_over_time((sum(rate(${API_GOOD}[5m])) / sum(rate(${API_VALID}[5m])))[window:5m])`;
     proxy.reset();
