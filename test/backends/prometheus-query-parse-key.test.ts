@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Tree } from '@lezer/common';
 import { parser } from '@prometheus-io/lezer-promql';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../bench/lib/random.mjs';
 import { parseKey, promqlSyntaxError } from '../../src/backends/prometheus-query.js';
 import { parseSource } from '../../src/config/yaml-source.js';
 
@@ -83,18 +84,6 @@ const EDGE_CASES = [
   'x{a="b"}[5m:1m] offset 1h @ 100',
 ];
 
-/** mulberry32: a small seeded generator, so a failing case can be replayed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PIECES = [
   'x',
   'up',
@@ -144,7 +133,7 @@ describe('parseKey: the text parsed in place of a query', () => {
   });
 
   it('parses to the same tree on 20,000 random texts of PromQL tokens, quotes and backslashes', () => {
-    const next = random(20261130);
+    const next = seededRandom(20261130);
     for (let n = 0; n < 20000; n++) {
       const length = 1 + Math.floor(next() * 14);
       let text = '';

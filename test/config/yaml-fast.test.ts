@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { seededRandom } from '../../bench/lib/random.mjs';
 import { ConfigError } from '../../src/config/errors.js';
 import { loadSlos } from '../../src/config/load.js';
 import { readFastYaml } from '../../src/config/yaml-fast.js';
@@ -54,15 +55,9 @@ function yamlFiles(dir: string): string[] {
   });
 }
 
-/** A small seeded generator (mulberry32), so a failure can be replayed. */
+/** A seeded generator (bench/lib/random.mjs), so a failure can be replayed. */
 function random(seed: number) {
-  let a = seed;
-  const next = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return { next, pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]! };
 }
 

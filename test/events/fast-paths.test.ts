@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { RE2JS } from 're2js';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../bench/lib/random.mjs';
 import { Classifier, type SloEvent } from '../../src/events/classifier.js';
 import { SloEventCounters } from '../../src/events/counters.js';
 import { rawEventFrom } from '../../src/events/event-lines.js';
@@ -22,16 +23,9 @@ import { parseRulesFile } from '../../src/events/rules-file.js';
 import { renderFamilies } from '../../src/lang/prometheus-text.js';
 import { pipelineSpec } from './pipeline-fixtures.js';
 
-/** A seeded pseudo-random generator (mulberry32), so a failure replays. */
+/** A seeded pseudo-random generator (bench/lib/random.mjs), so a failure replays. */
 function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
   const text = (alphabet: readonly string[], max: number) =>
     Array.from({ length: Math.floor(next() * (max + 1)) }, () => pick(alphabet)).join('');
