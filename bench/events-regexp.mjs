@@ -33,7 +33,9 @@ function rate(test) {
   return { perSecond: (ROUNDS * INPUTS.length) / ((performance.now() - started) / 1000), hits };
 }
 
-console.log(`unanchored tests/s over ${INPUTS.length} short values (${ROUNDS} rounds):`);
+console.log(
+  `unanchored tests/s over ${INPUTS.length} short values (${ROUNDS} rounds; in-process: every engine in this process):`,
+);
 for (const pattern of PATTERNS) {
   const re2 = RE2JS.compile(pattern);
   const js = new RegExp(pattern.replace('(?i)', ''), pattern.startsWith('(?i)') ? 'i' : '');

@@ -29,7 +29,7 @@ const compiled = parseTemplate(SOURCE, NAME);
 const outputs = { compiled: [], reparsed: [] };
 
 console.log(
-  `go-template render: ${RENDERS} renders per round of the ${SOURCE.length}-byte istio-prom provider template, ${ROUNDS} interleaved rounds; node ${process.version}`,
+  `go-template render (in-process: both variants in this process): ${RENDERS} renders per round of the ${SOURCE.length}-byte istio-prom provider template, ${ROUNDS} interleaved rounds; node ${process.version}`,
 );
 const results = await interleaved(
   [

@@ -46,7 +46,7 @@ const check = (variant, i, value) => {
 };
 
 console.log(
-  `jq extraction: ${EXTRACTIONS} extractions per round of ${JSON.stringify(PROGRAM)} on a ${documents[0].length}-byte Prometheus answer, ${ROUNDS} interleaved rounds; node ${process.version}`,
+  `jq extraction (in-process: both variants in this process): ${EXTRACTIONS} extractions per round of ${JSON.stringify(PROGRAM)} on a ${documents[0].length}-byte Prometheus answer, ${ROUNDS} interleaved rounds; node ${process.version}`,
 );
 const results = await interleaved(
   [
