@@ -40,10 +40,15 @@ import {
   type IncomingMessage,
   type RequestOptions,
 } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { gunzipSync, inflateSync } from 'node:zlib';
+import { createRequire } from 'node:module';
 import { isSecretKey, redact } from '../config/secrets.js';
 import { type HttpAuth, requestHeaders } from './auth.js';
+
+// node:https (TLS) and node:zlib are loaded by the first https URL and the first compressed answer: most runs
+// talk plain HTTP on loopback or a cluster network and ask for identity encoding (a few ms of start-up saved).
+const requireBuiltin = createRequire(import.meta.url);
+const https = () => requireBuiltin('node:https') as typeof import('node:https');
+const zlib = () => requireBuiltin('node:zlib') as typeof import('node:zlib');
 
 /** How an `HttpClient` reaches its server. */
 export interface HttpClientOptions {
@@ -125,7 +130,7 @@ export class HttpClient {
     this.#timeoutMs = Math.max(1, Math.round(options.timeoutSeconds * 1000));
     this.#maxBodyBytes = options.maxBodyBytes;
     this.#agent = poolFor(base);
-    this.#send = base.protocol === 'https:' ? httpsRequest : httpRequest;
+    this.#send = base.protocol === 'https:' ? https().request : httpRequest;
   }
 
   /** The URL of `path` under the base URL: appended to the base path, base query kept; '' is the base URL. */
@@ -193,9 +198,9 @@ export class HttpClient {
     if (encoding === 'identity' || raw.length === 0) return raw;
     const inflate =
       encoding === 'gzip' || encoding === 'x-gzip'
-        ? gunzipSync
+        ? zlib().gunzipSync
         : encoding === 'deflate'
-          ? inflateSync
+          ? zlib().inflateSync
           : undefined;
     if (!inflate)
       throw new HttpTransportError(
@@ -241,7 +246,7 @@ function poolFor(url: URL): HttpAgent {
   let pool = pools.get(url.origin);
   if (!pool) {
     const options = { keepAlive: true, maxSockets: MAX_CONNECTIONS_PER_ORIGIN };
-    pool = url.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
+    pool = url.protocol === 'https:' ? new (https().Agent)(options) : new HttpAgent(options);
     pools.set(url.origin, pool);
   }
   return pool;

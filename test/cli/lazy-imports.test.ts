@@ -78,7 +78,9 @@ afterAll(async () => {
 });
 
 /** The packages (`node_modules/<name>` or `@scope/name`) a run of the CLI with `cliArgs` loaded. */
-function packagesLoaded(cliArgs: string[]): Promise<{ packages: Set<string>; stdout: string }> {
+function packagesLoaded(
+  cliArgs: string[],
+): Promise<{ packages: Set<string>; builtins: Set<string>; stdout: string }> {
   const log = join(dir.root, `modules-${Math.random().toString(36).slice(2)}.log`);
   return new Promise((resolve, reject) => {
     execFile(
@@ -88,11 +90,13 @@ function packagesLoaded(cliArgs: string[]): Promise<{ packages: Set<string>; std
       (error, stdout) => {
         if (error && typeof error.code !== 'number') return reject(error);
         const packages = new Set<string>();
+        const builtins = new Set<string>();
         for (const line of readFileSync(log, 'utf8').split('\n')) {
+          if (line.startsWith('node:')) builtins.add(line);
           const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line);
           if (match) packages.add(match[1]!);
         }
-        resolve({ packages, stdout });
+        resolve({ packages, builtins, stdout });
       },
     );
   });
@@ -106,11 +110,13 @@ describe('start-up: what each command loads', () => {
     expect([...packages].filter((p) => p !== 'commander')).toEqual([]);
   });
 
-  it('compute without --export loads neither exporters, stores, servers, TypeScript nor the YAML library', async () => {
-    const { packages, stdout } = await packagesLoaded([...args, '--output', 'json']);
+  it('compute without --export loads neither exporters, stores, servers, TypeScript, the YAML library, TLS nor zlib', async () => {
+    const { packages, builtins, stdout } = await packagesLoaded([...args, '--output', 'json']);
     const reports = JSON.parse(stdout) as { sli_measurement: number }[];
     expect(reports.map((r) => r.sli_measurement)).toEqual([0.99, 0.99]); // one valid report per SLO and step
     expect(NOT_FOR_COMPUTE.filter((p) => packages.has(p))).toEqual([]);
+    // Plain HTTP, uncompressed answers: neither TLS nor zlib.
+    expect(['node:https', 'node:tls', 'node:zlib'].filter((b) => builtins.has(b))).toEqual([]);
   });
 
   it('loads the YAML library for --output yaml and pino for a log event at an enabled level', async () => {
