@@ -1,9 +1,9 @@
 /**
  * Schemas of the config files slokit reads: slo-generator v2 SLO documents and the core of the shared config
  * (`backends`, `exporters`, `error_budget_policies`, `default_exporters`; its optional sections are in
- * shared-config-schema.ts). Objects are strict: an unknown
- * field is a typo until proven otherwise. Backend- and exporter-specific fields are checked by the schemas
- * their registries publish, because only they know what a `prometheus` or a plugin block may contain.
+ * shared-config-schema.ts). Objects are strict: an unknown field is a typo until proven otherwise. Backend-
+ * and exporter-specific fields are checked by the schemas their registries publish, because only they know
+ * what a `prometheus` or a plugin block may contain.
  */
 import * as z from 'zod';
 import { durationSchema, minValidEventsSchema, secondsSchema } from './fields.js';
@@ -102,9 +102,10 @@ export const policyStepSchema = z
 
 /**
  * The shared config without its optional sections (`events` and serve's, see SHARED_CONFIG_SECTIONS): what
- * slo-generator's shared config holds. A config without those sections gives the same value and issues under
- * this schema as under the whole one (`sharedConfigSchema` in shared-config-schema.ts), whose section schemas
- * are only loaded for a config that has one: `compute` on a slo-generator config does not pay for them.
+ * slo-generator's shared config holds. A valid config without those sections gives the same value under this
+ * schema as under the whole one (`sharedConfigSchema` in shared-config-schema.ts), whose section schemas are
+ * only loaded for a config that has one or has a problem (loadSharedConfig): `compute` on a slo-generator
+ * config does not pay for them.
  */
 export const sharedConfigCoreSchema = z.strictObject({
   backends: z.record(z.string(), pluginBlock).default({}),
