@@ -6,7 +6,8 @@
  * everything else, which then goes through the full parser (so errors, positions and warnings are the
  * full parser's own).
  *
- * Accepted: block maps whose keys are identifiers (`[A-Za-z_][A-Za-z0-9_./-]*`, not null/bool words, no
+ * Accepted: block maps whose keys are identifiers (`[A-Za-z_][A-Za-z0-9_./#-]*`: a `#` not after a space is
+ * text, as in plugin keys `custom/x.ts#Class`; not null/bool words, no
  * `__proto__`), each key once; block sequences (`- item`, compact `- key: value`, nested `- - x`); values on
  * the key's line: plain one-line scalars (core schema: null, bool, int, hex, octal, float, .inf, .nan, else
  * string), one-line single- or double-quoted strings without backslashes, `{}` and `[]`; comments and blank
@@ -34,7 +35,7 @@ interface Line {
 /** Thrown inside the reader when the text leaves the subset; never escapes `readFastYaml`. */
 const DECLINE = Symbol('decline');
 
-const KEY = /^([A-Za-z_][A-Za-z0-9_./-]*):(?: +|$)/;
+const KEY = /^([A-Za-z_][A-Za-z0-9_./#-]*):(?: +|$)/;
 const NOT_STRING_KEY = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|__proto__)$/;
 // Printable ASCII and newlines only: no tabs, no `\r`, no byte order mark, nothing the spec forbids.
 const OUTSIDE_SUBSET = /[^\n\x20-\x7e]/;
