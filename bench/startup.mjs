@@ -55,14 +55,13 @@ const importOnly = (specifier) =>
 const EMPTY = 'node -e 0 (empty node)';
 const HELP = 'slokit --help';
 const VALIDATE = 'slokit validate -c quickstart';
+const VALIDATE_TS = 'validate compute-quickstart (TS)';
 const commands = [
   node(EMPTY, ['-e', '0']),
   node(HELP, [CLI, '--help'], (out) => out.includes('Usage: slokit')),
   node('slokit compute --help', [CLI, 'compute', '--help'], (out) => out.includes('Usage: slokit compute')),
   node(VALIDATE, [CLI, 'validate', '-c', join(quickstart, 'slokit.yaml')], (out) => out.startsWith('ok:')),
-  node('validate compute-quickstart (TS)', [CLI, 'validate', ...COMPUTE_QUICKSTART], (out) =>
-    out.startsWith('ok:'),
-  ),
+  node(VALIDATE_TS, [CLI, 'validate', ...COMPUTE_QUICKSTART], (out) => out.startsWith('ok:')),
   node(
     'compute compute-quickstart (TS)',
     [CLI, 'compute', ...COMPUTE_QUICKSTART, '--output', 'json'],
@@ -100,6 +99,11 @@ try {
   );
   console.log(
     `  validate -c on the quickstart: ${formatMs(validate.min)} min, ${formatMs(validate.median)} median wall; CPU ${validateCpu.median} ms (goal < ${GOAL_VALIDATE_MS} ms: ${validate.median < GOAL_VALIDATE_MS ? 'met' : 'NOT met'} by median wall)`,
+  );
+
+  const ts = stats.get(VALIDATE_TS);
+  console.log(
+    `  validate on the compute quickstart (TypeScript plugins, the quickstart of earlier versions): ${formatMs(ts.min)} min, ${formatMs(ts.median)} median wall (under ${GOAL_VALIDATE_MS} ms: ${ts.median < GOAL_VALIDATE_MS ? 'yes' : 'no'})`,
   );
 
   console.log(
