@@ -10,9 +10,11 @@
  *   for SLOs that were deleted.
  * - All series are gauges. Families are sorted by name and series by their rendered label set, HELP and
  *   TYPE appear once per family, so the output is deterministic and passes `promtool check metrics`.
- * - Rendering is cheap: each series keeps its rendered line (`name{labels} value\n`, label escaping done
- *   once when the series is created) and each family keeps its rendered text until one of its series
- *   changes, so a scrape after a compute run only re-joins the families that changed.
+ * - Rendering is cheap: each series keeps its rendered label set (escaping done once, when the series is
+ *   created; it is also the series' identity) and each family keeps its rendered text until one of its
+ *   series changes, so a scrape after a compute run only renders the families that changed. A series holds
+ *   nothing else rendered: at 100k series the heap and the garbage collector's work grow with every string
+ *   kept per series (bench/metrics.mjs).
  */
 import {
   checkMetricName,
@@ -34,13 +36,10 @@ export interface ReportSeries {
 }
 
 interface Series {
-  /** `name{labels} `, escaped once. */
-  prefix: string;
-  /** Rendered label set, the sort key within the family. */
+  family: Family;
+  /** Rendered label set (`{a="b"}`, escaped once): the series' identity within its family and its sort key. */
   labelKey: string;
   value: number;
-  /** `prefix + value + "\n"`. */
-  line: string;
   /** Report key that owns the series. */
   owner: string;
 }
@@ -67,14 +66,14 @@ export class ReportMetricsRegistry {
   /** Content type of `render()`'s output. */
   readonly contentType = PROMETHEUS_TEXT_CONTENT_TYPE;
   readonly #families = new Map<string, Family>();
-  /** Report key → its series, as `family name\0label key`. */
-  readonly #reports = new Map<string, Map<string, Series>>();
+  /** Report key → its series, each once. */
+  readonly #reports = new Map<string, Series[]>();
   #familyOrder: Family[] | null = null;
 
   /** Number of series held. */
   get seriesCount(): number {
     let n = 0;
-    for (const series of this.#reports.values()) n += series.size;
+    for (const series of this.#reports.values()) n += series.length;
     return n;
   }
 
@@ -90,6 +89,7 @@ export class ReportMetricsRegistry {
    * already owned by another report.
    */
   replace(reportKey: string, series: readonly ReportSeries[]): void {
+    // Everything that can throw comes before the first change. Repeated series: the last entry wins.
     const incoming = new Map<string, { entry: ReportSeries; labelKey: string }>();
     for (const entry of series) {
       checkMetricName(entry.name);
@@ -106,33 +106,25 @@ export class ReportMetricsRegistry {
     }
 
     const previous = this.#reports.get(reportKey);
-    const next = new Map<string, Series>();
-    for (const [id, { entry, labelKey }] of incoming) {
+    const next = new Set<Series>();
+    for (const { entry, labelKey } of incoming.values()) {
       const family = this.#family(entry.name, entry.help);
       let s = family.series.get(labelKey);
       if (!s) {
-        const prefix = `${entry.name}${labelKey} `;
-        s = {
-          prefix,
-          labelKey,
-          value: entry.value,
-          line: `${prefix}${formatValue(entry.value)}\n`,
-          owner: reportKey,
-        };
+        s = { family, labelKey, value: entry.value, owner: reportKey };
         family.series.set(labelKey, s);
         family.order = null;
         family.text = null;
       } else if (!Object.is(s.value, entry.value)) {
         s.value = entry.value;
-        s.line = `${s.prefix}${formatValue(entry.value)}\n`;
         family.text = null;
       }
-      next.set(id, s);
+      next.add(s);
     }
     if (previous) {
-      for (const [id, s] of previous) if (!next.has(id)) this.#remove(id, s);
+      for (const s of previous) if (!next.has(s)) this.#remove(s);
     }
-    if (next.size > 0) this.#reports.set(reportKey, next);
+    if (next.size > 0) this.#reports.set(reportKey, [...next]);
     else this.#reports.delete(reportKey);
   }
 
@@ -140,7 +132,7 @@ export class ReportMetricsRegistry {
   delete(reportKey: string): boolean {
     const series = this.#reports.get(reportKey);
     if (!series) return false;
-    for (const [id, s] of series) this.#remove(id, s);
+    for (const s of series) this.#remove(s);
     this.#reports.delete(reportKey);
     return true;
   }
@@ -164,7 +156,7 @@ export class ReportMetricsRegistry {
           family.order = [...family.series.values()].sort((a, b) => byKey(a.labelKey, b.labelKey));
         }
         let text = familyHeader(family.name, family.help, 'gauge');
-        for (const s of family.order) text += s.line;
+        for (const s of family.order) text += `${family.name}${s.labelKey} ${formatValue(s.value)}\n`;
         family.text = text;
       }
       out += family.text;
@@ -185,15 +177,14 @@ export class ReportMetricsRegistry {
     return family;
   }
 
-  #remove(id: string, s: Series): void {
-    const name = id.slice(0, id.indexOf('\0'));
-    const family = this.#families.get(name);
-    if (!family) return;
+  #remove(s: Series): void {
+    const { family } = s;
+    if (this.#families.get(family.name) !== family) return;
     family.series.delete(s.labelKey);
     family.order = null;
     family.text = null;
     if (family.series.size === 0) {
-      this.#families.delete(name);
+      this.#families.delete(family.name);
       this.#familyOrder = null;
     }
   }
