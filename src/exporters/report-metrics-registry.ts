@@ -61,6 +61,9 @@ export function reportKeyOf(sloName: string, stepName: string): string {
 
 const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** JSON.stringify replacer: the label set object itself, then every value as the text formatLabels renders. */
+const labelValueText = (key: string, value: unknown) => (key === '' ? value : String(value));
+
 /** In-process registry of the latest per-report metrics, rendered as text format 0.0.4. */
 export class ReportMetricsRegistry {
   /** Content type of `render()`'s output. */
@@ -91,9 +94,18 @@ export class ReportMetricsRegistry {
   replace(reportKey: string, series: readonly ReportSeries[]): void {
     // Everything that can throw comes before the first change. Repeated series: the last entry wins.
     const incoming = new Map<string, { entry: ReportSeries; labelKey: string }>();
+    // A report's series mostly share one label set (prometheus_self gives all metrics of a report the same
+    // labels): each distinct set is rendered once per call, recognised by its names and values as
+    // formatLabels reads them (String(value)), in the object's order.
+    const rendered = new Map<string, string>();
     for (const entry of series) {
       checkMetricName(entry.name);
-      const labelKey = formatLabels(entry.labels);
+      const json = JSON.stringify(entry.labels ?? {}, labelValueText);
+      let labelKey = rendered.get(json);
+      if (labelKey === undefined) {
+        labelKey = formatLabels(entry.labels);
+        rendered.set(json, labelKey);
+      }
       incoming.set(`${entry.name}\0${labelKey}`, { entry, labelKey });
     }
     for (const { entry, labelKey } of incoming.values()) {
